@@ -1,0 +1,1 @@
+"""The search layer shared by every app: one query language, two backends (issue #4)."""

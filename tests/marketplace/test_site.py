@@ -1,0 +1,95 @@
+"""The first page, the health check, the API documentation, the admin."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_draws_the_districts_with_leaflet_and_credits_the_data(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="mappa"' in html
+    assert "/static/leaflet/leaflet.js" in html  # django-leaflet's own files, no CDN
+    assert "unpkg.com" not in html and "cdn" not in html.lower()
+    assert "Openpolis" in html and "CC BY 4.0" in html
+    for nome in ["Ambito di San Donato Milanese", "Ambito Paullese", "Ambito di Rozzano"]:
+        assert nome in html
+    assert "Vizzolo Predabissi" in html  # the members, readable without the map
+
+
+def test_home_speaks_english_when_asked(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+
+
+def test_healthz_reports_database_postgis_and_search(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["postgis"].startswith("3.")
+    assert body["search"] == {"backend": "postgres", "state": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_down(client):
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_healthz_says_when_elasticsearch_is_configured_but_unreachable(client, settings):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:1"  # nothing listens there
+    body = client.get("/healthz").json()
+    assert body["search"]["backend"] == "postgres"
+    assert body["search"]["state"] == "fallback"
+
+
+def test_openapi_schema_and_interactive_docs(client):
+    schema = client.get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/comuni/" in paths and "/api/v1/ambiti/" in paths
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "swagger-ui" in docs.content.decode()
+    assert "cdn.jsdelivr" not in docs.content.decode()
+
+
+def test_admin_is_enabled(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+
+
+def test_admin_edits_a_district_and_its_boundary_follows(admin_client):
+    from geo_data.models import Ambito, Comune
+
+    ambito = Ambito.objects.get(slug="rozzano")
+    comuni = [c.pk for c in ambito.comuni.all()] + ["015146"]  # add Milano
+    response = admin_client.post(
+        f"/admin/geo_data/ambito/{ambito.pk}/change/",
+        {
+            "nome": ambito.nome,
+            "slug": ambito.slug,
+            "descrizione": ambito.descrizione,
+            "fonti": ambito.fonti,
+            "comuni": comuni,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ambito.refresh_from_db()
+    assert ambito.comuni.count() == 5
+    milano = Comune.objects.get(pk="015146")
+    assert ambito.geometria.covers(milano.geometria.point_on_surface)
