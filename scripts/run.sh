@@ -13,6 +13,7 @@ PY=.venv/bin/python
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_initial_data
+$PY manage.py compilemessages --ignore=.venv -v 0
 $PY manage.py collectstatic --no-input -v 0
 
 bind=${BIND:-127.0.0.1:8000}

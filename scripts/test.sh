@@ -17,4 +17,5 @@ if [ "$was_running" = 0 ] && scripts/database.sh status; then
 fi
 
 .venv/bin/ruff check .
+.venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 .venv/bin/python -m pytest "$@"

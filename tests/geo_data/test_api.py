@@ -87,6 +87,10 @@ def test_errors_speak_english_to_an_english_client(client):
     )
     assert response.status_code == 400
     assert "greater than or equal to 0" in response.json()["tolleranza"][0]
+    response = client.get(
+        "/api/v1/comuni/", {"in_ambito": "maybe"}, headers={"accept-language": "en"}
+    )
+    assert response.json()["in_ambito"] == ["Must be a valid boolean: true or false."]
 
 
 def test_an_unknown_comune_is_a_404(client):

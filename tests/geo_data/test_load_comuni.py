@@ -89,3 +89,9 @@ def test_district_boundaries_follow_a_reload_of_their_comuni():
     call_command("load_comuni", regione="Lombardia", no_progress=True, verbosity=0)
     ambito.refresh_from_db()
     assert ambito.geometria is not None
+
+
+def test_all_of_italy_is_loaded_on_request():
+    call_command("load_comuni", regione="Italia", no_progress=True, verbosity=0)
+    assert Comune.objects.count() == 7899
+    assert comune_containing_point(COLOSSEO).nome == "Roma"

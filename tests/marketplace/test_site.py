@@ -27,6 +27,9 @@ def test_home_speaks_english_when_asked(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
+    assert "Skip to content" in html
+    assert "Work-life balance services in the area" in html
+    assert "6 municipalities" in html
 
 
 def test_healthz_reports_database_postgis_and_search(client):
@@ -93,3 +96,13 @@ def test_admin_edits_a_district_and_its_boundary_follows(admin_client):
     assert ambito.comuni.count() == 5
     milano = Comune.objects.get(pk="015146")
     assert ambito.geometria.covers(milano.geometria.point_on_surface)
+
+
+def test_every_interface_string_has_an_english_translation():
+    from pathlib import Path
+
+    po = (Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po").read_text()
+    entries = po.split("\n\n")[1:]  # the first entry is the header
+    untranslated = [e for e in entries if 'msgstr ""' in e and '\n"' not in e.split("msgstr")[1]]
+    assert untranslated == []
+    assert "#, fuzzy" not in po
