@@ -6,7 +6,7 @@ from django.contrib.gis.db.models import MultiPolygonField
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Func, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Ambito, Comune
@@ -95,4 +95,8 @@ def comune_list(
 
 
 def ambito_list() -> QuerySet[Ambito]:
-    return Ambito.objects.annotate(numero_comuni=Count("comuni"))
+    """Districts with their member count and members (names only, never their boundaries)."""
+    members = Comune.objects.only("codice_istat", "nome").order_by("nome")
+    return Ambito.objects.annotate(numero_comuni=Count("comuni")).prefetch_related(
+        Prefetch("comuni", queryset=members)
+    )

@@ -13,7 +13,7 @@ from .search.health import search_backend_status
 
 def home(request: HttpRequest) -> HttpResponse:
     """The map of the territory: districts and their Comuni drawn as the base layer."""
-    ambiti = ambito_list().prefetch_related("comuni").order_by("nome")
+    ambiti = ambito_list().defer("geometria").order_by("nome")
     return render(
         request,
         "marketplace/home.html",

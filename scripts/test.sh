@@ -17,5 +17,6 @@ if [ "$was_running" = 0 ] && scripts/database.sh status; then
 fi
 
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 .venv/bin/python -m pytest "$@"

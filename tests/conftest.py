@@ -17,12 +17,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_initial_data", verbosity=0)
 
 
-@pytest.fixture
-def territorio(db):
-    """The loaded territory, reloaded if a transactional test has flushed it."""
-    call_command("load_initial_data", verbosity=0)
-
-
 # Real places, WGS 84 (longitude, latitude).
 MUNICIPIO_SAN_DONATO = Point(9.2686, 45.4103, srid=4326)  # Via Battisti 2, San Donato Milanese
 DUOMO_MILANO = Point(9.1916, 45.4641, srid=4326)

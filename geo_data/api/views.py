@@ -1,9 +1,7 @@
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from geo_data.models import Comune
 from geo_data.selectors import ambito_list, comune_list, simplified
 
 from .serializers import (
@@ -66,8 +64,5 @@ class AmbitoViewSet(viewsets.ReadOnlyModelViewSet):
             ambito_list()
             .defer("geometria")
             .annotate(geometria_semplificata=simplified("geometria", query["tolleranza"]))
-            .prefetch_related(
-                Prefetch("comuni", queryset=Comune.objects.only("codice_istat", "nome"))
-            )
             .order_by("nome")
         )
