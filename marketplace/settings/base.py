@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "simple_history",
     # ours
     "marketplace",
     "geo_data",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change in the edit history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -135,6 +138,10 @@ SEARCH_BACKEND = env.str(
 )
 if SEARCH_BACKEND not in {"postgres", "elasticsearch"}:
     raise ImproperlyConfigured("SEARCH_BACKEND must be 'postgres' or 'elasticsearch'.")
+
+# A published service whose data were last verified longer ago than this is
+# flagged "to re-verify" to its curators.
+SERVIZIO_VERIFICA_MAX_GIORNI = env.int("SERVIZIO_VERIFICA_MAX_GIORNI", default=365)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
