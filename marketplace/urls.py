@@ -10,6 +10,7 @@ admin.site.site_title = _("Welfare territoriale")
 
 api_v1 = [
     path("", include("geo_data.api.urls")),
+    path("", include("servizi.api.urls")),
 ]
 
 urlpatterns = [

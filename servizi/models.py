@@ -166,7 +166,11 @@ class Categoria(models.Model):
             )
         if not self.genitore and "." in (self.codice or ""):
             raise ValidationError(
-                {"genitore": _("Un codice con il punto indica una sottocategoria: scegli la madre.")}
+                {
+                    "genitore": _(
+                        "Un codice con il punto indica una sottocategoria: scegli la madre."
+                    )
+                }
             )
 
 
@@ -258,7 +262,10 @@ class EccezioneOrario(models.Model):
             raise ValidationError({"data_fine": _("La data di fine precede quella di inizio.")})
         if not self.chiuso and (self.apertura is None or self.chiusura is None):
             raise ValidationError(
-                _("Un orario speciale ha bisogno di apertura e chiusura; altrimenti segna «chiuso».")
+                _(
+                    "Un orario speciale ha bisogno di apertura e chiusura; "
+                    "altrimenti segna «chiuso»."
+                )
             )
 
 
@@ -290,11 +297,24 @@ class StatoServizio(models.TextChoices):
 
 
 LINGUE = [
-    ("it", _("italiano")), ("en", _("inglese")), ("fr", _("francese")), ("es", _("spagnolo")),
-    ("de", _("tedesco")), ("ar", _("arabo")), ("ro", _("rumeno")), ("sq", _("albanese")),
-    ("zh", _("cinese")), ("uk", _("ucraino")), ("ru", _("russo")), ("pt", _("portoghese")),
-    ("tl", _("tagalog")), ("bn", _("bengalese")), ("ur", _("urdu")), ("hi", _("hindi")),
-    ("wo", _("wolof")), ("lis", _("LIS (lingua dei segni italiana)")),
+    ("it", _("italiano")),
+    ("en", _("inglese")),
+    ("fr", _("francese")),
+    ("es", _("spagnolo")),
+    ("de", _("tedesco")),
+    ("ar", _("arabo")),
+    ("ro", _("rumeno")),
+    ("sq", _("albanese")),
+    ("zh", _("cinese")),
+    ("uk", _("ucraino")),
+    ("ru", _("russo")),
+    ("pt", _("portoghese")),
+    ("tl", _("tagalog")),
+    ("bn", _("bengalese")),
+    ("ur", _("urdu")),
+    ("hi", _("hindi")),
+    ("wo", _("wolof")),
+    ("lis", _("LIS (lingua dei segni italiana)")),
 ]
 
 
@@ -304,7 +324,9 @@ class Servizio(models.Model):
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="servizi")
     titolo = models.CharField(_("titolo"), max_length=200)
     descrizione = models.TextField(_("descrizione"), blank=True)
-    categorie = models.ManyToManyField(Categoria, related_name="servizi", verbose_name=_("categorie"))
+    categorie = models.ManyToManyField(
+        Categoria, related_name="servizi", verbose_name=_("categorie")
+    )
     destinatari = ArrayField(
         models.CharField(max_length=20, choices=Destinatario.choices),
         verbose_name=_("destinatari"),
@@ -322,7 +344,9 @@ class Servizio(models.Model):
     )
     costo = models.CharField(_("costo"), max_length=20, choices=Costo.choices)
     costo_descrizione = models.TextField(
-        _("dettagli sul costo"), blank=True, help_text=_("Es. «12 € l'ora, ISEE sotto 15.000 €: 6 €»")
+        _("dettagli sul costo"),
+        blank=True,
+        help_text=_("Es. «12 € l'ora, ISEE sotto 15.000 €: 6 €»"),
     )
     requisiti = models.TextField(_("requisiti di accesso"), blank=True)
     lingue = ArrayField(
@@ -382,6 +406,8 @@ class Servizio(models.Model):
     def clean(self) -> None:
         if self.eta_min is not None and self.eta_max is not None and self.eta_min > self.eta_max:
             raise ValidationError(
-                {"eta_max": _("L'età massima (%(max)s) è minore di quella minima (%(min)s).")
-                 % {"max": self.eta_max, "min": self.eta_min}}
+                {
+                    "eta_max": _("L'età massima (%(max)s) è minore di quella minima (%(min)s).")
+                    % {"max": self.eta_max, "min": self.eta_min}
+                }
             )

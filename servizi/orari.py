@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -70,7 +71,7 @@ def check_no_overlap(fasce: Iterable[Fascia]) -> None:
         if end > MINUTES_PER_WEEK:  # Sunday night into Monday morning
             spans.append((start - MINUTES_PER_WEEK, end - MINUTES_PER_WEEK, fascia))
     spans.sort(key=lambda span: span[0])
-    for (_s1, end1, first), (start2, _e2, second) in zip(spans, spans[1:], strict=False):
+    for (_s1, end1, first), (start2, _e2, second) in pairwise(spans):
         if start2 < end1 and first != second:
             raise ValidationError(
                 _("Le fasce orarie «%(a)s» e «%(b)s» si sovrappongono.")
@@ -161,7 +162,6 @@ def format_orario(fasce: Iterable[Fascia]) -> str:
     for fascia in sorted(fasce, key=lambda f: (f.giorno, f.apertura)):
         by_day.setdefault(fascia.giorno, []).append(fascia)
     return "; ".join(
-        f"{GIORNI[day]} "
-        + ", ".join(f"{f.apertura:%H:%M}-{f.chiusura:%H:%M}" for f in slots)
+        f"{GIORNI[day]} " + ", ".join(f"{f.apertura:%H:%M}-{f.chiusura:%H:%M}" for f in slots)
         for day, slots in by_day.items()
     )

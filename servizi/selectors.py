@@ -50,13 +50,13 @@ def filter_servizi_in_categorie(queryset: QuerySet[Servizio], codici: list[str])
     return queryset.filter(Exists(in_categoria))
 
 
-def filter_servizi_in_comune(queryset: QuerySet[Servizio], codice_istat: str) -> QuerySet:
-    """Services delivered at a place in the Comune, or at home there."""
+def filter_servizi_in_comuni(queryset: QuerySet[Servizio], codici_istat) -> QuerySet:
+    """Services delivered at a place in one of the Comuni, or at home there."""
     at_place = Servizio.sedi.through.objects.filter(
-        servizio_id=OuterRef("pk"), sede__comune_id=codice_istat
+        servizio_id=OuterRef("pk"), sede__comune_id__in=codici_istat
     )
     at_home = Servizio.comuni_copertura.through.objects.filter(
-        servizio_id=OuterRef("pk"), comune_id=codice_istat
+        servizio_id=OuterRef("pk"), comune_id__in=codici_istat
     )
     return queryset.filter(Exists(at_place) | Exists(at_home))
 

@@ -95,12 +95,14 @@ def orario_replace(
     return orario
 
 
-def _check_sedi_of_ente(ente: Ente, sedi: Iterable[Sede]) -> None:
+def check_sedi_of_ente(ente: Ente, sedi: Iterable[Sede]) -> None:
     foreign = [str(sede) for sede in sedi if sede.ente_id != ente.pk]
     if foreign:
         raise ValidationError(
-            {"sedi": _("Queste sedi non sono dell'ente %(ente)s: %(sedi)s.")
-             % {"ente": ente, "sedi": ", ".join(foreign)}}
+            {
+                "sedi": _("Queste sedi non sono dell'ente %(ente)s: %(sedi)s.")
+                % {"ente": ente, "sedi": ", ".join(foreign)}
+            }
         )
 
 
@@ -123,7 +125,7 @@ def servizio_create(
     **fields,
 ) -> Servizio:
     _check_categorie(categorie)
-    _check_sedi_of_ente(ente, sedi)
+    check_sedi_of_ente(ente, sedi)
     servizio = Servizio(ente=ente, titolo=titolo, **fields)
     if fasce is not None:
         servizio.orario = orario_replace(fasce=fasce, eccezioni=eccezioni)
@@ -151,7 +153,7 @@ def servizio_update(
     if categorie is not None:
         _check_categorie(categorie)
     if sedi is not None:
-        _check_sedi_of_ente(servizio.ente, sedi)
+        check_sedi_of_ente(servizio.ente, sedi)
     if fasce is not None:
         servizio.orario = orario_replace(
             orario=servizio.orario, fasce=fasce, eccezioni=eccezioni or ()

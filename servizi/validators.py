@@ -13,7 +13,7 @@ def normalizza_codice(value: str) -> str:
 
 
 def validate_codice_fiscale_o_partita_iva(value: str) -> None:
-    """A fiscal code: 16 characters (a person, e.g. a sole trader) or 11 digits (an organisation)."""
+    """A fiscal code: 16 characters (a person, e.g. a sole trader) or 11 digits (a body)."""
     code = normalizza_codice(value)
     if len(code) == 11 and code.isdigit():
         valid = iva.is_valid(code)

@@ -1,0 +1,102 @@
+"""Query parameters of the catalogue lists, validated: a bad value is a 400 naming it."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+
+from geo_data.models import Ambito, Comune
+from geo_data.selectors import filter_within_ambito
+from servizi.models import Costo, Destinatario, Sede, Servizio, StatoServizio, TipoEnte
+from servizi.selectors import (
+    categorie_con_discendenti,
+    filter_servizi_in_categorie,
+    filter_servizi_in_comuni,
+)
+
+
+class CodiciCategoriaFilter(django_filters.CharFilter):
+    """Comma-separated category codes; each includes its descendants."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        codici = [c.strip() for c in value.split(",") if c.strip()]
+        known = set(categorie_con_discendenti(codici).values_list("codice", flat=True))
+        unknown = [c for c in codici if c not in known]
+        if unknown:
+            raise ValidationError(
+                {"categoria": [_("Categoria sconosciuta: %(c)s.") % {"c": ", ".join(unknown)}]}
+            )
+        return filter_servizi_in_categorie(queryset, codici)
+
+
+class ComuneFilter(django_filters.CharFilter):
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        if not Comune.objects.filter(pk=value).exists():
+            raise ValidationError(
+                {"comune": [_("Nessun Comune con codice ISTAT '%(c)s'.") % {"c": value}]}
+            )
+        return self.parent.filter_comune(queryset, value)
+
+
+class AmbitoFilter(django_filters.CharFilter):
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        ambito = Ambito.objects.filter(slug=value).first()
+        if ambito is None:
+            raise ValidationError({"ambito": [_("Nessun Ambito con slug '%(s)s'.") % {"s": value}]})
+        return self.parent.filter_ambito(queryset, ambito)
+
+
+class ServizioFilter(django_filters.FilterSet):
+    categoria = CodiciCategoriaFilter(
+        help_text=_("Codici separati da virgole, con le sottocategorie.")
+    )
+    tipo_ente = django_filters.ChoiceFilter(field_name="ente__tipo", choices=TipoEnte.choices)
+    ente = django_filters.NumberFilter(field_name="ente_id")
+    comune = ComuneFilter(
+        help_text=_("Codice ISTAT: servizi con una sede o a domicilio nel Comune.")
+    )
+    ambito = AmbitoFilter(help_text=_("Slug dell'Ambito."))
+    destinatari = django_filters.ChoiceFilter(
+        choices=Destinatario.choices, method="filter_destinatari"
+    )
+    costo = django_filters.ChoiceFilter(choices=Costo.choices)
+    stato = django_filters.ChoiceFilter(choices=StatoServizio.choices)
+    demo = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Servizio
+        fields = []
+
+    def filter_destinatari(self, queryset, name, value):
+        return queryset.filter(destinatari__contains=[value])
+
+    def filter_comune(self, queryset, codice):
+        return filter_servizi_in_comuni(queryset, [codice])
+
+    def filter_ambito(self, queryset, ambito):
+        return filter_servizi_in_comuni(queryset, ambito.comuni.values("pk"))
+
+
+class SedeFilter(django_filters.FilterSet):
+    ente = django_filters.NumberFilter(field_name="ente_id")
+    tipo_ente = django_filters.ChoiceFilter(field_name="ente__tipo", choices=TipoEnte.choices)
+    comune = ComuneFilter()
+    ambito = AmbitoFilter()
+    demo = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Sede
+        fields = []
+
+    def filter_comune(self, queryset, codice):
+        return queryset.filter(comune_id=codice)
+
+    def filter_ambito(self, queryset, ambito):
+        return filter_within_ambito(queryset, field="punto", ambito=ambito)
