@@ -10,6 +10,8 @@ admin.site.site_title = _("Welfare territoriale")
 
 api_v1 = [
     path("", include("geo_data.api.urls")),
+    # Before the router, whose detail route would otherwise take servizi/import/.
+    path("", include("servizi.api.io_urls")),
     path("", include("servizi.api.urls")),
 ]
 

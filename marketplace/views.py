@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from geo_data.selectors import ambito_list
+from servizi.models import Ente
 
 from .search.health import search_backend_status
 
@@ -17,7 +18,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "marketplace/home.html",
-        {"ambiti": ambiti, "attribuzione": settings.DATA_ATTRIBUTION},
+        {
+            "ambiti": ambiti,
+            "attribuzione": settings.DATA_ATTRIBUTION,
+            "ci_sono_dati_demo": Ente.objects.filter(demo=True).exists(),
+        },
     )
 
 

@@ -5,8 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
+
+from geo_data.models import Comune
 
 from .models import Categoria, Ente, Sede, Servizio, StatoServizio
 
@@ -26,7 +38,11 @@ def soglia_verifica(today: date | None = None) -> date:
 def servizio_list(*, pubblicati: bool = True, today: date | None = None) -> QuerySet[Servizio]:
     """Services with what every listing shows, annotated with `da_riverificare`."""
     queryset = Servizio.objects.select_related("ente", "orario").prefetch_related(
-        "categorie", "sedi__comune", "orario__fasce", "orario__eccezioni"
+        "categorie",
+        Prefetch("sedi", queryset=sede_list().order_by("pk")),
+        Prefetch("comuni_copertura", queryset=Comune.objects.only("codice_istat", "nome")),
+        "orario__fasce",
+        "orario__eccezioni",
     )
     if pubblicati:
         queryset = queryset.filter(stato=StatoServizio.PUBBLICATO)
@@ -69,7 +85,8 @@ def servizio_aperto_il(servizio: Servizio, when: datetime | None = None) -> bool
 
 
 def sede_list() -> QuerySet[Sede]:
-    return Sede.objects.select_related("ente", "comune")
+    """Places with their Ente and Comune, leaving out the Comune's boundary (heavy)."""
+    return Sede.objects.select_related("ente", "comune").defer("comune__geometria")
 
 
 def ente_list() -> QuerySet[Ente]:

@@ -14,7 +14,7 @@ from django.core.management import call_command
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_initial_data", verbosity=0)
+        call_command("load_initial_data", senza_demo=True, verbosity=0)
 
 
 # Real places, WGS 84 (longitude, latitude).

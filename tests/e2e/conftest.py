@@ -54,7 +54,7 @@ def page(browser):
 @pytest.fixture
 def territorio_live(transactional_db):
     """The territory in a committed state a live server can see (reloaded after flushes)."""
-    call_command("load_initial_data", verbosity=0)
+    call_command("load_initial_data", senza_demo=True, verbosity=0)
 
 
 @pytest.fixture

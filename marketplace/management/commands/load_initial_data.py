@@ -1,28 +1,54 @@
-"""What `make run` loads the first time: boundaries, districts (and, later, demo data).
+"""What `make run` loads the first time: boundaries, districts, categories, demo catalogue.
 
 Each step runs only if its data is not there yet, so a second run is quick and
-never overwrites what users entered in between.
+never overwrites what users entered in between. The demo catalogue is never
+loaded in production mode unless asked for with --demo.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from geo_data.models import Ambito, Comune
+from servizi.models import Categoria, Ente
+from servizi.seed import seed_categorie
 
 REGION = "Lombardia"
 
 
 class Command(BaseCommand):
-    help = "Carica confini (Lombardia) e Ambiti se non sono ancora caricati."
+    help = (
+        "Carica, se non ci sono ancora, i confini della Lombardia, gli Ambiti, le categorie "
+        "e (fuori dalla modalità produzione, o con --demo) il catalogo dimostrativo."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo", action="store_true", help="Carica i dati dimostrativi anche in produzione."
+        )
+        parser.add_argument(
+            "--senza-demo", action="store_true", help="Non caricare i dati dimostrativi."
+        )
+
+    def handle(self, *args, demo: bool, senza_demo: bool, **options):
+        quiet = {"stdout": self.stdout, "stderr": self.stderr, "verbosity": options["verbosity"]}
         if Comune.objects.filter(regione=REGION).exists():
             self.stdout.write(f"Comuni della {REGION}: già caricati.")
         else:
-            call_command("load_comuni", regione=REGION, stdout=self.stdout, stderr=self.stderr)
+            call_command("load_comuni", regione=REGION, **quiet)
         if Ambito.objects.exists():
             self.stdout.write("Ambiti: già caricati.")
         else:
-            call_command("load_ambiti", stdout=self.stdout, stderr=self.stderr)
+            call_command("load_ambiti", **quiet)
+        created = seed_categorie(Categoria)
+        self.stdout.write(f"Categorie: {created} aggiunte." if created else "Categorie: complete.")
+
+        wants_demo = demo or not (settings.PRODUCTION or senza_demo)
+        if not wants_demo:
+            self.stdout.write("Dati dimostrativi: non caricati (modalità produzione).")
+        elif Ente.objects.filter(demo=True).exists():
+            self.stdout.write("Dati dimostrativi: già caricati.")
+        else:
+            call_command("load_demo_data", allow_production=demo, **quiet)

@@ -12,6 +12,50 @@
     });
   }
 
+  // The providers' places in the current view (the API never answers unbounded).
+  var sediLayer = null;
+  function drawSedi(map, container) {
+    var b = map.getBounds();
+    var url = container.dataset.sediUrl + "?page_size=500&in_bbox=" +
+      [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(5); }).join(",");
+    fetchJson(url).then(function (sedi) {
+      if (sediLayer) { map.removeLayer(sediLayer); }
+      sediLayer = L.geoJSON(sedi, {
+        pointToLayer: function (feature, latlng) {
+          return L.circleMarker(latlng, {
+            radius: 6, color: "#0b3d6b", weight: 1, fillColor: "#f4b400", fillOpacity: 0.9,
+            className: "sede-marker",
+          });
+        },
+        onEachFeature: function (feature, marker) {
+          var p = feature.properties;
+          var box = document.createElement("div");
+          var title = document.createElement("strong");
+          title.textContent = p.ente.nome;
+          box.appendChild(title);
+          if (p.demo) {
+            var badge = document.createElement("span");
+            badge.className = "demo-badge";
+            badge.textContent = container.dataset.msgDemo;
+            box.appendChild(document.createTextNode(" "));
+            box.appendChild(badge);
+          }
+          var where = document.createElement("div");
+          where.textContent = p.nome + " · " + p.indirizzo + ", " + p.comune.nome;
+          box.appendChild(where);
+          var link = document.createElement("a");
+          link.href = container.dataset.adminEnteUrl.replace("/0/", "/" + p.ente.id + "/");
+          link.textContent = container.dataset.msgApri;
+          box.appendChild(link);
+          marker.bindPopup(box);
+        },
+      }).addTo(map);
+      map.getContainer().dataset.sedi = String(sediLayer.getLayers().length);
+    }).catch(function () {
+      document.getElementById("stato-mappa").textContent = container.dataset.msgErrore;
+    });
+  }
+
   window.mappaInit = function (map) {
     var container = document.getElementById("mappa-territorio");
     var status = document.getElementById("stato-mappa");
@@ -54,6 +98,8 @@
         }).addTo(map);
         map.getContainer().dataset.comuni = String(layer.getLayers().length);
         status.textContent = "";
+        drawSedi(map, container);
+        map.on("moveend", function () { drawSedi(map, container); });
       })
       .catch(function () {
         status.textContent = container.dataset.msgErrore;

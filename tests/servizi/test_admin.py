@@ -1,0 +1,116 @@
+"""The administration: referents see only their Enti; curators publish, archive, verify."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from servizi.models import Orario, Sede, Servizio
+from tests.servizi.builders import make_ente, make_servizio
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def referente(django_user_model):
+    user = django_user_model.objects.create_user("referente", password="x", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="servizi",
+            codename__in=[
+                "view_ente",
+                "change_ente",
+                "view_sede",
+                "add_sede",
+                "change_sede",
+                "view_servizio",
+                "add_servizio",
+                "change_servizio",
+                "view_orario",
+                "add_orario",
+                "change_orario",
+            ],
+        )
+    )
+    return user
+
+
+def test_a_referent_lists_and_opens_only_their_own_services(client, referente):
+    mine = make_servizio(ente=make_ente(nome="Mio ente"), titolo="Servizio mio")
+    mine.ente.referenti.add(referente)
+    other = make_servizio(titolo="Servizio altrui")
+    client.force_login(referente)
+
+    listing = client.get("/admin/servizi/servizio/").content.decode()
+    assert "Servizio mio" in listing and "Servizio altrui" not in listing
+    assert client.get(f"/admin/servizi/servizio/{mine.pk}/change/").status_code == 200
+    assert client.get(f"/admin/servizi/servizio/{other.pk}/change/").status_code == 302
+    client.post(f"/admin/servizi/servizio/{other.pk}/change/", {"titolo": "Rubato"})
+    other.refresh_from_db()
+    assert other.titolo == "Servizio altrui"
+
+
+def test_curators_publish_archive_and_verify_in_bulk(admin_client):
+    servizi = [make_servizio(stato="bozza") for _ in range(2)]
+    ids = [s.pk for s in servizi]
+    admin_client.post("/admin/servizi/servizio/", {"action": "pubblica", "_selected_action": ids})
+    assert set(Servizio.objects.values_list("stato", flat=True)) == {"pubblicato"}
+    admin_client.post(
+        "/admin/servizi/servizio/", {"action": "segna_verificati", "_selected_action": ids}
+    )
+    assert Servizio.objects.filter(verificato_il__isnull=True).count() == 0
+    admin_client.post("/admin/servizi/servizio/", {"action": "archivia", "_selected_action": ids})
+    assert set(Servizio.objects.values_list("stato", flat=True)) == {"archiviato"}
+    # newest first: archived, verified, published, then the creation's records
+    states = list(servizi[0].history.values_list("stato", flat=True))
+    assert states[:3] == ["archiviato", "pubblicato", "pubblicato"]
+    assert set(states[3:]) == {"bozza"}
+
+
+def test_the_to_reverify_filter(admin_client):
+    from datetime import date
+
+    make_servizio(titolo="Mai verificato")
+    make_servizio(titolo="Verificato oggi", verificato_il=date.today())
+    stale = admin_client.get("/admin/servizi/servizio/", {"verifica": "scaduta"}).content.decode()
+    assert "Mai verificato" in stale and "Verificato oggi" not in stale
+
+
+def test_a_place_outside_the_territory_is_refused_by_the_admin_form(admin_client):
+    ente = make_ente()
+    response = admin_client.post(
+        "/admin/servizi/sede/add/",
+        {
+            "ente": ente.pk,
+            "nome": "Roma",
+            "indirizzo": "Piazza del Colosseo 1",
+            "cap": "00184",
+            "punto": '{"type": "Point", "coordinates": [12.4924, 41.8902]}',
+        },
+    )
+    assert response.status_code == 200
+    assert "non cade in nessun Comune" in response.content.decode()
+    assert not Sede.objects.exists()
+
+
+def test_an_overlapping_schedule_is_refused_by_the_admin_form(admin_client):
+    response = admin_client.post(
+        "/admin/servizi/orario/add/",
+        {
+            "descrizione": "Orario",
+            "note": "",
+            "fasce-TOTAL_FORMS": "2",
+            "fasce-INITIAL_FORMS": "0",
+            "fasce-0-giorno": "0",
+            "fasce-0-apertura": "09:00",
+            "fasce-0-chiusura": "12:00",
+            "fasce-1-giorno": "0",
+            "fasce-1-apertura": "11:00",
+            "fasce-1-chiusura": "13:00",
+            "eccezioni-TOTAL_FORMS": "0",
+            "eccezioni-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "si sovrappongono" in response.content.decode()
+    assert not Orario.objects.exists()
