@@ -18,7 +18,8 @@ SAN_DONATO = Point(9.2686, 45.4103, srid=4326)
 
 
 def codice_fiscale_valido() -> str:
-    first_ten = f"{next(_serial) + 9_000_000:010d}"
+    # Digits 8-10 are the tax office's code: 015 is a valid one.
+    first_ten = f"{next(_serial) + 9_000_000:07d}015"
     return first_ten + luhn.calc_check_digit(first_ten)
 
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from geo_data.models import Ambito, Comune
-from servizi.models import Categoria, Ente
+from servizi.models import Categoria
 from servizi.seed import seed_categorie
 
 REGION = "Lombardia"
@@ -47,8 +47,8 @@ class Command(BaseCommand):
 
         wants_demo = demo or not (settings.PRODUCTION or senza_demo)
         if not wants_demo:
-            self.stdout.write("Dati dimostrativi: non caricati (modalità produzione).")
-        elif Ente.objects.filter(demo=True).exists():
-            self.stdout.write("Dati dimostrativi: già caricati.")
+            reason = "modalità produzione" if settings.PRODUCTION else "esclusi con --senza-demo"
+            self.stdout.write(f"Dati dimostrativi: non caricati ({reason}).")
         else:
+            # It loads nothing when the demo catalogue is already there.
             call_command("load_demo_data", allow_production=demo, **quiet)

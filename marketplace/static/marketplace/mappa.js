@@ -23,6 +23,7 @@
       sediLayer = L.geoJSON(sedi, {
         pointToLayer: function (feature, latlng) {
           return L.circleMarker(latlng, {
+            pane: "sedi",
             radius: 6, color: "#0b3d6b", weight: 1, fillColor: "#f4b400", fillOpacity: 0.9,
             className: "sede-marker",
           });
@@ -64,6 +65,9 @@
     // Boundaries sit in their own pane above the tiles.
     map.createPane("confini");
     map.getPane("confini").style.zIndex = 450;
+    // The places sit above the boundaries, so that they take the clicks.
+    map.createPane("sedi");
+    map.getPane("sedi").style.zIndex = 620;
 
     fetchJson(container.dataset.ambitiUrl)
       .then(function (ambiti) {
