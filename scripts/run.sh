@@ -19,4 +19,4 @@ $PY manage.py collectstatic --no-input -v 0
 bind=${BIND:-127.0.0.1:8000}
 echo "[run] serving on http://$bind (Ctrl-C to stop)" >&2
 exec .venv/bin/gunicorn marketplace.wsgi:application --bind "$bind" \
-  --workers "${WEB_CONCURRENCY:-3}" --access-logfile - --forwarded-allow-ips '*'
+  --workers "${WEB_CONCURRENCY:-3}" --timeout "${GUNICORN_TIMEOUT:-120}" --access-logfile - --forwarded-allow-ips '*'

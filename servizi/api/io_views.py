@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servizi.io import (
+    API_MAX_ROWS,
     MAX_BYTES,
-    MAX_ROWS,
     export_queryset,
     export_servizi_csv,
     export_servizi_geojson,
@@ -88,7 +88,8 @@ class ServiziImportView(APIView):
             "anche una sola riga ha un errore non si salva nulla e la risposta (400) elenca "
             "riga, colonna e motivo di ogni errore. Con `dry_run=true` il file è solo "
             "controllato (200). Si importano solo servizi degli enti di cui si è referenti "
-            f"(la redazione: tutti). Al massimo {MAX_BYTES // 2**20} MB e {MAX_ROWS} righe."
+            f"(la redazione: tutti). Al massimo {MAX_BYTES // 2**20} MB e {API_MAX_ROWS} righe "
+            "(di più con il comando import_servizi)."
         ),
         request={"multipart/form-data": ImportRequestSerializer},
         responses={
@@ -119,6 +120,7 @@ class ServiziImportView(APIView):
             filename=upload.name or "",
             actor=request.user,
             dry_run=query.validated_data["dry_run"],
+            max_rows=API_MAX_ROWS,
         )
         if not report.ok:
             code = status.HTTP_400_BAD_REQUEST

@@ -543,3 +543,13 @@ def test_api_exports_are_public_and_only_published(ente, curator, client):
     body = json.loads(geo.content)
     assert {f["properties"]["stato"] for f in body["features"]} == {"pubblicato"}
     assert len(body["features"]) == 2
+
+
+@pytest.mark.urls("tests.servizi.io_test_urls")
+def test_api_import_accepts_fewer_rows_than_the_command(ente, curator, client, monkeypatch):
+    monkeypatch.setattr("servizi.api.io_views.API_MAX_ROWS", 2)
+    client.force_login(curator)
+    response = client.post("/api/v1/servizi/import/", {"file": _upload(_csv([_row()] * 3))})
+    assert response.status_code == 400
+    assert "più di 2 righe" in response.json()["errors"][0]["reason"]
+    assert not Servizio.objects.exists()
