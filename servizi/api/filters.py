@@ -8,12 +8,30 @@ from rest_framework.exceptions import ValidationError
 
 from geo_data.models import Ambito, Comune
 from geo_data.selectors import filter_within_ambito
-from servizi.models import Costo, Destinatario, Sede, Servizio, StatoServizio, TipoEnte
+from servizi.models import (
+    Costo,
+    Destinatario,
+    Ente,
+    Sede,
+    Servizio,
+    StatoServizio,
+    StatoVerificaEnte,
+    TipoEnte,
+)
 from servizi.selectors import (
     categorie_con_discendenti,
     filter_servizi_in_categorie,
     filter_servizi_in_comuni,
 )
+
+
+class SiNoFilter(django_filters.TypedChoiceFilter):
+    """A boolean parameter that refuses what is not `true` or `false` (never ignores it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
 
 
 class CodiciCategoriaFilter(django_filters.CharFilter):
@@ -68,7 +86,7 @@ class ServizioFilter(django_filters.FilterSet):
     )
     costo = django_filters.ChoiceFilter(choices=Costo.choices)
     stato = django_filters.ChoiceFilter(choices=StatoServizio.choices)
-    demo = django_filters.BooleanFilter()
+    demo = SiNoFilter()
 
     class Meta:
         model = Servizio
@@ -89,7 +107,7 @@ class SedeFilter(django_filters.FilterSet):
     tipo_ente = django_filters.ChoiceFilter(field_name="ente__tipo", choices=TipoEnte.choices)
     comune = ComuneFilter()
     ambito = AmbitoFilter()
-    demo = django_filters.BooleanFilter()
+    demo = SiNoFilter()
 
     class Meta:
         model = Sede
@@ -100,3 +118,13 @@ class SedeFilter(django_filters.FilterSet):
 
     def filter_ambito(self, queryset, ambito):
         return filter_within_ambito(queryset, field="punto", ambito=ambito)
+
+
+class EnteFilter(django_filters.FilterSet):
+    tipo = django_filters.ChoiceFilter(choices=TipoEnte.choices)
+    stato_verifica = django_filters.ChoiceFilter(choices=StatoVerificaEnte.choices)
+    demo = SiNoFilter()
+
+    class Meta:
+        model = Ente
+        fields = []

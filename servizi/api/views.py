@@ -17,7 +17,7 @@ from servizi.models import Categoria, Ente, Servizio, StatoServizio
 from servizi.permissions import can_edit_ente, editable_enti, is_curator
 from servizi.selectors import ente_list, sede_list, servizio_list
 
-from .filters import SedeFilter, ServizioFilter
+from .filters import EnteFilter, SedeFilter, ServizioFilter
 from .permissions import CatalogoPermission
 from .serializers import (
     CategoriaSerializer,
@@ -71,7 +71,7 @@ class EnteViewSet(viewsets.ModelViewSet):
     serializer_class = EnteSerializer
     pagination_class = CatalogPagination
     permission_classes = [CatalogoPermission]
-    filterset_fields = ["tipo", "stato_verifica", "demo"]
+    filterset_class = EnteFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

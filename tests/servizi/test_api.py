@@ -222,3 +222,11 @@ def test_write_errors_name_the_field_and_the_reason(client, ente, referente):
     assert outside.status_code == 400
     assert "non cade in nessun Comune" in outside.json()["punto"][0]
     assert ente.sedi.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/api/v1/servizi/", "/api/v1/sedi/", "/api/v1/enti/"])
+def test_a_boolean_parameter_that_is_neither_true_nor_false_is_refused(client, url):
+    response = client.get(url, {"demo": "forse"})
+    assert response.status_code == 400
+    assert "demo" in response.json()
+    assert client.get(url, {"demo": "false"}).status_code == 200
