@@ -10,6 +10,7 @@ admin.site.site_title = _("Welfare territoriale")
 
 api_v1 = [
     path("", include("geo_data.api.urls")),
+    path("", include("marketplace.search.urls")),
     # Before the router, whose detail route would otherwise take servizi/import/.
     path("", include("servizi.api.io_urls")),
     path("", include("servizi.api.urls")),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from geo_data.models import Comune
+from marketplace.search.index import schedule_reindex_servizi
 
 from . import orari
 from .models import (
@@ -175,6 +176,7 @@ def servizi_set_stato(*, servizi: Iterable[Servizio], stato: str, actor=None) ->
     for servizio in changed:
         servizio.stato = stato
     bulk_update_with_history(changed, Servizio, ["stato"], default_user=actor)
+    schedule_reindex_servizi(s.pk for s in changed)  # a bulk update sends no signal
     return len(changed)
 
 

@@ -138,6 +138,10 @@ SEARCH_BACKEND = env.str(
 )
 if SEARCH_BACKEND not in {"postgres", "elasticsearch"}:
     raise ImproperlyConfigured("SEARCH_BACKEND must be 'postgres' or 'elasticsearch'.")
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="welfare-documenti")
+# Limits of a search: larger areas are refused with a 400 rather than answered slowly.
+SEARCH_MAX_RADIUS_KM = env.float("SEARCH_MAX_RADIUS_KM", default=100.0)
+SEARCH_MAX_BBOX_DEGREES = env.float("SEARCH_MAX_BBOX_DEGREES", default=10.0)
 
 # A published service whose data were last verified longer ago than this is
 # flagged "to re-verify" to its curators.

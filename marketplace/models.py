@@ -1,0 +1,3 @@
+from marketplace.search.models import DocumentoRicerca, TipoRisultato
+
+__all__ = ["DocumentoRicerca", "TipoRisultato"]

@@ -1,0 +1,113 @@
+"""Search endpoints: results with facets, type-ahead suggestions, map clusters."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import service
+from .query import SearchParamsSerializer
+
+BACKEND_HEADER = "X-Search-Backend"
+
+
+class CercaParamsSerializer(SearchParamsSerializer):
+    facette = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text=_("Conteggi per categoria, tipo di ente, Comune, Ambito."),
+    )
+
+
+class MappaParamsSerializer(SearchParamsSerializer):
+    zoom = serializers.IntegerField(min_value=0, max_value=20)
+
+    def validate(self, data):
+        data = super().validate(data)
+        if "bbox" not in data:
+            raise serializers.ValidationError(
+                {"bbox": [_("La mappa ha bisogno del riquadro visibile.")]}
+            )
+        return data
+
+
+class SuggerimentiParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(min_length=1, max_length=100)
+    limite = serializers.IntegerField(required=False, min_value=1, max_value=20, default=8)
+
+
+def _params(serializer_class, request):
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params
+
+
+def _respond(body: dict) -> Response:
+    return Response(body, headers={BACKEND_HEADER: body["backend"]})
+
+
+class CercaView(APIView):
+    """One search over services, info points and agreements.
+
+    Text in Italian (stems, accents, typos, synonyms, prefix of the last word),
+    filters, distance from a point, facets. Says which backend answered.
+    """
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[CercaParamsSerializer], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        params = _params(CercaParamsSerializer, request)
+        query = params.to_query()
+        result = service.search(query, facets=params.validated_data["facette"])
+        return _respond(
+            {
+                **result.as_dict(),
+                "q": query.q,
+                "corretta": query.q != query.q_digitata,
+                "pagina": query.pagina,
+                "per_pagina": query.per_pagina,
+            }
+        )
+
+
+class MappaView(APIView):
+    """The map: clusters (count, centre, bounds) at low zoom, single points when zoomed in."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[MappaParamsSerializer], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        params = _params(MappaParamsSerializer, request)
+        result = service.map_view(params.to_query(), params.validated_data["zoom"])
+        return _respond(result.as_dict())
+
+
+class SuggerimentiView(APIView):
+    """Type-ahead: categories and titles for what has been typed so far."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[SuggerimentiParamsSerializer], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        params = _params(SuggerimentiParamsSerializer, request)
+        backend, suggestions = service.suggest(
+            params.validated_data["q"], params.validated_data["limite"]
+        )
+        return _respond({"backend": backend, "suggerimenti": suggestions})
+
+
+class PingView(APIView):
+    """The framework's floor: what an API answer costs with no work (for benchmarks)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: OpenApiResponse(description="ok")})
+    def get(self, request):
+        return Response({"ok": True})

@@ -1,0 +1,259 @@
+"""The one query language of the search, built and validated from request parameters.
+
+Every backend receives a `SearchQuery`: already validated, with codes resolved,
+so backends never see raw input. Bad input is a DRF ValidationError naming the
+field and the reason (a 400).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from geo_data.models import Ambito, Comune
+from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
+
+from .models import TipoRisultato
+from .spelling import correct
+
+MAX_Q = 200
+MAX_PAGE_SIZE = 100
+
+
+class Ordinamento:
+    RILEVANZA = "rilevanza"
+    DISTANZA = "distanza"
+    AGGIORNAMENTO = "aggiornamento"
+    CHOICES = [RILEVANZA, DISTANZA, AGGIORNAMENTO]
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    q: str = ""  # the text searched: what was typed, with its typos corrected
+    q_digitata: str = ""
+    categorie: tuple[str, ...] = ()
+    tipo_ente: str = ""
+    destinatari: str = ""
+    comuni: tuple[str, ...] = ()  # from `comune`, or the members of `ambito`
+    punto: Point | None = None
+    raggio_km: float | None = None
+    bbox: tuple[float, float, float, float] | None = None  # minlon, minlat, maxlon, maxlat
+    poligono: GEOSGeometry | None = None
+    aperto_il: datetime | None = None
+    gratuito: bool | None = None
+    lingua: str = ""
+    accessibile: bool | None = None
+    con_convenzione_per: str = ""
+    tipi: tuple[str, ...] = (TipoRisultato.SERVIZIO, TipoRisultato.PIT, TipoRisultato.CONVENZIONE)
+    ordinamento: str = Ordinamento.RILEVANZA
+    pagina: int = 1
+    per_pagina: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.pagina - 1) * self.per_pagina
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    """The request parameters; `to_query()` turns valid ones into a SearchQuery."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_Q, trim_whitespace=True
+    )
+    categoria = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("Codici separati da virgole, con le sottocategorie."),
+    )
+    tipo_ente = serializers.ChoiceField(choices=TipoEnte.choices, required=False)
+    destinatari = serializers.ChoiceField(choices=Destinatario.choices, required=False)
+    comune = serializers.CharField(required=False, help_text=_("Codice ISTAT del Comune."))
+    ambito = serializers.SlugField(required=False)
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    raggio_km = serializers.FloatField(required=False, min_value=0.01)
+    bbox = serializers.CharField(required=False, help_text=_("minlon,minlat,maxlon,maxlat"))
+    poligono = serializers.CharField(
+        required=False, help_text=_("GeoJSON Polygon o MultiPolygon, WGS 84.")
+    )
+    aperto_ora = serializers.BooleanField(required=False, default=False)
+    aperto_il = serializers.DateTimeField(required=False)
+    gratuito = serializers.BooleanField(required=False, allow_null=True, default=None)
+    lingua = serializers.ChoiceField(choices=LINGUE, required=False)
+    accessibile = serializers.BooleanField(required=False, allow_null=True, default=None)
+    con_convenzione_per = serializers.CharField(required=False, max_length=100)
+    tipo = serializers.CharField(
+        required=False, help_text=_("servizio, pit, convenzione (separati da virgole).")
+    )
+    ordinamento = serializers.ChoiceField(
+        choices=Ordinamento.CHOICES, required=False, default=Ordinamento.RILEVANZA
+    )
+    pagina = serializers.IntegerField(required=False, min_value=1, max_value=10_000, default=1)
+    per_pagina = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
+    )
+
+    def validate_raggio_km(self, value: float) -> float:
+        if value > settings.SEARCH_MAX_RADIUS_KM:
+            raise serializers.ValidationError(
+                _("Il raggio massimo è %(max)s km.") % {"max": f"{settings.SEARCH_MAX_RADIUS_KM:g}"}
+            )
+        return value
+
+    def validate_categoria(self, value: str) -> tuple[str, ...]:
+        codici = tuple(_csv(value))
+        known = set(Categoria.objects.filter(codice__in=codici).values_list("codice", flat=True))
+        unknown = [c for c in codici if c not in known]
+        if unknown:
+            raise serializers.ValidationError(
+                _("Categoria sconosciuta: %(c)s.") % {"c": ", ".join(unknown)}
+            )
+        return codici
+
+    def validate_comune(self, value: str) -> str:
+        if not Comune.objects.filter(pk=value).exists():
+            raise serializers.ValidationError(
+                _("Nessun Comune con codice ISTAT '%(c)s'.") % {"c": value}
+            )
+        return value
+
+    def validate_ambito(self, value: str) -> Ambito:
+        ambito = Ambito.objects.filter(slug=value).first()
+        if ambito is None:
+            raise serializers.ValidationError(_("Nessun Ambito con slug '%(s)s'.") % {"s": value})
+        return ambito
+
+    def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
+        try:
+            minlon, minlat, maxlon, maxlat = (float(part) for part in value.split(","))
+        except ValueError as error:
+            raise serializers.ValidationError(
+                _("Scrivi quattro numeri: minlon,minlat,maxlon,maxlat.")
+            ) from error
+        if not (
+            -180 <= minlon <= 180
+            and -180 <= maxlon <= 180
+            and -90 <= minlat <= 90
+            and -90 <= maxlat <= 90
+        ):
+            raise serializers.ValidationError(
+                _("Coordinate fuori scala (lon -180…180, lat -90…90).")
+            )
+        if minlon >= maxlon or minlat >= maxlat:
+            raise serializers.ValidationError(
+                _("Riquadro rovesciato: i minimi devono precedere i massimi.")
+            )
+        limit = settings.SEARCH_MAX_BBOX_DEGREES
+        if maxlon - minlon > limit or maxlat - minlat > limit:
+            raise serializers.ValidationError(
+                _("Riquadro troppo grande: al massimo %(max)s gradi per lato.")
+                % {"max": f"{limit:g}"}
+            )
+        return (minlon, minlat, maxlon, maxlat)
+
+    def validate_poligono(self, value: str) -> GEOSGeometry:
+        try:
+            json.loads(value)
+            geometry = GEOSGeometry(value)
+        except (ValueError, GEOSException, TypeError) as error:
+            raise serializers.ValidationError(_("Non è un GeoJSON valido.")) from error
+        if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
+            raise serializers.ValidationError(_("Serve un Polygon o un MultiPolygon."))
+        if not geometry.valid:
+            raise serializers.ValidationError(
+                _("Poligono non valido: %(r)s.") % {"r": geometry.valid_reason}
+            )
+        geometry.srid = 4326
+        extent = geometry.extent
+        limit = settings.SEARCH_MAX_BBOX_DEGREES
+        if extent[2] - extent[0] > limit or extent[3] - extent[1] > limit:
+            raise serializers.ValidationError(
+                _("Poligono troppo grande: al massimo %(max)s gradi per lato.")
+                % {"max": f"{limit:g}"}
+            )
+        return geometry
+
+    def validate_tipo(self, value: str) -> tuple[str, ...]:
+        tipi = tuple(_csv(value))
+        unknown = [t for t in tipi if t not in TipoRisultato.values]
+        if unknown or not tipi:
+            raise serializers.ValidationError(
+                _("Tipi ammessi: %(ok)s.") % {"ok": ", ".join(TipoRisultato.values)}
+            )
+        return tipi
+
+    def validate_con_convenzione_per(self, value: str) -> str:
+        # Company networks and member companies arrive with the agreements (convenzioni);
+        # until then no code can be known, and saying so beats an empty answer.
+        raise serializers.ValidationError(
+            _("Nessuna rete o impresa con codice '%(c)s'.") % {"c": value}
+        )
+
+    def validate(self, data: dict) -> dict:
+        has_lat, has_lon = "lat" in data, "lon" in data
+        if has_lat != has_lon:
+            missing = "lon" if has_lat else "lat"
+            raise serializers.ValidationError({missing: [_("Servono sia lat sia lon.")]})
+        if "raggio_km" in data and not has_lat:
+            raise serializers.ValidationError(
+                {"raggio_km": [_("Il raggio vale intorno a un punto: indica lat e lon.")]}
+            )
+        if data.get("ordinamento") == Ordinamento.DISTANZA and not has_lat:
+            raise serializers.ValidationError(
+                {"ordinamento": [_("Per ordinare per distanza indica lat e lon.")]}
+            )
+        if data.get("aperto_ora") and "aperto_il" in data:
+            raise serializers.ValidationError(
+                {"aperto_il": [_("Usa aperto_ora oppure aperto_il, non entrambi.")]}
+            )
+        return data
+
+    def to_query(self) -> SearchQuery:
+        data = self.validated_data
+        comuni: tuple[str, ...] = ()
+        if "comune" in data:
+            comuni = (data["comune"],)
+        if "ambito" in data:
+            members = tuple(data["ambito"].comuni.values_list("pk", flat=True))
+            comuni = tuple(c for c in comuni if c in members) if comuni else members
+            if not comuni:
+                comuni = ("-",)  # a Comune outside the Ambito: nothing can match
+        punto = Point(data["lon"], data["lat"], srid=4326) if "lat" in data else None
+        aperto_il = timezone.now() if data.get("aperto_ora") else data.get("aperto_il")
+        return SearchQuery(
+            q=correct(data.get("q", "")),
+            q_digitata=data.get("q", ""),
+            categorie=data.get("categoria", ()),
+            tipo_ente=data.get("tipo_ente", ""),
+            destinatari=data.get("destinatari", ""),
+            comuni=comuni,
+            punto=punto,
+            raggio_km=data.get("raggio_km"),
+            bbox=data.get("bbox"),
+            poligono=data.get("poligono"),
+            aperto_il=aperto_il,
+            gratuito=data.get("gratuito"),
+            lingua=data.get("lingua", ""),
+            accessibile=data.get("accessibile"),
+            tipi=data.get("tipo", SearchQuery.tipi),
+            ordinamento=data["ordinamento"],
+            pagina=data["pagina"],
+            per_pagina=data["per_pagina"],
+        )
+
+
+def bbox_polygon(bbox: tuple[float, float, float, float]) -> Polygon:
+    polygon = Polygon.from_bbox(bbox)
+    polygon.srid = 4326
+    return polygon
