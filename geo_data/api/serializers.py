@@ -5,6 +5,7 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geo_data.models import Ambito, Comune
+from marketplace.api_fields import BooleanParam
 
 MAX_TOLERANCE_M = 5000
 DEFAULT_TOLERANCE_M = 50
@@ -48,11 +49,8 @@ class ComuneQuerySerializer(GeometryQuerySerializer):
     ambito = serializers.SlugField(
         required=False, allow_blank=True, help_text=_("Slug dell'Ambito.")
     )
-    in_ambito = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text=_("Solo i Comuni che fanno parte di un Ambito."),
-        error_messages={"invalid": _("Deve essere un valore booleano valido: true o false.")},
+    in_ambito = BooleanParam(
+        required=False, default=False, help_text=_("Solo i Comuni che fanno parte di un Ambito.")
     )
 
     def validate_ambito(self, slug: str) -> str:

@@ -10,6 +10,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api_fields import BooleanParam
+
 from . import service
 from .query import SearchParamsSerializer
 
@@ -17,7 +19,7 @@ BACKEND_HEADER = "X-Search-Backend"
 
 
 class CercaParamsSerializer(SearchParamsSerializer):
-    facette = serializers.BooleanField(
+    facette = BooleanParam(
         required=False,
         default=True,
         help_text=_("Conteggi per categoria, tipo di ente, Comune, Ambito."),

@@ -114,8 +114,10 @@ class _PendingReindex:
 
     def __init__(self) -> None:
         self.ids: set[int] = set()
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         try:
             reindex_servizi(self.ids)
         except Exception:  # the catalogue change is committed: never fail it for the index
@@ -136,7 +138,11 @@ def schedule_reindex_servizi(ids: Iterable[int]) -> None:
     pending = getattr(_local, "pending", None)
     # Reuse this transaction's callback while it is still registered: a rollback
     # discards it, and then a new one is needed.
-    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+    if (
+        pending is None
+        or pending.done
+        or not any(entry[1] is pending for entry in connection.run_on_commit)
+    ):
         pending = _local.pending = _PendingReindex()
         transaction.on_commit(pending)
     pending.ids.update(ids)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from geo_data.models import Ambito, Comune
+from marketplace.api_fields import BooleanParam
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .models import TipoRisultato
@@ -87,11 +88,11 @@ class SearchParamsSerializer(serializers.Serializer):
     poligono = serializers.CharField(
         required=False, help_text=_("GeoJSON Polygon o MultiPolygon, WGS 84.")
     )
-    aperto_ora = serializers.BooleanField(required=False, default=False)
+    aperto_ora = BooleanParam(required=False, default=False)
     aperto_il = serializers.DateTimeField(required=False)
-    gratuito = serializers.BooleanField(required=False, allow_null=True, default=None)
+    gratuito = BooleanParam(required=False, allow_null=True, default=None)
     lingua = serializers.ChoiceField(choices=LINGUE, required=False)
-    accessibile = serializers.BooleanField(required=False, allow_null=True, default=None)
+    accessibile = BooleanParam(required=False, allow_null=True, default=None)
     con_convenzione_per = serializers.CharField(required=False, max_length=100)
     tipo = serializers.CharField(
         required=False, help_text=_("servizio, pit, convenzione (separati da virgole).")

@@ -1,0 +1,82 @@
+"""Bad search input is a 400 naming the field and the reason; never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+SQUARE = {"type": "Polygon", "coordinates": [[[9.2, 45.3], [9.4, 45.3], [9.4, 45.5], [9.2, 45.3]]]}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[9.2, 45.3], [9.4, 45.5], [9.4, 45.3], [9.2, 45.5], [9.2, 45.3]]],
+}
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "reason"),
+    [
+        ({"lat": "91", "lon": "9"}, "lat", "minore o uguale a 90"),
+        ({"lat": "45", "lon": "-181"}, "lon", "maggiore o uguale a -180"),
+        ({"lat": "45", "lon": "nove"}, "lon", "numero valido"),
+        ({"lat": "45.4"}, "lon", "Servono sia lat sia lon"),
+        ({"lat": "45.4", "lon": "9.2", "raggio_km": "500"}, "raggio_km", "raggio massimo è 100 km"),
+        ({"raggio_km": "5"}, "raggio_km", "indica lat e lon"),
+        ({"bbox": "9.5,45.0,9.0,45.5"}, "bbox", "rovesciato"),
+        ({"bbox": "-10,30,20,60"}, "bbox", "troppo grande"),
+        ({"bbox": "9,45,9.5"}, "bbox", "quattro numeri"),
+        ({"bbox": "9,45,9.5,95"}, "bbox", "fuori scala"),
+        ({"poligono": "{non json"}, "poligono", "GeoJSON valido"),
+        (
+            {"poligono": json.dumps({"type": "Point", "coordinates": [9, 45]})},
+            "poligono",
+            "Polygon",
+        ),
+        ({"poligono": json.dumps(BOWTIE)}, "poligono", "Poligono non valido"),
+        ({"q": "a" * 201}, "q", "200"),
+        ({"categoria": "infanzia,infanzia.asilo"}, "categoria", "infanzia.asilo"),
+        ({"comune": "999999"}, "comune", "999999"),
+        ({"ambito": "atlantide"}, "ambito", "atlantide"),
+        ({"tipo": "servizio,negozio"}, "tipo", "servizio, pit, convenzione"),
+        ({"tipo_ente": "alieno"}, "tipo_ente", "alieno"),
+        ({"lingua": "klingon"}, "lingua", "klingon"),
+        ({"ordinamento": "distanza"}, "ordinamento", "indica lat e lon"),
+        ({"ordinamento": "casuale"}, "ordinamento", "casuale"),
+        ({"aperto_il": "ieri"}, "aperto_il", "formato"),
+        ({"aperto_ora": "true", "aperto_il": "2026-12-24T10:00"}, "aperto_il", "non entrambi"),
+        ({"con_convenzione_per": "rete-x"}, "con_convenzione_per", "rete-x"),
+        ({"per_pagina": "1000"}, "per_pagina", "100"),
+        ({"gratuito": "forse"}, "gratuito", "booleano"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(client, params, field, reason):
+    response = client.get("/api/v1/cerca/", params)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert field in body
+    assert reason in " ".join(body[field])
+
+
+def test_the_map_needs_a_bbox_and_a_zoom(client):
+    response = client.get("/api/v1/cerca/mappa/", {"zoom": "9"})
+    assert response.status_code == 400 and "bbox" in response.json()
+    response = client.get("/api/v1/cerca/mappa/", {"bbox": "9,45,9.5,45.5", "zoom": "30"})
+    assert response.status_code == 400 and "zoom" in response.json()
+
+
+def test_suggestions_need_some_text(client):
+    response = client.get("/api/v1/cerca/suggerimenti/", {"q": ""})
+    assert response.status_code == 400 and "q" in response.json()
+
+
+def test_errors_speak_english_when_asked(client):
+    response = client.get(
+        "/api/v1/cerca/", {"lat": "91", "lon": "9"}, headers={"accept-language": "en"}
+    )
+    assert "less than or equal to 90" in response.json()["lat"][0]
+
+
+def test_a_valid_polygon_is_accepted(client):
+    assert client.get("/api/v1/cerca/", {"poligono": json.dumps(SQUARE)}).status_code == 200
