@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from geo_data.models import Ambito, Comune
-from servizi.models import Categoria
+from marketplace.search.models import DocumentoRicerca
+from servizi.models import Categoria, Servizio, StatoServizio
 from servizi.seed import seed_categorie
 
 REGION = "Lombardia"
@@ -52,3 +53,9 @@ class Command(BaseCommand):
         else:
             # It loads nothing when the demo catalogue is already there.
             call_command("load_demo_data", allow_production=demo, **quiet)
+
+        # The index follows every commit; this fills it for catalogues that predate it.
+        if not DocumentoRicerca.objects.exists() and Servizio.objects.filter(
+            stato=StatoServizio.PUBBLICATO
+        ).exists():
+            call_command("search_index", rebuild=True, no_progress=True, **quiet)

@@ -29,9 +29,10 @@ class Command(BaseCommand):
             raise CommandError("Indica --rebuild: per ora l'unica operazione è la ricostruzione.")
         start = time.perf_counter()
         rows = reindex_servizi(None, sync_elasticsearch=False)
-        self.stdout.write(
-            f"postgres: {rows} righe indicizzate in {time.perf_counter() - start:.1f} s."
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"postgres: {rows} righe indicizzate in {time.perf_counter() - start:.1f} s."
+            )
         if settings.SEARCH_BACKEND == "elasticsearch":
             from marketplace.search.backends.elasticsearch import rebuild
 
