@@ -105,6 +105,8 @@ DATABASES = {
     )
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Short queries only: the JIT compiler costs more than it saves (0.4 s on a query of 2 ms).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,985 @@
+"""The Elasticsearch backend: the rows of `search_documento`, one ES document per row.
+
+It answers like the postgres backend on the same data (same filters, results, counts
+and facet counts; same order by distance). How it stays in step with postgres:
+
+- text: one Italian analyzer (elision, lowercase, ascii folding, the *same* stop words
+  as PostgreSQL's `italian.stop`, the *same* Snowball Italian stemmer as `italian_stem`).
+  What matches is decided on `tutto`, a `copy_to` field holding exactly what the
+  postgres `vettore` holds (title, category names, provider, description and
+  requirements), with the synonym groups of `text.query_groups` read as `to_tsquery`
+  reads them: words of a group AND-ed (not a phrase), stop words dropped, the last word
+  also as a prefix. Scoring clauses on `titolo`^3 / `categorie_nomi` / `ente_nome` /
+  `testo` only rank, they never filter;
+- one result per object: rows are collapsed on `chiave` ("tipo:oggetto_id"), the
+  sort picking each object's best (nearest) row; the count and the facet counts are
+  `cardinality` aggregations on `chiave` (distinct objects, as postgres counts them);
+- schedules: ES cannot evaluate them, so the schedules open at `aperto_il` are found
+  in SQL (the same `open_at_sql` as postgres) and the documents filtered on `orario_id`;
+- Ambiti: a `filters` aggregation, one filter per Ambito on its member Comuni (exact
+  distinct counts, membership always current, nothing to reindex when it changes).
+
+Any failure to answer (connection, timeout, missing index, a page beyond the result
+window) raises `BackendUnavailable`, and the service answers from postgres.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch.dsl import (
+    Boolean,
+    Date,
+    Document,
+    GeoPoint,
+    GeoShape,
+    Keyword,
+    Long,
+    MetaField,
+    Q,
+    Search,
+    Text,
+    analyzer,
+    token_filter,
+)
+
+from geo_data.models import Ambito
+from marketplace.search.backends.postgres import (
+    DECAY_KM,
+    MAX_POINTS,
+    POINTS_FROM_ZOOM,
+    label_facets,
+    open_at_sql,
+)
+from marketplace.search.query import Ordinamento, SearchQuery
+from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
+from marketplace.search.service import BackendUnavailable
+from marketplace.search.text import fold, query_groups, words
+from servizi.models import Categoria
+
+logger = logging.getLogger(__name__)
+
+NAME = "elasticsearch"
+
+SEARCH_TIMEOUT_S = 2.0  # a search waits this long, without retries: postgres is the fallback
+INDEXING_TIMEOUT_S = 60.0
+INDEXING_RETRIES = 2
+_TIMEOUT = f"{int(SEARCH_TIMEOUT_S * 1000)}ms"  # the cluster stops searching then
+MAX_RESULT_WINDOW = 10_000  # ES's index.max_result_window: deeper pages go to postgres
+MAX_CLUSTERS = 50_000
+COUNT_PRECISION = 40_000  # the most `cardinality` allows: exact in practice below it
+FACET_PRECISION = 3_000  # per facet bucket (memory grows with buckets x precision)
+FACET_SIZES = {"categoria": 2_000, "tipo_ente": 100, "comune": 10_000}
+CHUNK = 2_000  # rows per SQL batch and per bulk request
+SIMPLIFY_DEGREES = 0.001  # ~100 m: coverage shapes for the index, not for display
+COVERAGE_CACHE = 512  # distinct coverage sets kept per sync or rebuild
+MISSING_POINT_WEIGHT = 1e-6  # with a point, objects without a place rank last
+
+# PostgreSQL's tsearch_data/italian.stop, verbatim: the stop words of `italian_stem`,
+# hence of the `italiano` configuration (accented entries never match folded words,
+# there as here).
+_ITALIAN_STOP = (
+    "ad al allo ai agli all agl alla alle con col coi da dal dallo dai dagli dall dagl "
+    "dalla dalle di del dello dei degli dell degl della delle in nel nello nei negli nell "
+    "negl nella nelle su sul sullo sui sugli sull sugl sulla sulle per tra contro io tu lui "
+    "lei noi voi loro mio mia miei mie tuo tua tuoi tue suo sua suoi sue nostro nostra "
+    "nostri nostre vostro vostra vostri vostre mi ti ci vi lo la li le gli ne il un uno una "
+    "ma ed se perché anche come dov dove che chi cui non più quale quanto quanti quanta "
+    "quante quello quelli quella quelle questo questi questa queste si tutto tutti a c e i "
+    "l o ho hai ha abbiamo avete hanno abbia abbiate abbiano avrò avrai avrà avremo avrete "
+    "avranno avrei avresti avrebbe avremmo avreste avrebbero avevo avevi aveva avevamo "
+    "avevate avevano ebbi avesti ebbe avemmo aveste ebbero avessi avesse avessimo avessero "
+    "avendo avuto avuta avuti avute sono sei è siamo siete sia siate siano sarò sarai sarà "
+    "saremo sarete saranno sarei saresti sarebbe saremmo sareste sarebbero ero eri era "
+    "eravamo eravate erano fui fosti fu fummo foste furono fossi fosse fossimo fossero "
+    "essendo faccio fai facciamo fanno faccia facciate facciano farò farai farà faremo "
+    "farete faranno farei faresti farebbe faremmo fareste farebbero facevo facevi faceva "
+    "facevamo facevate facevano feci facesti fece facemmo faceste fecero facessi facesse "
+    "facessimo facessero facendo sto stai sta stiamo stanno stia stiate stiano starò "
+    "starai starà staremo starete staranno starei staresti starebbe staremmo stareste "
+    "starebbero stavo stavi stava stavamo stavate stavano stetti stesti stette stemmo "
+    "steste stettero stessi stesse stessimo stessero stando"
+)
+ITALIAN_STOPWORDS = _ITALIAN_STOP.split()
+_STOP = frozenset(ITALIAN_STOPWORDS)
+
+# Lucene's ItalianAnalyzer articles: "dell'anziano" -> "anziano".
+ITALIAN_ARTICLES = [
+    "c", "l", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl",
+    "degl", "negl", "sugl", "un", "m", "t", "s", "v", "d",
+]  # fmt: skip
+
+_elision = token_filter("italian_elision", "elision", articles=ITALIAN_ARTICLES, articles_case=True)
+# The Snowball Italian stemmer, the algorithm of PostgreSQL's italian_stem (the lighter
+# `light_italian` would stem differently and break the parity of the result sets).
+italiano = analyzer(
+    "italiano",
+    tokenizer="standard",
+    filter=[
+        _elision,
+        "lowercase",
+        "asciifolding",
+        token_filter("italian_stop", "stop", stopwords=ITALIAN_STOPWORDS),
+        token_filter("italian_stemmer", "stemmer", language="italian"),
+    ],
+)
+# Type-ahead on titles: edge n-grams of the folded words, searched without stemming.
+italiano_prefissi = analyzer(
+    "italiano_prefissi",
+    tokenizer="standard",
+    filter=[
+        _elision,
+        "lowercase",
+        "asciifolding",
+        token_filter("prefissi", "edge_ngram", min_gram=1, max_gram=20),
+    ],
+)
+italiano_parole = analyzer(
+    "italiano_parole", tokenizer="standard", filter=[_elision, "lowercase", "asciifolding"]
+)
+
+INDEX_SETTINGS = {
+    "number_of_shards": 1,  # small data: one shard keeps scores, collapse and counts exact
+    "number_of_replicas": 0,
+    "max_result_window": MAX_RESULT_WINDOW,
+    # The open-schedule filter lists up to half of all schedules (see orari_aperti).
+    "max_terms_count": 1_000_000,
+}
+
+
+class SearchDocument(Document):
+    """One row of `search_documento` (its id is the ES `_id` and `riga_id`)."""
+
+    riga_id = Long()
+    chiave = Keyword()  # "tipo:oggetto_id": one result per object (collapse, counts)
+    tipo = Keyword()
+    oggetto_id = Long()
+    sede_id = Long()
+    titolo = Text(
+        analyzer=italiano,
+        copy_to="tutto",
+        fields={
+            "keyword": Keyword(ignore_above=1024),
+            "prefissi": Text(analyzer=italiano_prefissi, search_analyzer=italiano_parole),
+        },
+    )
+    testo = Text(analyzer=italiano)  # as stored: ranking, highlights, snippets
+    descrizione = Text(analyzer=italiano, copy_to="tutto")  # the text postgres vectorises
+    categorie_nomi = Text(analyzer=italiano, copy_to="tutto")
+    ente_id = Long()
+    ente_nome = Text(analyzer=italiano, copy_to="tutto")
+    tipo_ente = Keyword()
+    categorie = Keyword(multi=True)  # codes with all their ancestors
+    destinatari = Keyword(multi=True)
+    lingue = Keyword(multi=True)
+    comune_id = Keyword()
+    comuni_copertura = Keyword(multi=True)
+    gratuito = Boolean()
+    accessibile = Boolean()
+    demo = Boolean()
+    punto = GeoPoint()
+    copertura = GeoShape(ignore_malformed=True)  # union of the covered Comuni, simplified
+    orario_id = Long()
+    aggiornato_il = Date()
+    tutto = Text(analyzer=italiano)  # what decides a text match, like postgres' `vettore`
+
+    class Index:
+        # The alias searches use; rebuild() creates dated indices and moves it to them.
+        name = settings.ELASTICSEARCH_INDEX
+        settings = INDEX_SETTINGS
+
+    class Meta:
+        dynamic = MetaField("strict")
+
+
+# --- client ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _client_for(url: str, timeout: float, retries: int) -> Elasticsearch:
+    try:
+        return Elasticsearch(
+            url, request_timeout=timeout, max_retries=retries, retry_on_timeout=retries > 0
+        )
+    except ValueError as error:  # a malformed URL
+        raise BackendUnavailable(f"ELASTICSEARCH_URL: {error}") from error
+
+
+def get_client(*, indexing: bool = False) -> Elasticsearch:
+    """The client of settings.ELASTICSEARCH_URL: quick and without retries for searches."""
+    url = settings.ELASTICSEARCH_URL
+    if not url:
+        raise BackendUnavailable("ELASTICSEARCH_URL is not set")
+    if indexing:
+        return _client_for(url, INDEXING_TIMEOUT_S, INDEXING_RETRIES)
+    return _client_for(url, SEARCH_TIMEOUT_S, 0)
+
+
+def _execute(search: Search) -> dict:
+    """The raw response body, or BackendUnavailable when the cluster cannot answer."""
+    try:
+        response = search.using(get_client()).execute()
+    except (TransportError, ApiError) as error:
+        status = error.status_code if isinstance(error, ApiError) else None
+        if status is not None and status < 500 and status not in {404, 408, 429}:
+            # A request the cluster refuses is a bug here: say so loudly, then fall back.
+            logger.error("Elasticsearch refused the request: %s", error)
+        raise BackendUnavailable(f"{type(error).__name__}: {error}") from error
+    raw = response.to_dict()
+    if raw.get("timed_out") or raw.get("_shards", {}).get("failed"):
+        raise BackendUnavailable("partial answer (timeout or failed shards)")
+    return raw
+
+
+# --- documents ------------------------------------------------------------------------
+
+_ROWS_SQL = """
+SELECT d.id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.testo, d.ente_id, d.ente_nome,
+       d.tipo_ente, d.categorie, d.destinatari, d.lingue, d.gratuito, d.accessibile,
+       d.comune_id, d.comuni_copertura, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat,
+       d.orario_id, d.aggiornato_il, d.demo,
+       (SELECT string_agg(c.nome, ' ' ORDER BY c.codice) FROM servizi_categoria c
+        WHERE c.codice = ANY(d.categorie)) AS categorie_nomi,
+       (SELECT concat_ws(' ', s.descrizione, s.requisiti) FROM servizi_servizio s
+        WHERE d.tipo = 'servizio' AND s.id = d.oggetto_id) AS descrizione
+FROM search_documento d
+WHERE {where}
+ORDER BY d.id {limit}
+"""
+
+# One SQL per batch: the union of each distinct set of covered Comuni, simplified.
+_COVERAGE_SQL = """
+SELECT k.i, ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_Union(c.geometria), %s), 5) AS shape
+FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS k(codici, i)
+JOIN geo_data_comune c ON c.codice_istat IN (SELECT jsonb_array_elements_text(k.codici))
+GROUP BY k.i
+"""
+
+
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Coverage:
+    """Coverage shapes by set of Comuni, remembered for one sync or rebuild."""
+
+    def __init__(self) -> None:
+        self.shapes: OrderedDict[tuple[str, ...], dict | None] = OrderedDict()
+
+    def add_to(self, rows: list[dict]) -> None:
+        keys = {tuple(sorted(row["comuni_copertura"] or ())) for row in rows}
+        missing = [key for key in keys if key and key not in self.shapes]
+        if missing:
+            found = {
+                row["i"]: json.loads(row["shape"]) if row["shape"] else None
+                for row in _fetch(_COVERAGE_SQL, [SIMPLIFY_DEGREES, json.dumps(missing)])
+            }
+            for position, key in enumerate(missing, start=1):
+                self.shapes[key] = found.get(position)
+        for row in rows:
+            key = tuple(sorted(row["comuni_copertura"] or ()))
+            row["copertura"] = self.shapes.get(key) if key else None
+            if key:
+                self.shapes.move_to_end(key)
+        while len(self.shapes) > COVERAGE_CACHE:
+            self.shapes.popitem(last=False)
+
+
+def _rows(
+    where: str, params: list, coverage: _Coverage | None = None, *, limit: int | None = None
+) -> list[dict]:
+    sql = _ROWS_SQL.format(where=where, limit="LIMIT %s" if limit else "")
+    rows = _fetch(sql, [*params, limit] if limit else params)
+    (coverage or _Coverage()).add_to(rows)
+    return rows
+
+
+def rows_for(ids: Iterable[int], *, coverage: _Coverage | None = None) -> list[dict]:
+    """The current rows of these services, with their coverage shape."""
+    ids = sorted(set(ids))
+    coverage = coverage or _Coverage()
+    rows: list[dict] = []
+    for chunk in _chunks(ids, CHUNK):
+        rows += _rows("d.tipo = 'servizio' AND d.oggetto_id = ANY(%s)", [chunk], coverage)
+    return rows
+
+
+def document_from_row(row: dict) -> dict:
+    """The ES source of one `search_documento` row (as read by `rows_for`)."""
+    has_point = row.get("lon") is not None and row.get("lat") is not None
+    updated = row["aggiornato_il"]
+    return {
+        "riga_id": row["id"],
+        "chiave": f"{row['tipo']}:{row['oggetto_id']}",
+        "tipo": row["tipo"],
+        "oggetto_id": row["oggetto_id"],
+        "sede_id": row["sede_id"],
+        "titolo": row["titolo"],
+        "testo": row["testo"] or "",
+        "descrizione": row["descrizione"] if row.get("descrizione") is not None else row["testo"],
+        "categorie_nomi": row.get("categorie_nomi") or "",
+        "ente_id": row["ente_id"],
+        "ente_nome": row["ente_nome"] or "",
+        "tipo_ente": row["tipo_ente"] or "",
+        "categorie": list(row["categorie"] or []),
+        "destinatari": list(row["destinatari"] or []),
+        "lingue": list(row["lingue"] or []),
+        "gratuito": bool(row["gratuito"]),
+        "accessibile": bool(row["accessibile"]),
+        "demo": bool(row["demo"]),
+        "comune_id": row["comune_id"],
+        "comuni_copertura": list(row["comuni_copertura"] or []),
+        "punto": {"lat": row["lat"], "lon": row["lon"]} if has_point else None,
+        "copertura": row.get("copertura"),
+        "orario_id": row["orario_id"],
+        "aggiornato_il": updated.isoformat() if isinstance(updated, datetime) else updated,
+    }
+
+
+def _actions(rows: Iterable[dict], index: str) -> Iterator[dict]:
+    for row in rows:
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": row["id"],
+            "_source": document_from_row(row),
+        }
+
+
+def _bulk(client: Elasticsearch, rows: list[dict], index: str, *, refresh: bool = False) -> int:
+    sent, errors = helpers.bulk(
+        client,
+        _actions(rows, index),
+        chunk_size=500,
+        raise_on_error=False,
+        stats_only=False,
+        refresh=refresh,
+    )
+    if errors:
+        logger.error("Elasticsearch refused %d documents, e.g. %s", len(errors), errors[:3])
+    return sent
+
+
+def sync_servizi(ids: Iterable[int] | None) -> None:
+    """Send the current rows of these services (all of them when None); never raises.
+
+    Runs after the catalogue change is committed: new rows are indexed first, then the
+    services' other documents deleted, so a search never sees a service vanish (a
+    moment of duplicates is harmless: results are collapsed per object).
+    """
+    try:
+        if ids is None:
+            rebuild(progress=False)
+            return
+        ids = sorted(set(ids))
+        if not ids:
+            return
+        client = get_client(indexing=True)
+        index = settings.ELASTICSEARCH_INDEX
+        if not client.indices.exists(index=index):
+            logger.warning("Elasticsearch index %s missing: run search_index --rebuild", index)
+            return
+        coverage = _Coverage()
+        for chunk in _chunks(ids, CHUNK):
+            rows = rows_for(chunk, coverage=coverage)
+            _bulk(client, rows, index, refresh=True)  # visible before the old ones go
+            client.delete_by_query(
+                index=index,
+                query={
+                    "bool": {
+                        "filter": [
+                            {"term": {"tipo": "servizio"}},
+                            {"terms": {"oggetto_id": chunk}},
+                        ],
+                        "must_not": [{"terms": {"riga_id": [row["id"] for row in rows]}}],
+                    }
+                },
+                conflicts="proceed",
+                refresh=True,
+            )
+    except Exception:  # the catalogue change is committed: never fail it for the index
+        logger.exception(
+            "Elasticsearch sync failed for services %s", "all" if ids is None else list(ids)[:20]
+        )
+
+
+def rebuild(progress: bool = True) -> int:
+    """A fresh index from all of `search_documento`, swapped in under the alias; the count.
+
+    The documents go to a new index `<ELASTICSEARCH_INDEX>-<timestamp>`; once complete,
+    the alias moves to it in one step and the old indices are deleted, so searches
+    never see a half-built index.
+    """
+    from tqdm import tqdm
+
+    client = get_client(indexing=True)
+    alias = settings.ELASTICSEARCH_INDEX
+    name = f"{alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+    index = SearchDocument._index.clone(name)
+    index.settings(refresh_interval="-1")
+    index.create(using=client)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_documento")
+            total = cursor.fetchone()[0]
+        sent, last_id, coverage = 0, 0, _Coverage()
+        with tqdm(total=total, disable=not progress, unit="doc", desc="elasticsearch") as bar:
+            while True:
+                rows = _rows("d.id > %s", [last_id], coverage, limit=CHUNK)
+                if not rows:
+                    break
+                sent += _bulk(client, rows, name)
+                last_id = rows[-1]["id"]
+                bar.update(len(rows))
+        client.indices.put_settings(index=name, settings={"index": {"refresh_interval": "1s"}})
+        client.indices.refresh(index=name)
+        _swap_alias(client, alias, name)
+    except BaseException:
+        try:
+            client.indices.delete(index=name, ignore_unavailable=True)
+        except Exception:
+            logger.exception("could not delete the half-built index %s", name)
+        raise
+    return sent
+
+
+def _swap_alias(client: Elasticsearch, alias: str, name: str) -> None:
+    old: list[str] = []
+    if client.indices.exists_alias(name=alias):
+        old = list(client.indices.get_alias(name=alias).body)
+    elif client.indices.exists(index=alias):
+        client.indices.delete(index=alias)  # a plain index under the alias' name: replaced
+    actions = [{"remove": {"index": each, "alias": alias}} for each in old]
+    actions.append({"add": {"index": name, "alias": alias, "is_write_index": True}})
+    client.indices.update_aliases(actions=actions)
+    for each in old:
+        if each != name:
+            client.indices.delete(index=each, ignore_unavailable=True)
+
+
+# --- queries --------------------------------------------------------------------------
+
+HIT_SOURCE = [
+    *("tipo", "oggetto_id", "sede_id", "titolo", "testo", "ente_id", "ente_nome"),
+    *("tipo_ente", "comune_id", "orario_id", "punto"),
+]
+TEXT_FIELDS = ["titolo^3", "categorie_nomi^2", "ente_nome^1.5", "testo"]
+
+
+def text_groups(text: str) -> list[list[tuple[tuple[str, ...], bool]]]:
+    """`query_groups` as `to_tsquery('italiano', postgres_tsquery(text))` reads them.
+
+    Each group is a list of (words, prefix) alternatives: stop words dropped (so an
+    alternative or a group made only of them disappears), the prefix kept on the
+    group's first alternative of the last group when its last word is no stop word.
+    """
+    groups = query_groups(text)
+    result = []
+    for position, alternatives in enumerate(groups):
+        last = position == len(groups) - 1
+        options = []
+        for phrase in alternatives:
+            kept = tuple(w for w in phrase if w not in _STOP)
+            if kept:
+                prefix = last and phrase == alternatives[0] and phrase[-1] not in _STOP
+                options.append((kept, prefix))
+        if options:
+            result.append(options)
+    return result
+
+
+def _match_tutto(terms: tuple[str, ...], prefix: bool) -> Q:
+    kind = "match_bool_prefix" if prefix else "match"
+    return Q(kind, tutto={"query": " ".join(terms), "operator": "and"})
+
+
+def text_queries(text: str) -> tuple[list[Q], list[Q]]:
+    """(must, should): the clauses that decide a text match and those that rank it."""
+    if not words(text):
+        return [], []
+    groups = text_groups(text)
+    if not groups:  # only stop words: postgres' empty tsquery matches nothing
+        return [Q("match_none")], []
+    must, should = [], []
+    for options in groups:
+        alternatives = [_match_tutto(terms, prefix) for terms, prefix in options]
+        must.append(
+            alternatives[0]
+            if len(alternatives) == 1
+            else Q("bool", should=alternatives, minimum_should_match=1)
+        )
+        for terms, prefix in options:
+            phrase = " ".join(terms)
+            should.append(
+                Q(
+                    "multi_match",
+                    query=phrase,
+                    fields=TEXT_FIELDS,
+                    type="bool_prefix" if prefix else "best_fields",
+                    operator="and",
+                )
+            )
+            if len(terms) > 1 and not prefix:
+                should.append(Q("match_phrase", titolo={"query": phrase, "boost": 2}))
+    return must, should
+
+
+@dataclass(frozen=True)
+class OrariAperti:
+    """The schedules open at a moment, or, when they are most, the closed ones."""
+
+    aperti: bool  # True: `ids` are the open schedules; False: `ids` are the closed ones
+    ids: tuple[int, ...]
+
+    def filter(self) -> Q:
+        if self.aperti:
+            return Q("terms", orario_id=list(self.ids))
+        return Q(
+            "bool",
+            filter=[Q("exists", field="orario_id")],
+            must_not=[Q("terms", orario_id=list(self.ids))],
+        )
+
+
+def orari_aperti(when: datetime) -> OrariAperti:
+    """Which schedules are open at `when`, by the SQL of the postgres backend.
+
+    A row without a schedule is never open (as in postgres). The shorter of the two
+    lists is returned, so the ES terms filter stays at most half of all schedules.
+    """
+    clause, params = open_at_sql("o.id", when)
+    row = _fetch(
+        f"""
+        WITH t AS MATERIALIZED (SELECT o.id, {clause} AS aperto FROM servizi_orario o),
+             n AS (SELECT 2 * count(*) FILTER (WHERE aperto) <= count(*) AS pochi FROM t)
+        SELECT n.pochi, ARRAY(SELECT t.id FROM t WHERE t.aperto = n.pochi ORDER BY t.id) AS ids
+        FROM n
+        """,
+        params,
+    )[0]
+    return OrariAperti(aperti=bool(row["pochi"]), ids=tuple(row["ids"]))
+
+
+def ambiti_membri() -> dict[str, list[str]]:
+    """Each Ambito's slug with its member Comuni (for the facet)."""
+    members: dict[str, list[str]] = {}
+    through = Ambito.comuni.through.objects.values_list("ambito__slug", "comune_id")
+    for slug, comune in through.order_by("ambito__slug", "comune_id"):
+        members.setdefault(slug, []).append(comune)
+    return members
+
+
+def _point(query: SearchQuery) -> dict:
+    return {"lat": query.punto.y, "lon": query.punto.x}
+
+
+def filters(query: SearchQuery, orari: OrariAperti | None = None) -> list[Q]:
+    """The filters of postgres' `_Sql._build`, one for one."""
+    q = query
+    clauses = [Q("terms", tipo=list(q.tipi))]
+    if q.categorie:
+        clauses.append(Q("terms", categorie=list(q.categorie)))
+    if q.tipo_ente:
+        clauses.append(Q("term", tipo_ente=q.tipo_ente))
+    if q.destinatari:
+        clauses.append(Q("term", destinatari=q.destinatari))
+    if q.comuni:
+        clauses.append(
+            Q(
+                "bool",
+                should=[
+                    Q("terms", comune_id=list(q.comuni)),
+                    Q("terms", comuni_copertura=list(q.comuni)),
+                ],
+                minimum_should_match=1,
+            )
+        )
+    if q.punto is not None and q.raggio_km is not None:
+        clauses.append(Q("geo_distance", distance=f"{float(q.raggio_km)}km", punto=_point(q)))
+    if q.bbox is not None:
+        minlon, minlat, maxlon, maxlat = q.bbox
+        clauses.append(
+            Q(
+                "geo_bounding_box",
+                punto={
+                    "top_left": {"lat": maxlat, "lon": minlon},
+                    "bottom_right": {"lat": minlat, "lon": maxlon},
+                },
+            )
+        )
+    if q.poligono is not None:
+        clauses.append(
+            Q(
+                "geo_shape",
+                punto={"shape": json.loads(q.poligono.geojson), "relation": "intersects"},
+            )
+        )
+    if q.aperto_il is not None:
+        clauses.append((orari or orari_aperti(q.aperto_il)).filter())
+    if q.gratuito is not None:
+        clauses.append(Q("term", gratuito=q.gratuito))
+    if q.lingua:
+        clauses.append(Q("term", lingue=q.lingua))
+    if q.accessibile is not None:
+        clauses.append(Q("term", accessibile=q.accessibile))
+    return clauses
+
+
+def _geo_sort(query: SearchQuery) -> dict:
+    return {
+        "_geo_distance": {
+            "punto": _point(query),
+            "order": "asc",
+            "unit": "km",
+            "distance_type": "arc",
+            "ignore_unmapped": True,
+        }
+    }
+
+
+def _sort(query: SearchQuery, has_text: bool) -> list:
+    """postgres' ORDER BY; `riga_id` (the row id) breaks ties as `d.id` does there."""
+    tie = {"riga_id": {"order": "asc"}}
+    score = {"_score": {"order": "desc"}}
+    if query.ordinamento == Ordinamento.DISTANZA and query.punto is not None:
+        return [_geo_sort(query), score, tie]
+    if query.ordinamento == Ordinamento.AGGIORNAMENTO:
+        return [{"aggiornato_il": {"order": "desc"}}, tie]
+    if has_text or query.punto is not None:
+        return [score, *([_geo_sort(query)] if query.punto is not None else []), tie]
+    return [{"aggiornato_il": {"order": "desc"}}, tie]
+
+
+def _scored_query(query: SearchQuery, orari: OrariAperti | None) -> tuple[Q, bool]:
+    must, should = text_queries(query.q)
+    has_text = bool(must)
+    if not must and query.punto is not None:
+        must = [Q("match_all")]  # a score of 1 for the distance decay to work on
+    base = Q("bool", filter=filters(query, orari), must=must, should=should)
+    if query.punto is None:
+        return base, has_text
+    decayed = Q(
+        "function_score",
+        query=base,
+        functions=[
+            {
+                "filter": Q("exists", field="punto"),
+                "gauss": {
+                    "punto": {"origin": _point(query), "scale": f"{DECAY_KM}km", "decay": 0.5}
+                },
+            },
+            {
+                "filter": Q("bool", must_not=[Q("exists", field="punto")]),
+                "weight": MISSING_POINT_WEIGHT,
+            },
+        ],
+        score_mode="first",
+        boost_mode="multiply",
+    )
+    return decayed, has_text
+
+
+def build_search(
+    query: SearchQuery,
+    *,
+    facets: bool,
+    orari: OrariAperti | None = None,
+    ambiti: dict[str, list[str]] | None = None,
+) -> Search:
+    """The ES request for a search; it never calls the cluster.
+
+    The database is read only for what ES cannot know: the schedules open at
+    `aperto_il` (unless `orari` is given) and, with facets, the Ambiti's members
+    (unless `ambiti` is given).
+    """
+    scored, has_text = _scored_query(query, orari)
+    search = (
+        Search(index=settings.ELASTICSEARCH_INDEX)
+        .query(scored)
+        .sort(*_sort(query, has_text))
+        .collapse("chiave")
+        .source(HIT_SOURCE)
+        .extra(
+            from_=query.offset,
+            size=query.per_pagina,
+            track_total_hits=True,
+            track_scores=True,
+            timeout=_TIMEOUT,
+        )
+    )
+    if has_text:
+        search = (
+            search.highlight("testo", fragment_size=180, number_of_fragments=1)
+            .highlight("titolo", number_of_fragments=0)
+            .highlight_options(encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"])
+        )
+    search.aggs.metric(
+        "oggetti", "cardinality", field="chiave", precision_threshold=COUNT_PRECISION
+    )
+    if facets:
+        _facet_aggs(search, ambiti if ambiti is not None else ambiti_membri())
+    return search
+
+
+def _facet_aggs(search: Search, ambiti: dict[str, list[str]]) -> None:
+    fields = {"categoria": "categorie", "tipo_ente": "tipo_ente", "comune": "comune_id"}
+    for name, field in fields.items():
+        search.aggs.bucket(name, "terms", field=field, size=FACET_SIZES[name]).metric(
+            "oggetti", "cardinality", field="chiave", precision_threshold=FACET_PRECISION
+        )
+    if ambiti:
+        search.aggs.bucket(
+            "ambito",
+            "filters",
+            filters={slug: Q("terms", comune_id=members) for slug, members in ambiti.items()},
+        ).metric("oggetti", "cardinality", field="chiave", precision_threshold=FACET_PRECISION)
+
+
+# --- answers --------------------------------------------------------------------------
+
+
+def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
+    if query.offset + query.per_pagina > MAX_RESULT_WINDOW:
+        raise BackendUnavailable("page beyond Elasticsearch's result window")
+    raw = _execute(build_search(query, facets=facets))
+    return result_from_response(raw, query, facets=facets)
+
+
+def result_from_response(raw: dict, query: SearchQuery, *, facets: bool) -> SearchResult:
+    """A SearchResult from a raw ES response to `build_search(query)`."""
+    raw_hits = raw.get("hits", {}).get("hits", [])
+    aggregations = raw.get("aggregations", {})
+    count = int(aggregations.get("oggetti", {}).get("value", 0))
+    if raw_hits and len(raw_hits) < query.per_pagina:
+        count = query.offset + len(raw_hits)  # the last page: the exact count is known
+    rows = raw.get("hits", {}).get("total", {}).get("value")
+    if rows is not None:
+        count = min(count, int(rows))
+    hits = _hits(raw_hits, query)
+    return SearchResult(
+        backend=NAME,
+        count=count,
+        hits=hits,
+        facets=_facets(aggregations) if facets else {},
+    )
+
+
+def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
+    if not raw_hits:
+        return []
+    sources = [hit["_source"] for hit in raw_hits]
+    points = [source.get("punto") or {} for source in sources]
+    open_clause, open_params = open_at_sql("p.orario_id", timezone.now())
+    origin = [query.punto.x, query.punto.y] if query.punto is not None else [None, None]
+    extra = {
+        row["i"]: row
+        for row in _fetch(
+            f"""
+            SELECT p.i, c.nome AS comune_nome,
+                   CASE WHEN p.orario_id IS NULL THEN NULL ELSE {open_clause} END AS aperto_ora,
+                   ST_Distance(ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography,
+                               ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)::geography)
+                   / 1000.0 AS dist
+            FROM unnest(%s::int[], %s::varchar[], %s::bigint[], %s::float8[], %s::float8[])
+                 AS p(i, comune_id, orario_id, lon, lat)
+            LEFT JOIN geo_data_comune c ON c.codice_istat = p.comune_id
+            """,
+            [
+                *open_params,
+                *origin,
+                list(range(len(sources))),
+                [source.get("comune_id") for source in sources],
+                [source.get("orario_id") for source in sources],
+                [point.get("lon") for point in points],
+                [point.get("lat") for point in points],
+            ],
+        )
+    }
+    has_text = bool(words(query.q))
+    hits = []
+    for position, (hit, source, point) in enumerate(zip(raw_hits, sources, points, strict=True)):
+        more = extra[position]
+        highlight = hit.get("highlight") or {}
+        fragments = highlight.get("testo") or highlight.get("titolo")
+        if has_text and fragments:
+            snippet = fragments[0]
+        else:
+            snippet = html.escape((source.get("testo") or "")[:200])
+        dist = more["dist"]
+        hits.append(
+            Hit(
+                tipo=source["tipo"],
+                id=source["oggetto_id"],
+                titolo=source["titolo"],
+                ente={
+                    "id": source.get("ente_id"),
+                    "nome": source.get("ente_nome"),
+                    "tipo": source.get("tipo_ente"),
+                },
+                comune=(
+                    {"codice_istat": source["comune_id"], "nome": more["comune_nome"]}
+                    if source.get("comune_id")
+                    else None
+                ),
+                distanza_km=round(dist, 3) if dist is not None else None,
+                snippet=snippet,
+                aperto_ora=more["aperto_ora"],
+                punto=[point["lon"], point["lat"]] if point else None,
+                sede_id=source.get("sede_id"),
+                score=round(float(hit.get("_score") or 0.0), 6),
+            )
+        )
+    return hits
+
+
+def _facets(aggregations: dict) -> dict[str, list[dict]]:
+    def count(bucket: dict) -> int:
+        return min(int(bucket["oggetti"]["value"]), int(bucket["doc_count"]))
+
+    raw: dict[str, list[dict]] = {}
+    for name in ("categoria", "tipo_ente", "comune"):
+        buckets = aggregations.get(name, {}).get("buckets", [])
+        raw[name] = [{"valore": b["key"], "n": count(b)} for b in buckets if b["doc_count"]]
+    ambiti = aggregations.get("ambito", {}).get("buckets", {})
+    raw["ambito"] = [
+        {"valore": slug, "n": count(bucket)}
+        for slug, bucket in ambiti.items()
+        if bucket["doc_count"]
+    ]
+    return label_facets(raw)
+
+
+# --- map ------------------------------------------------------------------------------
+
+
+def build_map(query: SearchQuery, zoom: int, *, orari: OrariAperti | None = None) -> Search:
+    """Clusters (geotile cells a quarter of a map tile) below POINTS_FROM_ZOOM, else points."""
+    base = Q("bool", filter=[*filters(query, orari), Q("exists", field="punto")])
+    search = Search(index=settings.ELASTICSEARCH_INDEX).query(base)
+    if zoom >= POINTS_FROM_ZOOM:
+        return (
+            search.sort({"riga_id": {"order": "asc"}})
+            .source(["tipo", "oggetto_id", "titolo", "punto"])
+            .extra(size=MAX_POINTS, track_total_hits=False, timeout=_TIMEOUT)
+        )
+    grid = {"field": "punto", "precision": min(zoom + 2, 29), "size": MAX_CLUSTERS}
+    if query.bbox is not None:
+        minlon, minlat, maxlon, maxlat = query.bbox
+        grid["bounds"] = {
+            "top_left": {"lat": maxlat, "lon": minlon},
+            "bottom_right": {"lat": minlat, "lon": maxlon},
+        }
+    cells = search.aggs.bucket("celle", "geotile_grid", **grid)
+    cells.metric("centro", "geo_centroid", field="punto")
+    cells.metric("limiti", "geo_bounds", field="punto")
+    return search.extra(size=0, track_total_hits=False, timeout=_TIMEOUT)
+
+
+def map_view(query: SearchQuery, zoom: int) -> MapResult:
+    raw = _execute(build_map(query, zoom))
+    return map_from_response(raw, zoom)
+
+
+def map_from_response(raw: dict, zoom: int) -> MapResult:
+    if zoom >= POINTS_FROM_ZOOM:
+        points = []
+        for hit in raw.get("hits", {}).get("hits", []):
+            source = hit["_source"]
+            points.append(
+                {
+                    "tipo": source["tipo"],
+                    "id": source["oggetto_id"],
+                    "titolo": source["titolo"],
+                    "lon": source["punto"]["lon"],
+                    "lat": source["punto"]["lat"],
+                }
+            )
+        return MapResult(backend=NAME, zoom=zoom, clusters=[], points=points)
+    clusters = []
+    for bucket in raw.get("aggregations", {}).get("celle", {}).get("buckets", []):
+        centre = bucket["centro"]["location"]
+        bounds = bucket["limiti"]["bounds"]
+        clusters.append(
+            Cluster(
+                count=bucket["doc_count"],
+                centro=[round(centre["lon"], 6), round(centre["lat"], 6)],
+                bounds=[
+                    bounds["top_left"]["lon"],
+                    bounds["bottom_right"]["lat"],
+                    bounds["bottom_right"]["lon"],
+                    bounds["top_left"]["lat"],
+                ],
+            )
+        )
+    clusters.sort(key=lambda c: -c.count)
+    return MapResult(backend=NAME, zoom=zoom, clusters=clusters, points=[])
+
+
+# --- suggestions ----------------------------------------------------------------------
+
+
+def build_suggest(prefix: str, limit: int) -> Search | None:
+    """Titles matching the prefix as the search would (None when there are no words)."""
+    must, _ = text_queries(prefix)
+    if not must:
+        return None
+    folded = " ".join(words(prefix))
+    ranking = [
+        Q("match", **{"titolo.prefissi": {"query": folded, "operator": "and"}}),
+        Q("match_phrase_prefix", titolo={"query": folded, "boost": 2}),
+    ]
+    return (
+        Search(index=settings.ELASTICSEARCH_INDEX)
+        .query(Q("bool", must=must, should=ranking))
+        .collapse("titolo.keyword")
+        .sort({"_score": {"order": "desc"}}, {"titolo.keyword": {"order": "asc"}})
+        .source(["titolo"])
+        .extra(size=limit, track_total_hits=False, timeout=_TIMEOUT)
+    )
+
+
+def _category_suggestions(prefix: str) -> list[dict]:
+    """The categories postgres.suggest proposes (the same rule, from the same table)."""
+    folded = fold(prefix)
+    return [
+        {"testo": nome, "tipo": "categoria", "codice": codice}
+        for codice, nome in Categoria.objects.values_list("codice", "nome")
+        if any(w.startswith(folded.split()[-1]) for w in words(nome)) or folded in fold(nome)
+    ][:3]
+
+
+def suggest(prefix: str, limit: int = 8) -> list[dict]:
+    if not words(prefix):
+        return []
+    request = build_suggest(prefix, limit)
+    titles = []
+    if request is not None:
+        raw = _execute(request)
+        titles = [hit["_source"]["titolo"] for hit in raw.get("hits", {}).get("hits", [])]
+    categorie = _category_suggestions(prefix)
+    return (
+        categorie
+        + [{"testo": titolo, "tipo": "titolo", "codice": None} for titolo in titles][
+            : limit - len(categorie)
+        ]
+    )

@@ -1,0 +1,688 @@
+"""The Elasticsearch backend without a cluster: mapping, requests, answers, fallback.
+
+The requests are checked as the JSON they send; the answers are read from responses
+shaped like the cluster's. With a dead URL every call falls back to postgres.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from unittest.mock import MagicMock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
+
+from marketplace.search import service
+from marketplace.search.backends import elasticsearch as es
+from marketplace.search.backends.postgres import MAX_POINTS
+from marketplace.search.models import DocumentoRicerca
+from marketplace.search.query import Ordinamento, SearchQuery
+from marketplace.search.service import BackendUnavailable
+from marketplace.search.text import postgres_tsquery
+from tests.search.conftest import MELEGNANO, SAN_DONATO
+
+DEAD_URL = "http://127.0.0.1:9"  # the discard port: nothing listens there
+ROME = ZoneInfo("Europe/Rome")
+NO_AMBITI: dict[str, list[str]] = {}
+
+
+def request(query: SearchQuery, *, facets: bool = False, **kwargs) -> dict:
+    return es.build_search(query, facets=facets, ambiti=NO_AMBITI, **kwargs).to_dict()
+
+
+def bool_of(body: dict) -> dict:
+    query = body["query"]
+    if "function_score" in query:
+        query = query["function_score"]["query"]
+    return query["bool"]
+
+
+def filters_of(body: dict) -> list[dict]:
+    return bool_of(body)["filter"]
+
+
+def find(clauses: list[dict], kind: str) -> dict:
+    matches = [clause[kind] for clause in clauses if kind in clause]
+    assert len(matches) == 1, f"{kind} not found once in {clauses}"
+    return matches[0]
+
+
+@pytest.fixture
+def dead_cluster(settings):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = DEAD_URL
+    settings.ELASTICSEARCH_INDEX = "test-welfare-documenti"
+
+
+# --- the mapping ------------------------------------------------------------------------
+
+
+def test_the_analyzer_folds_accents_and_stems_italian_like_postgres():
+    analysis = es.SearchDocument._index.to_dict()["settings"]["analysis"]
+    italiano = analysis["analyzer"]["italiano"]
+    assert italiano["tokenizer"] == "standard"
+    assert italiano["filter"] == [
+        "italian_elision",
+        "lowercase",
+        "asciifolding",
+        "italian_stop",
+        "italian_stemmer",
+    ]
+    filters = analysis["filter"]
+    assert filters["italian_elision"]["type"] == "elision"
+    assert "dell" in filters["italian_elision"]["articles"]
+    assert filters["italian_stemmer"] == {"type": "stemmer", "language": "italian"}
+    assert filters["italian_stop"]["type"] == "stop"
+    assert filters["italian_stop"]["stopwords"] == es.ITALIAN_STOPWORDS
+    assert analysis["filter"]["prefissi"]["type"] == "edge_ngram"
+
+
+def test_the_mapping_of_places_keys_and_texts():
+    index = es.SearchDocument._index.to_dict()
+    properties = index["mappings"]["properties"]
+    assert properties["punto"] == {"type": "geo_point"}
+    assert properties["copertura"]["type"] == "geo_shape"
+    for keyword in (
+        "chiave", "tipo", "tipo_ente", "categorie", "destinatari", "lingue", "comune_id",
+        "comuni_copertura",
+    ):  # fmt: skip
+        assert properties[keyword]["type"] == "keyword", keyword
+    for number in ("riga_id", "oggetto_id", "sede_id", "ente_id", "orario_id"):
+        assert properties[number]["type"] == "long", number
+    assert {properties[b]["type"] for b in ("gratuito", "accessibile", "demo")} == {"boolean"}
+    assert properties["aggiornato_il"]["type"] == "date"
+    titolo = properties["titolo"]
+    assert titolo["analyzer"] == "italiano"
+    assert titolo["fields"]["keyword"]["type"] == "keyword"
+    assert titolo["fields"]["prefissi"]["analyzer"] == "italiano_prefissi"
+    # `tutto` holds what postgres puts in `vettore`: title, categories, provider, description.
+    copied = {name for name, field in properties.items() if field.get("copy_to") == "tutto"}
+    assert copied == {"titolo", "categorie_nomi", "ente_nome", "descrizione"}
+    assert index["mappings"]["dynamic"] == "strict"
+    assert index["settings"]["number_of_shards"] == 1
+
+
+def test_the_module_imports_without_a_cluster(settings):
+    settings.ELASTICSEARCH_URL = ""
+    assert es.NAME == "elasticsearch"
+    with pytest.raises(BackendUnavailable):
+        es.get_client()
+
+
+# --- text -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "casa di riposo",
+        "di casa",
+        "asilo nido",
+        "badante per anziani",
+        "centro estivo a milano",
+        "il nido",
+        "più anziani",
+        "psicologo per",
+        "over 65 di",
+    ],
+)
+def test_text_groups_read_the_query_as_to_tsquery_does(text):
+    """Same groups, alternatives, stop words and prefix as postgres' tsquery."""
+
+    def stem(word: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT (ts_lexize('italian_stem', unaccent(%s)))[1]", [word])
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsquery('italiano', %s)::text", [postgres_tsquery(text)])
+        expected = cursor.fetchone()[0].replace("( ", "(").replace(" )", ")")
+    groups = []
+    several = len(es.text_groups(text)) > 1
+    for options in es.text_groups(text):
+        alternatives = []
+        for terms, prefix in options:
+            lexemes = [f"'{stem(t)}'" for t in terms]
+            if prefix:
+                lexemes[-1] += ":*"
+            alternatives.append(" & ".join(lexemes))
+        group = " | ".join(alternatives)
+        groups.append(f"({group})" if several and len(alternatives) > 1 else group)
+    assert " & ".join(groups) == expected
+
+
+def test_stop_words_alone_match_nothing_as_in_postgres():
+    must = bool_of(request(SearchQuery(q="di la")))["must"]
+    assert must == [{"match_none": {}}]
+
+
+def test_text_with_synonyms_becomes_alternatives_with_the_last_word_as_prefix():
+    body = request(SearchQuery(q="badante anziani"))
+    must = bool_of(body)["must"]
+    assert len(must) == 2  # two groups, AND-ed
+    badante, anziani = (clause["bool"] for clause in must)
+    assert badante["minimum_should_match"] == 1
+    assert badante["should"] == [
+        {"match": {"tutto": {"query": "badante", "operator": "and"}}},
+        {"match": {"tutto": {"query": "assistente familiare", "operator": "and"}}},
+        {"match": {"tutto": {"query": "assistenza familiare", "operator": "and"}}},
+    ]
+    assert anziani["should"][0] == {
+        "match_bool_prefix": {"tutto": {"query": "anziani", "operator": "and"}}
+    }
+    assert {"match": {"tutto": {"query": "terza eta", "operator": "and"}}} in anziani["should"]
+    # Ranking only: titles weigh most, multi-word synonyms also as phrases in the title.
+    should = bool_of(body)["should"]
+    fields = {tuple(c["multi_match"]["fields"]) for c in should if "multi_match" in c}
+    assert fields == {("titolo^3", "categorie_nomi^2", "ente_nome^1.5", "testo")}
+    assert {"match_phrase": {"titolo": {"query": "assistente familiare", "boost": 2}}} in should
+    assert body["highlight"]["pre_tags"] == ["<mark>"]
+    assert body["highlight"]["encoder"] == "html"
+    assert set(body["highlight"]["fields"]) == {"titolo", "testo"}
+    assert body["sort"][0] == {"_score": {"order": "desc"}}
+
+
+def test_no_text_no_text_clauses_no_highlight():
+    body = request(SearchQuery())
+    assert "must" not in bool_of(body) and "should" not in bool_of(body)
+    assert "highlight" not in body
+
+
+# --- filters ----------------------------------------------------------------------------
+
+
+def test_radius_is_a_geo_distance_in_kilometres():
+    body = request(SearchQuery(punto=MELEGNANO, raggio_km=5.0))
+    assert find(filters_of(body), "geo_distance") == {
+        "distance": "5.0km",
+        "punto": {"lat": MELEGNANO.y, "lon": MELEGNANO.x},
+    }
+
+
+def test_bbox_is_a_geo_bounding_box():
+    body = request(SearchQuery(bbox=(9.15, 45.44, 9.22, 45.48)))
+    assert find(filters_of(body), "geo_bounding_box") == {
+        "punto": {
+            "top_left": {"lat": 45.48, "lon": 9.15},
+            "bottom_right": {"lat": 45.44, "lon": 9.22},
+        }
+    }
+
+
+def test_polygon_is_a_geo_shape_intersection_on_the_point():
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[9.3, 45.34], [9.35, 45.34], [9.35, 45.37], [9.3, 45.37], [9.3, 45.34]]],
+    }
+    polygon = GEOSGeometry(json.dumps(square), srid=4326)
+    shape = find(filters_of(request(SearchQuery(poligono=polygon))), "geo_shape")["punto"]
+    assert shape["relation"] == "intersects"
+    assert shape["shape"]["type"] == "Polygon"
+    assert shape["shape"]["coordinates"][0][0] == [9.3, 45.34]
+
+
+def test_categories_comuni_and_the_other_filters():
+    query = SearchQuery(
+        categorie=("infanzia", "anziani.badanti"),
+        comuni=("015140", "015192"),
+        tipo_ente="impresa",
+        destinatari="minori",
+        gratuito=True,
+        lingua="ro",
+        accessibile=False,
+        tipi=("servizio",),
+    )
+    clauses = filters_of(request(query))
+    terms = [c["terms"] for c in clauses if "terms" in c]
+    assert {"tipo": ["servizio"]} in terms
+    assert {"categorie": ["infanzia", "anziani.badanti"]} in terms
+    comuni = find(clauses, "bool")
+    assert comuni == {
+        "should": [
+            {"terms": {"comune_id": ["015140", "015192"]}},
+            {"terms": {"comuni_copertura": ["015140", "015192"]}},
+        ],
+        "minimum_should_match": 1,
+    }
+    term = [c["term"] for c in clauses if "term" in c]
+    for expected in (
+        {"tipo_ente": "impresa"},
+        {"destinatari": "minori"},
+        {"gratuito": True},
+        {"lingue": "ro"},
+        {"accessibile": False},
+    ):
+        assert expected in term
+
+
+def test_open_at_filters_on_the_schedules_open_then():
+    when = datetime(2026, 12, 24, 10, tzinfo=ROME)
+    query = SearchQuery(aperto_il=when)
+    few_open = es.OrariAperti(aperti=True, ids=(3, 5))
+    assert {"terms": {"orario_id": [3, 5]}} in filters_of(request(query, orari=few_open))
+    most_open = es.OrariAperti(aperti=False, ids=(7,))
+    assert {
+        "bool": {
+            "filter": [{"exists": {"field": "orario_id"}}],
+            "must_not": [{"terms": {"orario_id": [7]}}],
+        }
+    } in filters_of(request(query, orari=most_open))
+
+
+@pytest.mark.django_db
+def test_the_open_schedules_come_from_the_postgres_rules(catalogo):
+    nido, caffe = catalogo["nido"].orario_id, catalogo["caffe"].orario_id
+
+    def open_at(text: str) -> set[int]:
+        found = es.orari_aperti(datetime.fromisoformat(text))
+        if found.aperti:
+            return set(found.ids) & {nido, caffe}
+        return {nido, caffe} - set(found.ids)
+
+    assert open_at("2026-12-24T10:00:00+01:00") == {nido}
+    assert open_at("2026-12-25T01:30:00+01:00") == {caffe}  # Thursday's night slot
+    assert open_at("2027-01-01T01:00:00+01:00") == set()  # closed on the 31st
+
+
+# --- order, one result per object, counts, facets ---------------------------------------
+
+
+def test_distance_order_collapses_each_object_to_its_nearest_place():
+    body = request(SearchQuery(punto=MELEGNANO, ordinamento=Ordinamento.DISTANZA))
+    assert body["sort"][0] == {
+        "_geo_distance": {
+            "punto": {"lat": MELEGNANO.y, "lon": MELEGNANO.x},
+            "order": "asc",
+            "unit": "km",
+            "distance_type": "arc",
+            "ignore_unmapped": True,
+        }
+    }
+    assert body["sort"][-1] == {"riga_id": {"order": "asc"}}  # postgres' `d.id`
+    assert body["collapse"] == {"field": "chiave"}
+    assert body["track_total_hits"] is True
+    assert body["aggs"]["oggetti"] == {
+        "cardinality": {"field": "chiave", "precision_threshold": 40000}
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        (SearchQuery(ordinamento=Ordinamento.AGGIORNAMENTO, q="nido"), "aggiornato_il"),
+        (SearchQuery(), "aggiornato_il"),  # relevance without text nor point
+        (SearchQuery(q="nido"), "_score"),
+        (SearchQuery(punto=MELEGNANO), "_score"),
+    ],
+)
+def test_the_order_follows_postgres(query, first):
+    sort = request(query)["sort"]
+    assert next(iter(sort[0])) == first
+    assert sort[-1] == {"riga_id": {"order": "asc"}}
+
+
+def test_a_point_decays_relevance_with_distance():
+    body = request(SearchQuery(q="nido", punto=MELEGNANO))
+    score = body["query"]["function_score"]
+    gauss = score["functions"][0]
+    assert gauss["gauss"]["punto"] == {
+        "origin": {"lat": MELEGNANO.y, "lon": MELEGNANO.x},
+        "scale": "5.0km",
+        "decay": 0.5,
+    }
+    assert gauss["filter"] == {"exists": {"field": "punto"}}
+    assert score["functions"][1]["weight"] < 1e-3  # no place: after every place
+    assert score["boost_mode"] == "multiply"
+    # Without text the score must not be 0, or the decay would have nothing to scale.
+    plain = request(SearchQuery(punto=MELEGNANO))["query"]["function_score"]["query"]
+    assert plain["bool"]["must"] == [{"match_all": {}}]
+    assert "function_score" not in request(SearchQuery(q="nido"))["query"]
+
+
+def test_pagination_counts_objects_not_rows():
+    body = request(SearchQuery(pagina=3, per_pagina=10))
+    assert body["from"] == 20 and body["size"] == 10
+
+
+def test_facet_aggregations_only_when_asked():
+    assert set(request(SearchQuery(), facets=False)["aggs"]) == {"oggetti"}
+    ambiti = {"paullese": ["015167"], "rozzano": ["015189", "015015"]}
+    aggs = es.build_search(SearchQuery(), facets=True, ambiti=ambiti).to_dict()["aggs"]
+    assert set(aggs) == {"oggetti", "categoria", "tipo_ente", "comune", "ambito"}
+    assert aggs["categoria"]["terms"]["field"] == "categorie"
+    assert aggs["comune"]["terms"]["field"] == "comune_id"
+    for name in ("categoria", "tipo_ente", "comune", "ambito"):
+        assert aggs[name]["aggs"]["oggetti"]["cardinality"]["field"] == "chiave"
+    assert aggs["ambito"]["filters"]["filters"] == {
+        "paullese": {"terms": {"comune_id": ["015167"]}},
+        "rozzano": {"terms": {"comune_id": ["015189", "015015"]}},
+    }
+
+
+@pytest.mark.django_db
+def test_ambito_members_come_from_geo_data():
+    members = es.ambiti_membri()
+    assert "015140" in members["san-donato-milanese"]  # Melegnano
+
+
+# --- map and suggestions ----------------------------------------------------------------
+
+
+def test_map_clusters_on_geotiles_a_quarter_of_a_map_tile():
+    query = SearchQuery(bbox=(9.0, 45.2, 9.6, 45.6))
+    body = es.build_map(query, 9).to_dict()
+    grid = body["aggs"]["celle"]["geotile_grid"]
+    assert grid["field"] == "punto" and grid["precision"] == 11
+    assert grid["bounds"] == {
+        "top_left": {"lat": 45.6, "lon": 9.0},
+        "bottom_right": {"lat": 45.2, "lon": 9.6},
+    }
+    assert body["aggs"]["celle"]["aggs"] == {
+        "centro": {"geo_centroid": {"field": "punto"}},
+        "limiti": {"geo_bounds": {"field": "punto"}},
+    }
+    assert body["size"] == 0
+    assert {"exists": {"field": "punto"}} in body["query"]["bool"]["filter"]
+
+
+def test_map_points_when_zoomed_in():
+    body = es.build_map(SearchQuery(bbox=(9.30, 45.34, 9.35, 45.37)), 15).to_dict()
+    assert "aggs" not in body
+    assert body["size"] == MAX_POINTS
+    assert body["sort"] == [{"riga_id": {"order": "asc"}}]
+
+
+def test_map_answers_from_a_cluster_response():
+    raw = {
+        "aggregations": {
+            "celle": {
+                "buckets": [
+                    {
+                        "key": "11/1076/732",
+                        "doc_count": 2,
+                        "centro": {"location": {"lat": 45.38, "lon": 9.29}, "count": 2},
+                        "limiti": {
+                            "bounds": {
+                                "top_left": {"lat": 45.41, "lon": 9.26},
+                                "bottom_right": {"lat": 45.35, "lon": 9.32},
+                            }
+                        },
+                    },
+                    {
+                        "key": "11/1077/733",
+                        "doc_count": 3,
+                        "centro": {"location": {"lat": 45.4, "lon": 9.4}, "count": 3},
+                        "limiti": {
+                            "bounds": {
+                                "top_left": {"lat": 45.4, "lon": 9.4},
+                                "bottom_right": {"lat": 45.4, "lon": 9.4},
+                            }
+                        },
+                    },
+                ]
+            }
+        }
+    }
+    result = es.map_from_response(raw, 9)
+    assert [c.count for c in result.clusters] == [3, 2]
+    assert result.clusters[1].bounds == [9.26, 45.35, 9.32, 45.41]
+    assert result.clusters[1].centro == [9.29, 45.38]
+    points = {"hits": {"hits": [{"_source": {"tipo": "servizio", "oggetto_id": 4, "titolo": "T",
+                                             "punto": {"lat": 45.3, "lon": 9.3}}}]}}  # fmt: skip
+    assert es.map_from_response(points, 15).points == [
+        {"tipo": "servizio", "id": 4, "titolo": "T", "lon": 9.3, "lat": 45.3}
+    ]
+
+
+def test_suggestions_match_like_the_search_and_give_each_title_once():
+    body = es.build_suggest("asil", 8).to_dict()
+    assert body["query"]["bool"]["must"] == [
+        {"match_bool_prefix": {"tutto": {"query": "asil", "operator": "and"}}}
+    ]
+    assert body["collapse"] == {"field": "titolo.keyword"}
+    assert body["size"] == 8
+    assert es.build_suggest("  ?! ", 8) is None
+
+
+# --- documents and answers, from real rows ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_documents_from_the_rows_of_search_documento(catalogo):
+    nido = es.rows_for([catalogo["nido"].pk])
+    assert len(nido) == 2  # one per place
+    document = es.document_from_row(nido[0])
+    assert document["chiave"] == f"servizio:{catalogo['nido'].pk}"
+    assert document["riga_id"] == nido[0]["id"]
+    assert set(document["categorie"]) == {"infanzia", "infanzia.nido"}
+    assert "Asilo nido e micronido" in document["categorie_nomi"]
+    assert document["descrizione"].startswith("Nido per bambini")
+    assert document["ente_nome"] == "Cooperativa Il Girasole"
+    assert document["punto"] in (
+        {"lat": MELEGNANO.y, "lon": MELEGNANO.x},
+        {"lat": SAN_DONATO.y, "lon": SAN_DONATO.x},
+    )
+    assert document["copertura"] is None
+    assert set(document) == set(es.SearchDocument._doc_type.mapping.properties.to_dict()[
+        "properties"
+    ]) - {"tutto"}  # fmt: skip
+    json.dumps(document)  # ready for the bulk API
+
+    (babysitter,) = es.rows_for([catalogo["babysitter"].pk])
+    document = es.document_from_row(babysitter)
+    assert document["punto"] is None and document["comune_id"] is None
+    assert document["comuni_copertura"] == ["015140"]
+    assert document["copertura"]["type"] in {"Polygon", "MultiPolygon"}
+    melegnano = GEOSGeometry(json.dumps(document["copertura"]), srid=4326)
+    assert melegnano.contains(MELEGNANO)
+
+
+def _raw_hit(row: dict, **extra) -> dict:
+    return {"_id": str(row["id"]), "_score": 2.5, "_source": es.document_from_row(row), **extra}
+
+
+@pytest.mark.django_db
+def test_hits_say_what_postgres_says(catalogo):
+    rows = {row["titolo"]: row for row in es.rows_for([s.pk for s in catalogo.values()])}
+    caffe = rows["Caffè Alzheimer"]
+    babysitter = rows["Baby sitter a domicilio"]
+    raw = {
+        "hits": {
+            "total": {"value": 7, "relation": "eq"},
+            "hits": [
+                _raw_hit(caffe, highlight={"titolo": ["<mark>Caffè</mark> Alzheimer"]}),
+                _raw_hit(babysitter),
+            ],
+        },
+        "aggregations": {"oggetti": {"value": 6}},
+    }
+    query = SearchQuery(q="caffe", punto=MELEGNANO, per_pagina=2)
+    result = es.result_from_response(raw, query, facets=False)
+    assert result.backend == "elasticsearch" and result.count == 6
+    first, second = result.hits
+    assert first.id == catalogo["caffe"].pk and first.tipo == "servizio"
+    assert first.comune == {"codice_istat": "015192", "nome": "San Donato Milanese"}
+    assert first.distanza_km == pytest.approx(7.30, abs=0.01)  # on the spheroid, by PostGIS
+    assert first.snippet == "<mark>Caffè</mark> Alzheimer"
+    assert first.aperto_ora in {True, False}
+    assert first.punto == [SAN_DONATO.x, SAN_DONATO.y]
+    assert first.ente == {
+        "id": catalogo["caffe"].ente_id,
+        "nome": "Cooperativa Il Girasole",
+        "tipo": "terzo_settore",
+    }
+    assert first.score == 2.5
+    # Delivered at home: no place, no distance, no schedule; the text's start as snippet.
+    assert second.comune is None and second.punto is None and second.distanza_km is None
+    assert second.aperto_ora is None
+    assert second.snippet.startswith("Baby sitter qualificate")
+    # A short last page knows its exact count.
+    short = es.result_from_response(raw, SearchQuery(per_pagina=20), facets=False)
+    assert short.count == 2
+
+
+@pytest.mark.django_db
+def test_facets_are_distinct_objects_labelled_like_postgres():
+    def bucket(key, rows, objects):
+        return {"key": key, "doc_count": rows, "oggetti": {"value": objects}}
+
+    aggregations = {
+        "oggetti": {"value": 2},
+        "categoria": {"buckets": [bucket("infanzia", 3, 2), bucket("infanzia.nido", 2, 1)]},
+        "tipo_ente": {"buckets": [bucket("terzo_settore", 2, 1), bucket("impresa", 1, 1)]},
+        "comune": {"buckets": [bucket("015140", 1, 1), bucket("015192", 1, 1)]},
+        "ambito": {
+            "buckets": {
+                "san-donato-milanese": {"doc_count": 2, "oggetti": {"value": 1}},
+                "paullese": {"doc_count": 0, "oggetti": {"value": 0}},
+            }
+        },
+    }
+    raw = {"hits": {"total": {"value": 3}, "hits": []}, "aggregations": aggregations}
+    facets = es.result_from_response(raw, SearchQuery(), facets=True).facets
+    counts = {
+        name: {b["valore"]: b["conteggio"] for b in buckets} for name, buckets in facets.items()
+    }
+    assert counts == {
+        "categoria": {"infanzia": 2, "infanzia.nido": 1},
+        "tipo_ente": {"terzo_settore": 1, "impresa": 1},
+        "comune": {"015140": 1, "015192": 1},
+        "ambito": {"san-donato-milanese": 1},  # empty Ambiti are left out, as in postgres
+    }
+    comune = {b["valore"]: b["etichetta"] for b in facets["comune"]}
+    assert comune["015140"] == "Melegnano"
+    assert facets["tipo_ente"][0]["etichetta"]  # a readable label
+
+
+# --- no cluster: BackendUnavailable, and postgres answers -------------------------------
+
+
+@pytest.mark.django_db
+def test_search_map_and_suggest_raise_backend_unavailable_on_a_dead_cluster(dead_cluster):
+    with pytest.raises(BackendUnavailable):
+        es.search(SearchQuery(q="asilo"))
+    with pytest.raises(BackendUnavailable):
+        es.map_view(SearchQuery(bbox=(9.0, 45.2, 9.6, 45.6)), 9)
+    with pytest.raises(BackendUnavailable):
+        es.suggest("asil", 8)
+
+
+def test_pages_beyond_the_result_window_go_to_postgres(dead_cluster):
+    with pytest.raises(BackendUnavailable, match="result window"):
+        es.search(SearchQuery(pagina=200, per_pagina=100))
+
+
+@pytest.mark.django_db
+def test_sync_never_fails_the_caller(dead_cluster, catalogo, caplog):
+    es.sync_servizi({catalogo["nido"].pk})  # logs, does not raise
+    assert "Elasticsearch sync failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_service_falls_back_to_postgres(dead_cluster, client, catalogo):
+    response = client.get("/api/v1/cerca/", {"q": "asilo"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["backend"] == "postgres"
+    assert response["X-Search-Backend"] == "postgres"
+    assert [hit["titolo"] for hit in body["results"]] == ["Asilo nido Il Girasole"]
+    backend, suggestions = service.suggest("asil")
+    assert backend == "postgres" and suggestions
+    mappa = client.get("/api/v1/cerca/mappa/", {"bbox": "9.0,45.2,9.6,45.6", "zoom": 9})
+    assert mappa.status_code == 200 and mappa["X-Search-Backend"] == "postgres"
+
+
+# --- indexing, against a recording stand-in for the client ------------------------------
+
+
+@pytest.fixture
+def recorder(settings, monkeypatch):
+    """A fake client and a fake bulk helper that record what would be sent."""
+    settings.ELASTICSEARCH_INDEX = "test-welfare-documenti"
+    client = MagicMock(name="Elasticsearch")
+    sent: list[dict] = []
+
+    def bulk(_client, actions, **kwargs):
+        batch = list(actions)
+        sent.extend(batch)
+        client.bulk_kwargs = kwargs
+        return len(batch), []
+
+    monkeypatch.setattr(es, "get_client", lambda **kwargs: client)
+    monkeypatch.setattr(es.helpers, "bulk", bulk)
+    client.sent = sent
+    return client
+
+
+@pytest.mark.django_db
+def test_sync_indexes_the_new_rows_then_deletes_the_others(recorder, catalogo):
+    nido = catalogo["nido"]
+    recorder.indices.exists.return_value = True
+    es.sync_servizi({nido.pk})
+    row_ids = [row["id"] for row in es.rows_for([nido.pk])]
+    assert [action["_id"] for action in recorder.sent] == row_ids
+    assert {action["_index"] for action in recorder.sent} == {"test-welfare-documenti"}
+    assert recorder.sent[0]["_source"]["chiave"] == f"servizio:{nido.pk}"
+    assert recorder.bulk_kwargs["refresh"] is True
+    delete = recorder.delete_by_query.call_args.kwargs
+    assert delete["index"] == "test-welfare-documenti"
+    assert delete["query"]["bool"]["filter"] == [
+        {"term": {"tipo": "servizio"}},
+        {"terms": {"oggetto_id": [nido.pk]}},
+    ]
+    assert delete["query"]["bool"]["must_not"] == [{"terms": {"riga_id": row_ids}}]
+
+
+@pytest.mark.django_db
+def test_sync_of_a_deleted_service_only_deletes(recorder):
+    recorder.indices.exists.return_value = True
+    es.sync_servizi({987654321})
+    assert recorder.sent == []
+    must_not = recorder.delete_by_query.call_args.kwargs["query"]["bool"]["must_not"]
+    assert must_not == [{"terms": {"riga_id": []}}]
+
+
+@pytest.mark.django_db
+def test_sync_without_the_index_waits_for_a_rebuild(recorder, caplog):
+    recorder.indices.exists.return_value = False
+    es.sync_servizi({1})
+    assert recorder.sent == [] and not recorder.delete_by_query.called
+    assert "search_index --rebuild" in caplog.text
+
+
+@pytest.mark.django_db
+def test_rebuild_fills_a_new_index_and_moves_the_alias(recorder, catalogo):
+    recorder.indices.exists_alias.return_value = True
+    recorder.indices.get_alias.return_value.body = {"test-welfare-documenti-old": {}}
+    count = es.rebuild(progress=False)
+    rows = DocumentoRicerca.objects.count()
+    assert count == rows == len(recorder.sent) == 6  # the nursery has two places
+    created = recorder.indices.create.call_args.kwargs
+    name = created["index"]
+    assert name.startswith("test-welfare-documenti-")
+    assert created["body"]["mappings"]["properties"]["punto"] == {"type": "geo_point"}
+    assert {action["_index"] for action in recorder.sent} == {name}
+    assert recorder.indices.update_aliases.call_args.kwargs["actions"] == [
+        {"remove": {"index": "test-welfare-documenti-old", "alias": "test-welfare-documenti"}},
+        {"add": {"index": name, "alias": "test-welfare-documenti", "is_write_index": True}},
+    ]
+    recorder.indices.delete.assert_called_once_with(
+        index="test-welfare-documenti-old", ignore_unavailable=True
+    )
+
+
+@pytest.mark.django_db
+def test_a_failed_rebuild_leaves_the_alias_alone(recorder, catalogo, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("cluster gone")
+
+    monkeypatch.setattr(es.helpers, "bulk", broken)
+    with pytest.raises(RuntimeError):
+        es.rebuild(progress=False)
+    assert not recorder.indices.update_aliases.called
+    name = recorder.indices.create.call_args.kwargs["index"]
+    recorder.indices.delete.assert_called_once_with(index=name, ignore_unavailable=True)
