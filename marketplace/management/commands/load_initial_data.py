@@ -55,7 +55,8 @@ class Command(BaseCommand):
             call_command("load_demo_data", allow_production=demo, **quiet)
 
         # The index follows every commit; this fills it for catalogues that predate it.
-        if not DocumentoRicerca.objects.exists() and Servizio.objects.filter(
-            stato=StatoServizio.PUBBLICATO
-        ).exists():
+        if (
+            not DocumentoRicerca.objects.exists()
+            and Servizio.objects.filter(stato=StatoServizio.PUBBLICATO).exists()
+        ):
             call_command("search_index", rebuild=True, no_progress=True, **quiet)

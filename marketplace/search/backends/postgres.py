@@ -16,6 +16,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.utils import timezone
 
 from geo_data.models import Ambito, Comune
 from marketplace.search.query import Ordinamento, SearchQuery
@@ -165,8 +166,12 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
     else:
         score, score_params = text_score, text_params
 
+    order_params: list = []
     if query.ordinamento == Ordinamento.DISTANZA:
-        order = "dist NULLS LAST, score DESC, d.id"
+        # KNN through the GiST index on punto::geography: nearest first, places
+        # without a point (home services) last.
+        order = f"d.punto::geography <-> {sql.point_sql()}"  # one key, or no KNN
+        order_params = [query.punto.x, query.punto.y]
     elif query.ordinamento == Ordinamento.AGGIORNAMENTO:
         order = "d.aggiornato_il DESC, d.id"
     elif has_text or query.punto is not None:
@@ -174,8 +179,8 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
     else:
         order = "d.aggiornato_il DESC, d.id"
 
-    # Rows of one object are adjacent in every order but distance; fetch a margin
-    # and keep each object's first (best) row.
+    # An object's rows are adjacent in every order but distance, where its nearest
+    # row comes first: fetch a margin and keep each object's first row.
     wanted = query.offset + query.per_pagina
     margin = wanted * 3 + 20
     rows = _fetch(
@@ -189,7 +194,7 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
         ORDER BY {order}
         LIMIT %s
         """,
-        score_params + dist_params + sql.params + [margin],
+        [*score_params, *dist_params, *sql.params, *order_params, margin],
     )
     seen: set[tuple[str, int]] = set()
     unique = []
@@ -212,8 +217,6 @@ def _hits(rows: list[dict], query: SearchQuery, has_text: bool) -> list[Hit]:
     if not rows:
         return []
     ids = [row["row_id"] for row in rows]
-    from django.utils import timezone
-
     open_clause, open_params = open_at_sql("d.orario_id", timezone.now())
     headline = "NULL"
     headline_params: list = []
