@@ -21,17 +21,28 @@ class Hit:
     convenzioni_attive: list[dict] = field(default_factory=list)  # with the agreements (issue 7)
 
 
+# Counting every match of a broad query over a million places costs more than the
+# search itself; beyond this many the count says "at least" (`count_esatto` false).
+COUNT_CAP = 10_000
+
+
 @dataclass
 class SearchResult:
     backend: str
     count: int
     hits: list[Hit]
     facets: dict[str, list[dict]]
+    count_esatto: bool = True
+
+    def __post_init__(self) -> None:
+        if self.count > COUNT_CAP:
+            self.count, self.count_esatto = COUNT_CAP, False
 
     def as_dict(self) -> dict:
         return {
             "backend": self.backend,
             "count": self.count,
+            "count_esatto": self.count_esatto,
             "results": [asdict(hit) for hit in self.hits],
             "facets": self.facets,
         }

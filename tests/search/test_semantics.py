@@ -171,3 +171,11 @@ def test_the_index_follows_edits_and_deletions(cerca, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         cerca.servizi["lavanderia"].delete()
     assert titoli(cerca(q="stireria")) == []
+
+
+def test_counts_beyond_the_cap_say_at_least(cerca, monkeypatch):
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr("marketplace.search.backends.postgres.COUNT_CAP", 3)
+    body = cerca()
+    assert body["count"] == 3 and body["count_esatto"] is False
+    assert len(body["results"]) == 5  # the page itself is complete

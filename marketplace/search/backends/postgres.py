@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from geo_data.models import Ambito, Comune
 from marketplace.search.query import Ordinamento, SearchQuery
-from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
+from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
 from marketplace.search.text import fold, postgres_tsquery, words
 from servizi.models import Categoria, TipoEnte
 
@@ -204,13 +204,31 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
             seen.add(key)
             unique.append(row)
     page = unique[query.offset : wanted]
-    count = _fetch(
-        "SELECT count(DISTINCT (d.tipo, d.oggetto_id)) AS n "
-        f"FROM search_documento d WHERE {sql.where}",
-        sql.params,
+    # Rows first, capped; objects (distinct) only when there are few enough rows.
+    rows_matching = _fetch(
+        f"SELECT count(*) AS n FROM (SELECT 1 FROM search_documento d WHERE {sql.where} "
+        "LIMIT %s) capped",
+        [*sql.params, COUNT_CAP + 1],
     )[0]["n"]
+    if rows_matching > COUNT_CAP:
+        count, exact = COUNT_CAP, False
+    else:
+        count, exact = (
+            _fetch(
+                "SELECT count(DISTINCT (d.tipo, d.oggetto_id)) AS n "
+                f"FROM search_documento d WHERE {sql.where}",
+                sql.params,
+            )[0]["n"],
+            True,
+        )
     hits = _hits(page, query, has_text)
-    return SearchResult(backend=NAME, count=count, hits=hits, facets=_facets(sql) if facets else {})
+    return SearchResult(
+        backend=NAME,
+        count=count,
+        count_esatto=exact,
+        hits=hits,
+        facets=_facets(sql) if facets else {},
+    )
 
 
 def _hits(rows: list[dict], query: SearchQuery, has_text: bool) -> list[Hit]:
