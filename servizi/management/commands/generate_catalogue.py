@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from servizi import generator
 
-
 _INDEX_HINT = (
     "Per la ricerca ricostruisci l'indice: manage.py search_index --rebuild "
     "(circa 2 minuti per un milione di servizi)."
