@@ -89,6 +89,8 @@ def reindex_servizi(ids: Iterable[int] | None = None, *, sync_elasticsearch: boo
             cursor.execute("DELETE FROM search_documento WHERE tipo = 'servizio'")
             cursor.execute(_REINDEX_SERVIZI.format(where=""))
             count = cursor.rowcount
+            # A full rebuild also forgets the words of services that are gone.
+            cursor.execute("DELETE FROM search_vocabolo")
             cursor.execute(_VOCABOLARIO.format(where="WHERE tipo = 'servizio'"))
         else:
             ids = sorted(set(ids))
