@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib.gis.db.models import Collect
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -41,11 +43,18 @@ class GeoCatalogPagination(GeoJsonPagination):
     max_page_size = 500
 
 
-def _as_drf_error(error: DjangoValidationError) -> ValidationError:
-    detail = (
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    )
-    return ValidationError(detail)
+@contextmanager
+def validation_errors_as_400():
+    """A service's ValidationError becomes a 400 naming the fields (DRF's shape)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        detail = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {"non_field_errors": error.messages}
+        )
+        raise ValidationError(detail) from error
 
 
 def _check_can_edit(user, ente: Ente) -> None:
@@ -80,20 +89,16 @@ class EnteViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         if not is_curator(self.request.user):
             raise PermissionDenied("Solo la redazione può aggiungere nuovi enti.")
-        try:
+        with validation_errors_as_400():
             serializer.instance = services.ente_create(
                 actor=self.request.user, **serializer.validated_data
             )
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
 
     def perform_update(self, serializer):
-        try:
+        with validation_errors_as_400():
             services.ente_update(
                 ente=serializer.instance, actor=self.request.user, **serializer.validated_data
             )
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
 
 
 class SedeViewSet(viewsets.ModelViewSet):
@@ -124,10 +129,8 @@ class SedeViewSet(viewsets.ModelViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         _check_can_edit(request.user, fields["ente"])
-        try:
+        with validation_errors_as_400():
             sede = services.sede_create(actor=request.user, **fields)
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
         return Response(SedeSerializer(sede).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SedeInputSerializer, responses=SedeSerializer)
@@ -138,10 +141,8 @@ class SedeViewSet(viewsets.ModelViewSet):
         fields = dict(data.validated_data)
         if "ente" in fields:
             _check_can_edit(request.user, fields["ente"])
-        try:
+        with validation_errors_as_400():
             sede = services.sede_update(sede=sede, actor=request.user, **fields)
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
         return Response(SedeSerializer(sede).data)
 
 
@@ -189,10 +190,8 @@ class ServizioViewSet(
     def create(self, request, *args, **kwargs):
         fields = self._input(partial=False)
         _check_can_edit(request.user, fields["ente"])
-        try:
+        with validation_errors_as_400():
             servizio = services.servizio_create(actor=request.user, **fields)
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
         return self._output(servizio, status.HTTP_201_CREATED)
 
     @extend_schema(request=ServizioInputSerializer, responses=ServizioSerializer)
@@ -201,8 +200,6 @@ class ServizioViewSet(
         fields = self._input(partial=True)
         if "ente" in fields:
             _check_can_edit(request.user, fields["ente"])
-        try:
+        with validation_errors_as_400():
             servizio = services.servizio_update(servizio=servizio, actor=request.user, **fields)
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
         return self._output(servizio)
