@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from django.contrib.gis.db.models import Collect
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -60,7 +61,7 @@ def validation_errors_as_400():
 def _check_can_edit(user, ente: Ente) -> None:
     if not can_edit_ente(user, ente):
         raise PermissionDenied(
-            "Non sei referente di questo ente: puoi modificare solo i dati dei tuoi enti."
+            _("Non sei referente di questo ente: puoi modificare solo i dati dei tuoi enti.")
         )
 
 
@@ -88,7 +89,7 @@ class EnteViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         if not is_curator(self.request.user):
-            raise PermissionDenied("Solo la redazione può aggiungere nuovi enti.")
+            raise PermissionDenied(_("Solo la redazione può aggiungere nuovi enti."))
         with validation_errors_as_400():
             serializer.instance = services.ente_create(
                 actor=self.request.user, **serializer.validated_data
