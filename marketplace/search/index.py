@@ -114,8 +114,8 @@ def reindex_servizi(ids: Iterable[int] | None = None, *, sync_elasticsearch: boo
 class _PendingReindex:
     """The services one transaction touched, reindexed together when it commits."""
 
-    def __init__(self) -> None:
-        self.ids: set[int] = set()
+    def __init__(self, ids: Iterable[int] = ()) -> None:
+        self.ids: set[int] = set(ids)
         self.done = False
 
     def __call__(self) -> None:
@@ -135,7 +135,7 @@ def schedule_reindex_servizi(ids: Iterable[int]) -> None:
     if not ids:
         return
     if not connection.in_atomic_block:
-        _with_ids(ids)()
+        _PendingReindex(ids)()
         return
     pending = getattr(_local, "pending", None)
     # Reuse this transaction's callback while it is still registered: a rollback
@@ -148,9 +148,3 @@ def schedule_reindex_servizi(ids: Iterable[int]) -> None:
         pending = _local.pending = _PendingReindex()
         transaction.on_commit(pending)
     pending.ids.update(ids)
-
-
-def _with_ids(ids: set[int]) -> _PendingReindex:
-    pending = _PendingReindex()
-    pending.ids = ids
-    return pending

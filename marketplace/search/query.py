@@ -22,6 +22,7 @@ from marketplace.api_fields import BooleanParam
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .models import TipoRisultato
+from .results import COUNT_CAP
 from .spelling import correct
 
 MAX_Q = 200
@@ -100,7 +101,7 @@ class SearchParamsSerializer(serializers.Serializer):
     ordinamento = serializers.ChoiceField(
         choices=Ordinamento.CHOICES, required=False, default=Ordinamento.RILEVANZA
     )
-    pagina = serializers.IntegerField(required=False, min_value=1, max_value=10_000, default=1)
+    pagina = serializers.IntegerField(required=False, min_value=1, default=1)
     per_pagina = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
     )
@@ -213,6 +214,16 @@ class SearchParamsSerializer(serializers.Serializer):
         if data.get("ordinamento") == Ordinamento.DISTANZA and not has_lat:
             raise serializers.ValidationError(
                 {"ordinamento": [_("Per ordinare per distanza indica lat e lon.")]}
+            )
+        if data["pagina"] * data["per_pagina"] > COUNT_CAP:
+            # Beyond the counted results a page means nothing, and costs a deep scan.
+            raise serializers.ValidationError(
+                {
+                    "pagina": [
+                        _("Si sfogliano al massimo i primi %(n)s risultati: restringi la ricerca.")
+                        % {"n": f"{COUNT_CAP:,}".replace(",", ".")}
+                    ]
+                }
             )
         if data.get("aperto_ora") and "aperto_il" in data:
             raise serializers.ValidationError(
