@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing: Debian packages (PostgreSQL 15,
-# PostGIS 3 with GDAL/GEOS/PROJ, and Chromium for the browser tests with
+# PostGIS 3 with GDAL/GEOS/PROJ, the RUM index, and Chromium for the browser tests with
 # --with-browser) and the virtual environment in .venv/ from requirements.lock.
 # A second run installs nothing and takes a second or two.
 set -euo pipefail
@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 say() { echo "[bootstrap] $*" >&2; }
 
-packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gettext)
+packages=(postgresql-15 postgresql-15-postgis-3 postgresql-15-rum postgresql-client-15 gettext)
 if [ "${1:-}" = "--with-browser" ]; then packages+=(chromium); fi
 
 missing=()

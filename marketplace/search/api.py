@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from marketplace.api_fields import BooleanParam
 
 from . import service
+from .cache import CACHE_HEADER, cached_answer
 from .query import SearchParamsSerializer
 
 BACKEND_HEADER = "X-Search-Backend"
@@ -49,8 +50,11 @@ def _params(serializer_class, request):
     return params
 
 
-def _respond(body: dict) -> Response:
-    return Response(body, headers={BACKEND_HEADER: body["backend"]})
+def _respond(endpoint: str, request, compute) -> Response:
+    """The answer of `compute()`, from the cache when the same question was just asked
+    on the same data; bad parameters raise (a 400) before the cache is consulted."""
+    body, cache_state = cached_answer(endpoint, request, compute)
+    return Response(body, headers={BACKEND_HEADER: body["backend"], CACHE_HEADER: cache_state})
 
 
 class CercaView(APIView):
@@ -65,17 +69,19 @@ class CercaView(APIView):
     @extend_schema(parameters=[CercaParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         params = _params(CercaParamsSerializer, request)
-        query = params.to_query()
-        result = service.search(query, facets=params.validated_data["facette"])
-        return _respond(
-            {
+
+        def compute() -> dict:
+            query = params.to_query()
+            result = service.search(query, facets=params.validated_data["facette"])
+            return {
                 **result.as_dict(),
                 "q": query.q,
                 "corretta": query.q != query.q_digitata,
                 "pagina": query.pagina,
                 "per_pagina": query.per_pagina,
             }
-        )
+
+        return _respond("cerca", request, compute)
 
 
 class MappaView(APIView):
@@ -86,8 +92,11 @@ class MappaView(APIView):
     @extend_schema(parameters=[MappaParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         params = _params(MappaParamsSerializer, request)
-        result = service.map_view(params.to_query(), params.validated_data["zoom"])
-        return _respond(result.as_dict())
+        return _respond(
+            "mappa",
+            request,
+            lambda: service.map_view(params.to_query(), params.validated_data["zoom"]).as_dict(),
+        )
 
 
 class SuggerimentiView(APIView):
@@ -98,10 +107,14 @@ class SuggerimentiView(APIView):
     @extend_schema(parameters=[SuggerimentiParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         params = _params(SuggerimentiParamsSerializer, request)
-        backend, suggestions = service.suggest(
-            params.validated_data["q"], params.validated_data["limite"]
-        )
-        return _respond({"backend": backend, "suggerimenti": suggestions})
+
+        def compute() -> dict:
+            backend, suggestions = service.suggest(
+                params.validated_data["q"], params.validated_data["limite"]
+            )
+            return {"backend": backend, "suggerimenti": suggestions}
+
+        return _respond("suggerimenti", request, compute)
 
 
 class PingView(APIView):

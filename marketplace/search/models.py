@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 
 
@@ -41,18 +41,83 @@ class DocumentoRicerca(models.Model):
     orario_id = models.BigIntegerField(null=True)
     aggiornato_il = models.DateTimeField()
     demo = models.BooleanField(default=False)
+    # Indexed by RUM where the extension is installed (ranked top-k straight from the
+    # index), by GIN otherwise: see migration 0004 and backends.postgres.ranked_index.
     vettore = SearchVectorField(null=True)
+    # A pseudo-random bucket of the object (0..SAMPLE_BUCKETS-1), the same on all its
+    # rows: the facets of a broad search are estimated on a few buckets.
+    campione = models.SmallIntegerField(default=0)
+    # The place's cell in the map grid at CELL_ZOOM, for the pre-aggregated clusters.
+    cella_x = models.IntegerField(null=True)
+    cella_y = models.IntegerField(null=True)
 
     class Meta:
         db_table = "search_documento"
         indexes = [
             models.Index(fields=["tipo", "oggetto_id"], name="search_doc_oggetto"),
             models.Index(fields=["comune_id"], name="search_doc_comune"),
-            models.Index(fields=["aggiornato_il"], name="search_doc_aggiornato"),
-            GinIndex(fields=["vettore"], name="search_doc_vettore"),
+            # With the id, the index gives the whole "recently updated" order.
+            models.Index(fields=["aggiornato_il", "id"], name="search_doc_aggiornato"),
+            models.Index(fields=["campione"], name="search_doc_campione"),
+            models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_doc_cella"),
             GinIndex(fields=["categorie"], name="search_doc_categorie"),
             GinIndex(fields=["comuni_copertura"], name="search_doc_copertura"),
             GinIndex(fields=["titolo"], opclasses=["gin_trgm_ops"], name="search_doc_titolo_trgm"),
+        ]
+
+
+class CellaMappa(models.Model):
+    """The places of one kind in one cell of the map grid at CELL_ZOOM, pre-aggregated.
+
+    A map of the whole region without filters rolls these up (cells nest exactly
+    from zoom to zoom) instead of grouping a million points at each request. Derived
+    data, kept in step by `marketplace.search.index`.
+    """
+
+    tipo = models.CharField(max_length=20, choices=TipoRisultato.choices)
+    cella_x = models.IntegerField()
+    cella_y = models.IntegerField()
+    n = models.IntegerField()
+    somma_lon = models.FloatField()
+    somma_lat = models.FloatField()
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+
+    class Meta:
+        db_table = "search_cella"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tipo", "cella_x", "cella_y"], name="search_cella_unica"
+            )
+        ]
+
+
+class StatoIndice(models.Model):
+    """One row: a version number raised by every change of the index, in the same
+    transaction, so that cached search answers of earlier versions are never served."""
+
+    versione = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "search_stato"
+
+
+class TitoloRicerca(models.Model):
+    """Each distinct title of the index with the number of rows that have it, for the
+    type-ahead (a few hundred thousand at a million services): titles that begin with
+    what was typed come from a B-tree range, others by trigram word similarity from
+    the GiST index; never by grouping every matching row."""
+
+    testo = models.TextField(primary_key=True)
+    chiave = models.TextField()  # lower case, accents folded
+    n = models.IntegerField()
+
+    class Meta:
+        db_table = "search_titolo"
+        indexes = [
+            GistIndex(fields=["chiave"], opclasses=["gist_trgm_ops"], name="search_tit_trgm")
         ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -22,8 +22,9 @@ class Hit:
 
 
 # Counting every match of a broad query over a million places costs more than the
-# search itself; beyond this many the count says "at least" (`count_esatto` false).
-COUNT_CAP = 10_000
+# search itself; beyond this many rows the count says "at least" (`count_esatto`
+# false), facets are estimated on a sample, and pages stop.
+COUNT_CAP = 1_000
 
 
 @dataclass
@@ -33,18 +34,26 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[dict]]
     count_esatto: bool = True
+    # When the count is not exact and facets were asked for: their counts are estimates,
+    # and so is this number of matching objects.
+    facette_esatte: bool = True
+    count_stimato: int | None = None
 
     def __post_init__(self) -> None:
         if self.count > COUNT_CAP:
             self.count, self.count_esatto = COUNT_CAP, False
 
     def as_dict(self) -> dict:
+        # vars(), not dataclasses.asdict(): asdict's recursive deep copy of the hits was
+        # the largest Python cost of a cheap request.
         return {
             "backend": self.backend,
             "count": self.count,
             "count_esatto": self.count_esatto,
-            "results": [asdict(hit) for hit in self.hits],
+            "count_stimato": self.count_stimato,
+            "results": [vars(hit) for hit in self.hits],
             "facets": self.facets,
+            "facette_esatte": self.facette_esatte,
         }
 
 
@@ -66,6 +75,6 @@ class MapResult:
         return {
             "backend": self.backend,
             "zoom": self.zoom,
-            "clusters": [asdict(c) for c in self.clusters],
+            "clusters": [vars(c) for c in self.clusters],
             "points": self.points,
         }

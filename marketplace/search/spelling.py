@@ -30,7 +30,7 @@ def correct(text: str) -> str:
 def _replacement(cursor, token: str) -> str | None:
     cursor.execute(
         "SELECT EXISTS (SELECT 1 FROM search_documento "
-        "WHERE vettore @@ to_tsquery('italiano', %s))",
+        "WHERE strip(vettore) @@ to_tsquery('italiano', %s))",
         [f"{token}:*"],
     )
     if cursor.fetchone()[0]:

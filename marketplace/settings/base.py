@@ -106,7 +106,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Short queries only: the JIT compiler costs more than it saves (0.4 s on a query of 2 ms).
-DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# work_mem: at 4 MB (the default) the bitmaps of broad searches turn lossy and their
+# sorts spill to disk; the search reads rows in index order and needs little more.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c work_mem=32MB")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,6 +146,9 @@ ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="welfare-documenti"
 # Limits of a search: larger areas are refused with a 400 rather than answered slowly.
 SEARCH_MAX_RADIUS_KM = env.float("SEARCH_MAX_RADIUS_KM", default=100.0)
 SEARCH_MAX_BBOX_DEGREES = env.float("SEARCH_MAX_BBOX_DEGREES", default=10.0)
+# Answers of the search endpoints are kept this long in CACHES["default"] (0: never),
+# never beyond a change of the index (marketplace/search/cache.py).
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
 
 # A published service whose data were last verified longer ago than this is
 # flagged "to re-verify" to its curators.

@@ -49,7 +49,7 @@ BOWTIE = {
         ({"con_convenzione_per": "rete-x"}, "con_convenzione_per", "rete-x"),
         ({"per_pagina": "1000"}, "per_pagina", "100"),
         ({"gratuito": "forse"}, "gratuito", "booleano"),
-        ({"pagina": "101", "per_pagina": "100"}, "pagina", "10.000"),
+        ({"pagina": "11", "per_pagina": "100"}, "pagina", "1.000"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(client, params, field, reason):

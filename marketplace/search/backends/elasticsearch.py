@@ -60,14 +60,15 @@ from marketplace.search.backends.postgres import (
     DECAY_KM,
     MAX_POINTS,
     POINTS_FROM_ZOOM,
+    category_suggestions,
     label_facets,
     open_at_sql,
+    with_titles,
 )
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
 from marketplace.search.service import BackendUnavailable
-from marketplace.search.text import fold, query_groups, words
-from servizi.models import Categoria
+from marketplace.search.text import query_groups, words
 
 logger = logging.getLogger(__name__)
 
@@ -958,16 +959,6 @@ def build_suggest(prefix: str, limit: int) -> Search | None:
     )
 
 
-def _category_suggestions(prefix: str) -> list[dict]:
-    """The categories postgres.suggest proposes (the same rule, from the same table)."""
-    folded = fold(prefix)
-    return [
-        {"testo": nome, "tipo": "categoria", "codice": codice}
-        for codice, nome in Categoria.objects.values_list("codice", "nome")
-        if any(w.startswith(folded.split()[-1]) for w in words(nome)) or folded in fold(nome)
-    ][:3]
-
-
 def suggest(prefix: str, limit: int = 8) -> list[dict]:
     if not words(prefix):
         return []
@@ -976,10 +967,4 @@ def suggest(prefix: str, limit: int = 8) -> list[dict]:
     if request is not None:
         raw = _execute(request)
         titles = [hit["_source"]["titolo"] for hit in raw.get("hits", {}).get("hits", [])]
-    categorie = _category_suggestions(prefix)
-    return (
-        categorie
-        + [{"testo": titolo, "tipo": "titolo", "codice": None} for titolo in titles][
-            : limit - len(categorie)
-        ]
-    )
+    return with_titles(category_suggestions(prefix), titles, limit)

@@ -1,17 +1,30 @@
 """The default backend: the `search_documento` table, full text, trigrams and PostGIS.
 
+Built so that no statement of a request visits every match of a broad query (at a
+million services "asilo" matches 38,000 rows, "assistenza" 170,000):
+
 - text: the stored tsvector (Italian stemming, accents folded) with the domain
-  synonyms and a prefix match on the last word; typos through trigram word
-  similarity on the title (`babysiter` finds "baby sitter");
-- places: radius and nearest on geography (metres, never degrees), through a
-  GiST index on `punto::geography`; bbox and polygon on the geometry's index;
-- ranking: text relevance, times a distance decay when a point is given;
-- facets: GROUP BY over the filtered set; map clusters: grid snapping in SQL.
+  synonyms and a prefix match on the last word; typos are corrected before (spelling);
+- text ranking: `ts_rank`, read in order from the RUM index where the extension is
+  installed (the top results without visiting the rows), computed per row otherwise;
+- text with a point: the text rank saturates at that of a perfect title match and
+  decays with distance (halved at DECAY_KM); the nearest matches are read from the KNN
+  index in growing batches until no farther row can outrank the page (exact);
+- places: radius and nearest on geography (metres on the sphere, never degrees),
+  through a GiST index on `punto::geography`; bbox and polygon on the geometry's index;
+  a full rebuild writes rows in geohash order, so neighbours share pages;
+- counts: exact up to COUNT_CAP rows, "at least" beyond;
+- facets: exact up to COUNT_CAP rows, estimated beyond from a random sample of objects
+  (the `campione` buckets), and flagged as estimates;
+- map clusters: the pre-aggregated grid (`search_cella`) when only the area is
+  filtered, grid grouping of the matching rows otherwise.
 """
 
 from __future__ import annotations
 
 import html
+import math
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,23 +32,39 @@ from django.db import connection
 from django.utils import timezone
 
 from geo_data.models import Ambito, Comune
+from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, SAMPLE_BUCKETS
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
-from marketplace.search.text import fold, postgres_tsquery, words
+from marketplace.search.text import postgres_tsquery, query_groups, words
 from servizi.models import Categoria, TipoEnte
 
 NAME = "postgres"
 LOCAL = ZoneInfo("Europe/Rome")
 DECAY_KM = 5.0  # at this distance a result's relevance is halved
+NO_POINT_KM = 1000.0  # a row without a point (a service delivered at home) ranks as this far
 MARK_START, MARK_END = "\x02", "\x03"
+# Facets of a broad search are estimated on about this many sampled rows.
+FACET_SAMPLE_ROWS = 1000
+ALL_TYPES = frozenset(SearchQuery.tipi)
+POINT_SQL = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
+TSQUERY_SQL = "to_tsquery('italiano', %s)"
 
 
 class _Sql:
-    """A WHERE clause and its parameters, built from a validated SearchQuery."""
+    """A WHERE clause and its parameters, built from a validated SearchQuery.
 
-    def __init__(self, query: SearchQuery, alias: str = "d"):
+    With `radius=False` the radius is left out: the nearest-first statements apply it
+    to the distances they read (see _rank_near). With `ranked=True` the text matches
+    on the vector itself, which only the RUM index serves (see ranked_index).
+    """
+
+    def __init__(
+        self, query: SearchQuery, alias: str = "d", *, radius: bool = True, ranked: bool = False
+    ):
         self.query = query
         self.a = alias
+        self.radius = radius
+        self.ranked = ranked
         self.clauses: list[str] = []
         self.params: list = []
         self._build()
@@ -48,14 +77,13 @@ class _Sql:
     def where(self) -> str:
         return " AND ".join(self.clauses) or "TRUE"
 
-    def point_sql(self) -> str:
-        return "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
-
     def _build(self) -> None:
         q, a = self.query, self.a
-        self.add(f"{a}.tipo = ANY(%s)", list(q.tipi))
+        if set(q.tipi) != ALL_TYPES:
+            self.add(f"{a}.tipo = ANY(%s)", list(q.tipi))
         if q.q and words(q.q):
-            self.add(f"{a}.vettore @@ to_tsquery('italiano', %s)", postgres_tsquery(q.q))
+            vector = f"{a}.vettore" if self.ranked else f"strip({a}.vettore)"
+            self.add(f"{vector} @@ {TSQUERY_SQL}", postgres_tsquery(q.q))
         if q.categorie:
             self.add(f"{a}.categorie && %s::varchar[]", list(q.categorie))
         if q.tipo_ente:
@@ -68,9 +96,9 @@ class _Sql:
                 list(q.comuni),
                 list(q.comuni),
             )
-        if q.punto is not None and q.raggio_km is not None:
+        if self.radius and q.punto is not None and q.raggio_km is not None:
             self.add(
-                f"ST_DWithin({a}.punto::geography, {self.point_sql()}, %s)",
+                f"ST_DWithin({a}.punto::geography, {POINT_SQL}, %s, false)",
                 q.punto.x,
                 q.punto.y,
                 q.raggio_km * 1000,
@@ -144,57 +172,33 @@ def _snippet(raw: str | None) -> str:
     return text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
-def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
-    sql = _Sql(query)
-    has_text = bool(query.q and words(query.q))
-    distance = "NULL::float"
-    dist_params: list = []
-    if query.punto is not None:
-        distance = f"ST_Distance(d.punto::geography, {sql.point_sql()}) / 1000.0"
-        dist_params = [query.punto.x, query.punto.y]
-    if has_text:
-        # Typos are corrected before the search, so the text rank alone decides
-        # (a trigram similarity here cost a third of a broad query's time at 1M).
-        text_score = "ts_rank_cd(d.vettore, to_tsquery('italiano', %s), 32)"
-        text_params = [postgres_tsquery(query.q)]
-    else:
-        text_score, text_params = "1.0", []
-    if query.punto is not None:
-        score = f"{text_score} / (1.0 + coalesce({distance}, 1000.0) / {DECAY_KM})"
-        score_params = text_params + dist_params
-    else:
-        score, score_params = text_score, text_params
+_RANKED_INDEX: dict[str, bool] = {}
 
-    order_params: list = []
-    if query.ordinamento == Ordinamento.DISTANZA:
-        # KNN through the GiST index on punto::geography: nearest first, places
-        # without a point (home services) last.
-        order = f"d.punto::geography <-> {sql.point_sql()}"  # one key, or no KNN
-        order_params = [query.punto.x, query.punto.y]
-    elif query.ordinamento == Ordinamento.AGGIORNAMENTO:
-        order = "d.aggiornato_il DESC, d.id"
-    elif has_text or query.punto is not None:
-        order = "score DESC, dist NULLS LAST, d.id"
-    else:
-        order = "d.aggiornato_il DESC, d.id"
 
-    # An object's rows are adjacent in every order but distance, where its nearest
-    # row comes first: fetch a margin and keep each object's first row.
-    wanted = query.offset + query.per_pagina
-    margin = wanted * 3 + 20
-    rows = _fetch(
-        f"""
-        SELECT d.id AS row_id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.ente_id,
-               d.ente_nome, d.tipo_ente, d.comune_id, d.orario_id,
-               ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat,
-               {score} AS score, {distance} AS dist
-        FROM search_documento d
-        WHERE {sql.where}
-        ORDER BY {order}
-        LIMIT %s
-        """,
-        [*score_params, *dist_params, *sql.params, *order_params, margin],
-    )
+def ranked_index() -> bool:
+    """Whether the RUM index of the vector exists (the `rum` extension is installed): it
+    returns the matches of a text in rank order, without visiting them."""
+    database = connection.settings_dict["NAME"]
+    if database not in _RANKED_INDEX:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+                "WHERE c.relname = 'search_doc_vettore'"
+            )
+            row = cursor.fetchone()
+        _RANKED_INDEX[database] = bool(row) and row[0] == "rum"
+    return _RANKED_INDEX[database]
+
+
+_ROW_COLUMNS = """
+    d.id AS row_id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.ente_id, d.ente_nome,
+    d.tipo_ente, d.comune_id, d.orario_id, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
+"""
+_DISTANCE_SQL = f"ST_Distance(d.punto::geography, {POINT_SQL}, false) / 1000.0"
+
+
+def _first_per_object(rows: list[dict]) -> list[dict]:
+    """Each object once, at its first row (its best, or its nearest place)."""
     seen: set[tuple[str, int]] = set()
     unique = []
     for row in rows:
@@ -202,48 +206,187 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
         if key not in seen:
             seen.add(key)
             unique.append(row)
-    page = unique[query.offset : wanted]
-    # Rows first, capped; objects (distinct) only when there are few enough rows.
-    rows_matching = _fetch(
+    return unique
+
+
+def _saturation(tsquery: str, text: str) -> float:
+    """The text rank of a perfect title match: every word typed, once, in a title."""
+    typed = " ".join(" ".join(group[0]) for group in query_groups(text))
+    return _fetch(
+        f"SELECT ts_rank(setweight(to_tsvector('italiano', %s), 'A'), {TSQUERY_SQL}) AS t",
+        [typed, tsquery],
+    )[0]["t"]
+
+
+@dataclass
+class _Matching:
+    rows: int  # matching rows, counted up to COUNT_CAP + 1
+    objects: int  # distinct objects among them (exact when rows <= COUNT_CAP)
+    row_ids: list[int] | None = None  # the rows themselves, when known and few
+
+    @classmethod
+    def of(cls, rows: list[dict]) -> _Matching:
+        """From the first COUNT_CAP + 1 matching rows (all of them, when fewer)."""
+        if len(rows) > COUNT_CAP:
+            return cls(len(rows), COUNT_CAP)
+        objects = {(row["tipo"], row["oggetto_id"]) for row in rows}
+        return cls(len(rows), len(objects), [row["row_id"] for row in rows])
+
+
+def _rank_near(
+    query: SearchQuery, tsquery: str | None, wanted_rows: int
+) -> tuple[list[dict], _Matching | None]:
+    """The best rows by text rank decayed with distance, nearest matches read first.
+
+    Rows come from the KNN index in distance order, in batches that grow fourfold. A
+    row at distance d scores at most saturation / (1 + d / DECAY_KM): once the page's
+    last row scores at least that for the farthest row read, no unread row can enter
+    the page and the answer is exact. Without text every row has the same text rank,
+    so the order is the distance and the first batch is the answer.
+
+    Within a radius the first batch reads COUNT_CAP + 1 rows, which also counts them:
+    the radius is applied here, to the distances read, because the planner badly
+    underestimates how many rows `ST_DWithin` keeps and would then build the bitmaps
+    of the text and of the area (170,000 rows each for "assistenza" in Milan) and
+    sort every match instead of reading the KNN index.
+    """
+    sql = _Sql(query, radius=False)
+    point = [query.punto.x, query.punto.y]
+    if tsquery is not None:
+        saturation = _saturation(tsquery, query.q)
+        text_rank = f"least(ts_rank(d.vettore, {TSQUERY_SQL}), %s)"
+        text_params = [tsquery, saturation]
+    else:
+        saturation, text_rank, text_params = 1.0, "1.0::float", []
+    radius = query.raggio_km
+    batch = max(4 * wanted_rows, 100, COUNT_CAP + 1 if radius is not None else 0)
+    matching = None
+    while True:
+        rows = _fetch(
+            f"""
+            SELECT {_ROW_COLUMNS}, {_DISTANCE_SQL} AS dist, {text_rank} AS testo
+            FROM search_documento d WHERE {sql.where}
+            ORDER BY d.punto::geography <-> {POINT_SQL}
+            LIMIT %s
+            """,
+            [*point, *text_params, *sql.params, *point, batch],
+        )
+        exhausted = len(rows) < batch
+        farthest = NO_POINT_KM if not rows or rows[-1]["dist"] is None else rows[-1]["dist"]
+        if radius is not None:
+            exhausted |= farthest > radius
+            rows = [r for r in rows if r["dist"] is not None and r["dist"] <= radius]
+            matching = matching or _Matching.of(rows)
+        for row in rows:
+            distance = NO_POINT_KM if row["dist"] is None else row["dist"]
+            row["score"] = row["testo"] / (1.0 + distance / DECAY_KM)
+        rows.sort(key=lambda r: (-r["score"], r["dist"] is None, r["dist"] or 0, r["row_id"]))
+        bound = saturation / (1.0 + farthest / DECAY_KM)
+        if (
+            tsquery is None
+            or exhausted
+            or (len(rows) >= wanted_rows and rows[wanted_rows - 1]["score"] >= bound)
+        ):
+            return rows[:wanted_rows], matching
+        batch *= 4
+
+
+def _page_rows(
+    query: SearchQuery, tsquery: str | None, wanted_rows: int
+) -> tuple[list[dict], _Matching | None]:
+    """The first `wanted_rows` rows in the order the query asks for, and how many match
+    when reading them in index order counts them at little cost (else None)."""
+    if query.punto is not None and (
+        query.ordinamento == Ordinamento.DISTANZA
+        or (query.ordinamento == Ordinamento.RILEVANZA and tsquery is None)
+    ):
+        return _rank_near(query, None, wanted_rows)
+    if query.punto is not None and query.ordinamento == Ordinamento.RILEVANZA:
+        return _rank_near(query, tsquery, wanted_rows)
+    ranked = tsquery is not None and query.ordinamento == Ordinamento.RILEVANZA
+    sql = _Sql(query, ranked=ranked and ranked_index())
+    distance, dist_params = "NULL::float", []
+    if query.punto is not None:
+        distance, dist_params = _DISTANCE_SQL, [query.punto.x, query.punto.y]
+    limit, counts = wanted_rows, False
+    if ranked:
+        score, score_params = f"ts_rank(d.vettore, {TSQUERY_SQL})", [tsquery]
+        if sql.ranked:
+            # RUM ranks every match anyway: reading COUNT_CAP + 1 of them counts them.
+            order, order_params = f"d.vettore <=> {TSQUERY_SQL}", [tsquery]
+            limit, counts = max(wanted_rows, COUNT_CAP + 1), True
+        else:
+            order, order_params = "score DESC, d.id", []
+    else:
+        score, score_params = "1.0::float", []
+        order, order_params = "d.aggiornato_il DESC, d.id DESC", []
+    rows = _fetch(
+        f"""
+        SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist
+        FROM search_documento d WHERE {sql.where}
+        ORDER BY {order} LIMIT %s
+        """,
+        [*score_params, *dist_params, *sql.params, *order_params, limit],
+    )
+    return rows[:wanted_rows], _Matching.of(rows) if counts else None
+
+
+def _count(sql: _Sql) -> _Matching:
+    """How many rows and objects match, counted up to COUNT_CAP + 1 rows."""
+    rows = _fetch(
         f"SELECT count(*) AS n FROM (SELECT 1 FROM search_documento d WHERE {sql.where} "
         "LIMIT %s) capped",
         [*sql.params, COUNT_CAP + 1],
     )[0]["n"]
-    if rows_matching > COUNT_CAP:
-        count, exact = COUNT_CAP, False
-    else:
-        count, exact = (
-            _fetch(
-                "SELECT count(DISTINCT (d.tipo, d.oggetto_id)) AS n "
-                f"FROM search_documento d WHERE {sql.where}",
-                sql.params,
-            )[0]["n"],
-            True,
-        )
-    hits = _hits(page, query, has_text)
-    return SearchResult(
+    if rows > COUNT_CAP:
+        return _Matching(rows, COUNT_CAP)
+    objects = _fetch(
+        f"SELECT count(DISTINCT (d.tipo, d.oggetto_id)) AS n FROM search_documento d "
+        f"WHERE {sql.where}",
+        sql.params,
+    )[0]["n"]
+    return _Matching(rows, objects)
+
+
+def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
+    tsquery = postgres_tsquery(query.q) if query.q and words(query.q) else None
+    # An object with several places has several rows: read a margin, keep the first.
+    wanted = query.offset + query.per_pagina
+    rows, matching = _page_rows(query, tsquery, wanted * 3 + 20)
+    page = _first_per_object(rows)[query.offset : wanted]
+    sql = _Sql(query)
+    matching = matching or _count(sql)
+    exact = matching.rows <= COUNT_CAP
+    result = SearchResult(
         backend=NAME,
-        count=count,
+        count=matching.objects if exact else COUNT_CAP,
         count_esatto=exact,
-        hits=hits,
-        facets=_facets(sql) if facets else {},
+        hits=_hits(page, tsquery),
+        facets={},
     )
+    if facets:
+        result.facets, estimated = _facets(sql, matching)
+        if not exact:
+            result.facette_esatte = False
+            result.count_stimato = max(estimated, COUNT_CAP + 1)
+    return result
 
 
-def _hits(rows: list[dict], query: SearchQuery, has_text: bool) -> list[Hit]:
+def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
     if not rows:
         return []
     ids = [row["row_id"] for row in rows]
     open_clause, open_params = open_at_sql("d.orario_id", timezone.now())
     headline = "NULL"
     headline_params: list = []
+    has_text = tsquery is not None
     if has_text:
         headline = (
             "ts_headline('italiano', d.titolo || '. ' || d.testo, to_tsquery('italiano', %s), "
             f"'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
             'MaxFragments=1, FragmentDelimiter=" … "\')'
         )
-        headline_params = [postgres_tsquery(query.q)]
+        headline_params = [tsquery]
     extra = {
         row["row_id"]: row
         for row in _fetch(
@@ -283,34 +426,68 @@ def _hits(rows: list[dict], query: SearchQuery, has_text: bool) -> list[Hit]:
     return hits
 
 
-def _facets(sql: _Sql) -> dict[str, list[dict]]:
-    """Distinct objects per category, provider kind, Comune and Ambito, in one scan."""
-    rows = _fetch(
-        f"""
-        WITH m AS MATERIALIZED (
-            SELECT d.tipo, d.oggetto_id, d.tipo_ente, d.comune_id, d.categorie
-            FROM search_documento d WHERE {sql.where}
-        ), o AS (
-            SELECT DISTINCT ON (tipo, oggetto_id) tipo, oggetto_id, tipo_ente, categorie FROM m
+_FACETS_SQL = """
+WITH m AS MATERIALIZED (
+    SELECT d.tipo, d.oggetto_id, d.tipo_ente, d.comune_id, d.categorie
+    FROM search_documento d WHERE {where}
+), o AS (
+    SELECT DISTINCT ON (tipo, oggetto_id) tipo, oggetto_id, tipo_ente, categorie FROM m
+)
+SELECT 'oggetti' AS facet, NULL AS valore, count(*) AS n FROM o
+UNION ALL
+SELECT 'categoria', c, count(*) FROM o, unnest(o.categorie) c GROUP BY c
+UNION ALL
+SELECT 'tipo_ente', tipo_ente, count(*) FROM o GROUP BY tipo_ente
+UNION ALL
+SELECT 'comune', comune_id, count(DISTINCT (tipo, oggetto_id)) FROM m
+  WHERE comune_id IS NOT NULL GROUP BY comune_id
+UNION ALL
+SELECT 'ambito', a.slug, count(DISTINCT (m.tipo, m.oggetto_id)) FROM m
+  JOIN geo_data_ambito_comuni ac ON ac.comune_id = m.comune_id
+  JOIN geo_data_ambito a ON a.id = ac.ambito_id GROUP BY a.slug
+"""
+
+
+def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
+    """The facet rows of the objects in the first `campione` buckets, and the scale.
+
+    One bucket first (a sixty-fourth of the objects); when it holds too few rows for
+    an estimate, as many buckets as should hold about FACET_SAMPLE_ROWS rows.
+    """
+    buckets = 1
+    while True:
+        rows = _fetch(
+            _FACETS_SQL.format(where=f"{sql.where} AND d.campione < %s"), [*sql.params, buckets]
         )
-        SELECT 'categoria' AS facet, c AS valore, count(*) AS n
-          FROM o, unnest(o.categorie) c GROUP BY c
-        UNION ALL
-        SELECT 'tipo_ente', tipo_ente, count(*) FROM o GROUP BY tipo_ente
-        UNION ALL
-        SELECT 'comune', comune_id, count(DISTINCT (tipo, oggetto_id)) FROM m
-          WHERE comune_id IS NOT NULL GROUP BY comune_id
-        UNION ALL
-        SELECT 'ambito', a.slug, count(DISTINCT (m.tipo, m.oggetto_id)) FROM m
-          JOIN geo_data_ambito_comuni ac ON ac.comune_id = m.comune_id
-          JOIN geo_data_ambito a ON a.id = ac.ambito_id GROUP BY a.slug
-        """,
-        sql.params,
-    )
+        sampled = next(row["n"] for row in rows if row["facet"] == "oggetti")
+        if buckets == SAMPLE_BUCKETS or sampled * 3 >= FACET_SAMPLE_ROWS:
+            return rows, SAMPLE_BUCKETS / buckets
+        buckets = min(SAMPLE_BUCKETS, math.ceil(buckets * FACET_SAMPLE_ROWS / max(sampled, 1)))
+
+
+def _facets(sql: _Sql, matching: _Matching) -> tuple[dict[str, list[dict]], int]:
+    """Distinct objects per category, provider kind, Comune and Ambito, in one scan, and
+    the number of objects matching.
+
+    For a search with more than COUNT_CAP matching rows only the objects of the first
+    few `campione` buckets are scanned, as many as give about FACET_SAMPLE_ROWS rows,
+    and the counts are scaled up: estimates.
+    """
+    if matching.row_ids is not None:
+        rows, scale = _fetch(_FACETS_SQL.format(where="d.id = ANY(%s)"), [matching.row_ids]), 1.0
+    elif matching.rows <= COUNT_CAP:
+        rows, scale = _fetch(_FACETS_SQL.format(where=sql.where), sql.params), 1.0
+    else:
+        rows, scale = _sampled_facet_rows(sql)
     raw: dict[str, list[dict]] = {"categoria": [], "tipo_ente": [], "comune": [], "ambito": []}
+    objects = 0
     for row in rows:
-        raw[row["facet"]].append({"valore": row["valore"], "n": row["n"]})
-    return label_facets(raw)
+        n = round(row["n"] * scale)
+        if row["facet"] == "oggetti":
+            objects = n
+        else:
+            raw[row["facet"]].append({"valore": row["valore"], "n": n})
+    return label_facets(raw), objects
 
 
 def label_facets(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
@@ -341,37 +518,99 @@ def label_facets(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
     }
 
 
-def suggest(prefix: str, limit: int = 8) -> list[dict]:
-    """Type-ahead: categories and titles that start like the prefix (or nearly)."""
-    folded = fold(prefix)
-    if not words(prefix):
+# A title is proposed when its closest stretch is this similar to what was typed.
+MIN_TITLE_SIMILARITY = 0.3
+MAX_CATEGORY_SUGGESTIONS = 3
+TITLE_CANDIDATES = 50
+
+
+def category_suggestions(prefix: str) -> list[dict]:
+    """Categories each typed word begins a word of (the same rule for every backend)."""
+    typed = words(prefix)
+    if not typed:
         return []
-    categorie = [
-        {"testo": nome, "tipo": "categoria", "codice": codice}
-        for codice, nome in Categoria.objects.values_list("codice", "nome")
-        if any(w.startswith(folded.split()[-1]) for w in words(nome)) or folded in fold(nome)
-    ][:3]
-    titoli = _fetch(
-        """
-        SELECT d.titolo, count(*) AS n, max(word_similarity(%s, d.titolo)) AS sim
-        FROM search_documento d
-        WHERE d.vettore @@ to_tsquery('italiano', %s)
-        GROUP BY d.titolo ORDER BY sim DESC, n DESC, d.titolo LIMIT %s
-        """,
-        [folded, postgres_tsquery(prefix), limit],
+    found = []
+    for codice, nome in Categoria.objects.values_list("codice", "nome"):
+        name_words = words(nome)
+        if all(any(w.startswith(t) for w in name_words) for t in typed):
+            found.append({"testo": nome, "tipo": "categoria", "codice": codice})
+    return found[:MAX_CATEGORY_SUGGESTIONS]
+
+
+def with_titles(categorie: list[dict], titles: list[str], limit: int) -> list[dict]:
+    """The type-ahead answer: categories first, then titles, `limit` in all."""
+    suggested = [{"testo": titolo, "tipo": "titolo", "codice": None} for titolo in titles]
+    return (categorie + suggested)[:limit]
+
+
+def suggest(prefix: str, limit: int = 8) -> list[dict]:
+    """Type-ahead: categories and titles that start like the prefix (or nearly).
+
+    Titles that begin with what was typed come first, the more common first; when they
+    are too few, the titles with the most similar stretch (a word inside the title, a
+    typo) follow, from the trigram index. Each index is read in its own order, for a
+    bounded number of candidates: a second sort key would make it sort every title.
+    """
+    folded = " ".join(words(prefix))
+    if not folded:
+        return []
+    rows = _fetch(  # `folded` has letters, digits and spaces only: nothing to escape
+        "SELECT testo, n FROM search_titolo WHERE chiave LIKE %s ORDER BY chiave LIMIT %s",
+        [f"{folded}%", TITLE_CANDIDATES],
     )
-    return (
-        categorie
-        + [{"testo": row["titolo"], "tipo": "titolo", "codice": None} for row in titoli][
-            : limit - len(categorie)
+    rows.sort(key=lambda row: (-row["n"], row["testo"]))
+    titles = [row["testo"] for row in rows]
+    if len(titles) < limit:
+        similar = _fetch(
+            """
+            SELECT testo, word_similarity(%s, chiave) AS sim FROM search_titolo
+            ORDER BY chiave <->> %s LIMIT %s
+            """,
+            [folded, folded, limit * 2],
+        )
+        titles += [
+            row["testo"]
+            for row in similar
+            if row["sim"] >= MIN_TITLE_SIMILARITY and row["testo"] not in titles
         ]
+    return with_titles(category_suggestions(prefix), titles, limit)
+
+
+# Up to CELL_ZOOM the map gets clusters, from the next zoom single points. A cluster is
+# a cell of the grid at the map's zoom (64 pixels a side); cells nest exactly: a cell at
+# zoom z is 2**(CELL_ZOOM - z) cells at CELL_ZOOM a side.
+POINTS_FROM_ZOOM = CELL_ZOOM + 1
+MAX_POINTS = 2000
+
+
+def only_the_area(query: SearchQuery) -> bool:
+    """Whether the query filters by nothing but the visible area and the result types."""
+    return (
+        query.bbox is not None
+        and not (query.q and words(query.q))
+        and not query.categorie
+        and not query.tipo_ente
+        and not query.destinatari
+        and not query.comuni
+        and query.punto is None
+        and query.poligono is None
+        and query.aperto_il is None
+        and query.gratuito is None
+        and not query.lingua
+        and query.accessibile is None
+        and not query.con_convenzione_per
     )
 
 
-# Below this zoom the map gets clusters; from it on, single points.
-POINTS_FROM_ZOOM = 14
-MAX_POINTS = 2000
-CELLS_PER_TILE = 4  # a cluster cell is a quarter of a 256-pixel tile: 64 pixels
+_CELLS_SQL = """
+SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS lat,
+       min(min_lon) AS minlon, min(min_lat) AS minlat, max(max_lon) AS maxlon,
+       max(max_lat) AS maxlat
+FROM search_cella
+WHERE tipo = ANY(%s) AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s
+GROUP BY cella_x >> %s, cella_y >> %s
+ORDER BY n DESC
+"""
 
 
 def map_view(query: SearchQuery, zoom: int) -> MapResult:
@@ -386,18 +625,35 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
             [*sql.params, MAX_POINTS],
         )
         return MapResult(backend=NAME, zoom=zoom, clusters=[], points=rows)
-    cell = 360.0 / (2**zoom) / CELLS_PER_TILE
-    rows = _fetch(
-        f"""
-        SELECT count(*) AS n, avg(ST_X(d.punto)) AS lon, avg(ST_Y(d.punto)) AS lat,
-               min(ST_X(d.punto)) AS minlon, min(ST_Y(d.punto)) AS minlat,
-               max(ST_X(d.punto)) AS maxlon, max(ST_Y(d.punto)) AS maxlat
-        FROM search_documento d WHERE {sql.where} AND d.punto IS NOT NULL
-        GROUP BY floor(ST_X(d.punto) / %s), floor(ST_Y(d.punto) / %s)
-        ORDER BY n DESC
-        """,
-        [*sql.params, cell, cell],
-    )
+    shift = CELL_ZOOM - zoom
+    if only_the_area(query):
+        # The pre-aggregated cells that touch the area: at the edge of the view a
+        # cluster may count places up to one cell (about a kilometre) outside it.
+        minlon, minlat, maxlon, maxlat = query.bbox
+        rows = _fetch(
+            _CELLS_SQL,
+            [
+                list(query.tipi),
+                math.floor(minlon / CELL_DEGREES),
+                math.floor(maxlon / CELL_DEGREES),
+                math.floor(minlat / CELL_DEGREES),
+                math.floor(maxlat / CELL_DEGREES),
+                shift,
+                shift,
+            ],
+        )
+    else:
+        rows = _fetch(
+            f"""
+            SELECT count(*) AS n, avg(ST_X(d.punto)) AS lon, avg(ST_Y(d.punto)) AS lat,
+                   min(ST_X(d.punto)) AS minlon, min(ST_Y(d.punto)) AS minlat,
+                   max(ST_X(d.punto)) AS maxlon, max(ST_Y(d.punto)) AS maxlat
+            FROM search_documento d WHERE {sql.where} AND d.punto IS NOT NULL
+            GROUP BY d.cella_x >> %s, d.cella_y >> %s
+            ORDER BY n DESC
+            """,
+            [*sql.params, shift, shift],
+        )
     clusters = [
         Cluster(
             count=row["n"],
