@@ -76,13 +76,13 @@ MESSAGGI_MAPPA = {
     ),
     "errore_confini": _("Non è stato possibile caricare i confini: riprova tra poco."),
     "errore_mappa": _("Non è stato possibile aggiornare la mappa: l’elenco dei risultati vale."),
-    "nessun_suggerimento": _("Nessun suggerimento"),
     "suggerimento_categoria": _("categoria"),
     "campo_posizione": _("Punto di partenza"),
 }
 
 # Radii offered on the map page, in km (the search accepts up to SEARCH_MAX_RADIUS_KM).
 RAGGI_KM = (1, 2, 5, 10, 20, 50)
+ORDINAMENTI = ("rilevanza", "distanza", "aggiornamento")
 
 
 def _schede_url() -> dict[str, str]:
@@ -110,13 +110,36 @@ def home(request: HttpRequest) -> HttpResponse:
     comuni = list(comuni_da_scegliere())
     ambiti = list(ambito_list().defer("geometria").order_by("nome"))
     in_ambiti = {c.pk for ambito in ambiti for c in ambito.comuni.all()}
+    categorie = list(categoria_albero())
+    codici = {c.codice for top in categorie for c in [top, *top.figlie.all()]}
+    scelte = [c for c in params.get("categoria", "").split(",") if c]
+    codici_comuni = {c.pk for c in comuni}
+    # Values in the URL that no control offers are kept (as an extra option or a hidden
+    # field), so that the search API says what is wrong with them and nothing is lost.
+    known = {
+        "tipo_ente": TipoEnte.values,
+        "destinatari": Destinatario.values,
+        "lingua": [code for code, _label in LINGUE],
+        "ordinamento": ORDINAMENTI,
+        "raggio_km": [str(r) for r in RAGGI_KM],
+        "comune": codici_comuni,
+        "partenza": codici_comuni,
+        "ambito": [a.slug for a in ambiti],
+    }
+    extra = {
+        name: params[name]
+        for name, values in known.items()
+        if params.get(name, "") not in {"", *values}
+    }
     return render(
         request,
         "marketplace/home.html",
         {
             "p": params,
-            "categorie": categoria_albero(),
-            "categorie_scelte": {c for c in params.get("categoria", "").split(",") if c},
+            "categorie": categorie,
+            "categorie_scelte": set(scelte),
+            "categorie_sconosciute": [c for c in scelte if c not in codici],
+            "extra": extra,
             "tipi_ente": TipoEnte.choices,
             "destinatari": Destinatario.choices,
             "lingue": LINGUE,

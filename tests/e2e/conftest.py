@@ -42,19 +42,39 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="it-IT")
-    page = context.new_page()
-    # No tile server is reachable here: fail tile requests at once, as a closed network would.
-    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    yield page
-    context.close()
+def new_page(browser):
+    """Pages in their own browser contexts (window size, locale, geolocation...), closed after."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**{"locale": "it-IT", **options})
+        contexts.append(context)
+        page = context.new_page()
+        # No tile server is reachable here: fail tile requests at once, as a closed network
+        # would.
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
 def territorio_live(transactional_db):
     """The territory in a committed state a live server can see (reloaded after flushes)."""
     call_command("load_initial_data", senza_demo=True, verbosity=0)
+
+
+@pytest.fixture
+def catalogo_demo(territorio_live):
+    """The demo catalogue of `make run`, committed and indexed for the search."""
+    call_command("load_demo_data", verbosity=0)
 
 
 @pytest.fixture

@@ -106,6 +106,7 @@
 
   function labelOf(field) {
     if (field === "lat" || field === "lon") { return M.campo_posizione; }
+    if (field === "categoria") { return form.querySelector(".categorie legend").textContent.trim(); }
     var control = controlFor(field);
     var label = control && document.querySelector("label[for='" + control.id + "']");
     return label ? label.textContent.trim() : field;
@@ -140,7 +141,7 @@
       var reasons = [].concat(body[field]).join(" ");
       list.appendChild(el("li", { text: labelOf(field) + ": " + reasons }));
       var control = controlFor(field);
-      var slot = control && ($(control.id + "-errore") || $(field + "-errore"));
+      var slot = (control && $(control.id + "-errore")) || $(field + "-errore");
       if (control) { control.setAttribute("aria-invalid", "true"); }
       if (slot) { slot.textContent = reasons; slot.hidden = false; }
     });
@@ -165,16 +166,28 @@
     var mine = ++seq;
     getJson(container.dataset.cercaUrl + "?" + api.toString()).then(function (answer) {
       if (mine !== seq) { return; }
-      $("risultati").removeAttribute("aria-busy");
-      if (answer.status === 400) { showFieldErrors(answer.body); renderResults([], 0, true, api); return; }
-      if (!answer.ok || !answer.body) { showError(fmt(M.errore_server, { status: answer.status }), true); return; }
-      renderAnswer(answer.body, api, opts);
+      if (answer.status === 400) {
+        showFieldErrors(answer.body);
+        renderResults([], 0, true, api);
+      } else if (!answer.ok || !answer.body) {
+        showError(fmt(M.errore_server, { status: answer.status }), true);
+      } else {
+        renderAnswer(answer.body, api, opts);
+      }
+      done();
     }, function () {
       if (mine !== seq) { return; }
-      $("risultati").removeAttribute("aria-busy");
       showError(M.errore_rete, true);
+      done();
     });
     refreshMap();
+  }
+
+  // Each answered search is counted on the list (tests wait on it; it costs nothing).
+  function done() {
+    var list = $("risultati");
+    list.removeAttribute("aria-busy");
+    list.dataset.completate = String((+list.dataset.completate || 0) + 1);
   }
 
   function countText(body) {
@@ -615,13 +628,10 @@
       });
       marker.on("mouseover", function () { highlight(key, true); });
       marker.on("mouseout", function () { highlight(key, false); });
+      marker.bindPopup(popupFor([hit]));
       marker.on("click", function () {
         var item = document.querySelector(".risultato[data-key='" + key + "']");
-        if (item) {
-          item.scrollIntoView({ block: "nearest" });
-          var link = item.querySelector("a");
-          if (link) { link.focus(); }
-        }
+        if (item) { item.scrollIntoView({ block: "nearest" }); }
       });
       marker.addTo(resultsLayer);
       markers[key] = marker;
@@ -730,6 +740,7 @@
     });
     container.dataset.gruppi = String(body.clusters.length);
     container.dataset.punti = String(Object.keys(places).length);
+    container.dataset.aggiornamenti = String((+container.dataset.aggiornamenti || 0) + 1);
   }
 
   function drawBoundaries() {
