@@ -104,18 +104,6 @@ def test_comuni_to_pick_are_the_districts_and_those_with_services(client):
     assert 45.3 < lat < 45.5 and 9.2 < lon < 9.35  # inside San Donato Milanese
 
 
-def test_the_map_page_speaks_english_including_its_script(client):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    html = client.get("/").content.decode()
-    assert "What are you looking for?" in html
-    assert "Use my position" in html
-    assert '<label for="cat-infanzia.nido">Nursery</label>' in html
-    messages = script_json(html, "messaggi-mappa")
-    assert messages["risultati_molti"] == "%(n)s results"
-    assert messages["aperto"] == "Open now"
-    assert messages["errore_rete"].startswith("The search failed")
-
-
 def test_the_language_switch_comes_back_to_the_same_search(client):
     html = client.get("/", {"q": "asilo", "comune": "015192"}).content.decode()
     assert 'name="next" type="hidden" value="/?q=asilo&amp;comune=015192"' in html
