@@ -5,8 +5,6 @@ Search engines and assistive tools read them; they say what the page says, no mo
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
-
 from marketplace.scheda import schema_opening_hours, schema_place
 
 from .models import Costo, Destinatario, Ente, Servizio, TipoEnte
@@ -30,10 +28,8 @@ def servizio_json_ld(servizio: Servizio, *, url: str, ente_url: str) -> dict:
         "url": url,
         "name": servizio.titolo,
         "description": servizio.descrizione,
-        "inLanguage": get_language(),
         "provider": ente_ref(servizio.ente, ente_url),
         "serviceType": [c.nome for c in servizio.categorie.all()],
-        "availableLanguage": list(servizio.lingue),
     }
     if servizio.destinatari:
         data["audience"] = [
@@ -48,9 +44,18 @@ def servizio_json_ld(servizio: Servizio, *, url: str, ente_url: str) -> dict:
         offer.update(price="0", priceCurrency="EUR")
     data["offers"] = offer
     sedi = list(servizio.sedi.all())
-    channel: dict = {"@type": "ServiceChannel", "serviceUrl": servizio.sito_web or url}
-    if servizio.telefono:
-        channel["servicePhone"] = {"@type": "ContactPoint", "telephone": servizio.telefono}
+    channel: dict = {
+        "@type": "ServiceChannel",
+        "serviceUrl": servizio.sito_web or url,
+        "availableLanguage": list(servizio.lingue),
+    }
+    contact = {
+        key: value
+        for key, value in (("telephone", servizio.telefono), ("email", servizio.email))
+        if value
+    }
+    if contact:
+        channel["servicePhone"] = {"@type": "ContactPoint", **contact}
     if sedi:
         channel["serviceLocation"] = [schema_place(sede) for sede in sedi]
     data["availableChannel"] = channel
@@ -60,8 +65,6 @@ def servizio_json_ld(servizio: Servizio, *, url: str, ente_url: str) -> dict:
         data["areaServed"] = list({a["name"]: a for a in area}.values())
     if servizio.orario is not None:
         data["hoursAvailable"] = schema_opening_hours(servizio.orario)
-    if servizio.email:
-        data["email"] = servizio.email
     if servizio.verificato_il:
         # Service has no dateModified; the page (WebPage) does.
         data["mainEntityOfPage"] = {

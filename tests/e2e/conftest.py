@@ -9,6 +9,29 @@ import pytest
 from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Figures the browser tests measure, printed at the end of the run (never asserted).
+MISURE = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    lines = config.stash.get(MISURE, [])
+    if lines:
+        terminalreporter.section("misure (browser)")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def misura(request):
+    """Report a measured figure in the run's summary."""
+
+    def report(line: str) -> None:
+        request.config.stash.setdefault(MISURE, []).append(line)
+        print(line)
+
+    return report
+
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts"
 
 

@@ -61,7 +61,9 @@ def test_no_serious_accessibility_violation_on_home_results_and_detail_pages(
     assert {name: found for name, found in scanned.items() if found} == {}
 
 
-def test_home_screenshots_and_time_to_usable(live_server, catalogo_demo, new_page, artifacts):
+def test_home_screenshots_and_time_to_usable(
+    live_server, catalogo_demo, new_page, artifacts, misura
+):
     """Usable = the map drawn with its first clusters and the first results listed.
 
     Measured from the start of navigation with the browser's performance timings
@@ -116,8 +118,8 @@ def test_home_screenshots_and_time_to_usable(live_server, catalogo_demo, new_pag
         "caricamenti": timings,
     }
     (artifacts / "prestazioni-home.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(
-        f"\nhome usable (map + first results) in {statistics.median(usable)} ms (median of 5;"
+    misura(
+        f"home usable (map + first results) in {statistics.median(usable)} ms (median of 5;"
         f" max {max(usable)} ms; target 1500 ms) -> .artifacts/prestazioni-home.json"
     )
     assert (artifacts / "home-desktop.png").stat().st_size > 0

@@ -205,9 +205,10 @@ def test_clusters_then_points_and_search_this_area(live_server, catalogo_demo, p
         if page.get_attribute("#mappa-territorio", "data-gruppi") == "0":
             break
         before = int(page.get_attribute("#mappa-territorio", "data-aggiornamenti"))
-        page.locator(".gruppo").first.click()
+        page.locator(".gruppo").first.dispatch_event("click")
         page.wait_for_function(
             f"() => +document.getElementById('mappa-territorio').dataset.aggiornamenti > {before}"
+            " && !document.querySelector('.leaflet-zoom-anim')"
         )
     assert page.get_attribute("#mappa-territorio", "data-gruppi") == "0"
     assert int(page.get_attribute("#mappa-territorio", "data-punti")) > 0

@@ -103,7 +103,7 @@ def test_the_service_page_describes_itself_to_machines(client, servizio):
     assert place["address"]["addressLocality"] == "Melegnano"
     assert place["geo"] == {"@type": "GeoCoordinates", "latitude": 45.3573, "longitude": 9.3237}
     assert data["hoursAvailable"][0]["dayOfWeek"] == "https://schema.org/Monday"
-    assert data["availableLanguage"] == ["it", "ar"]
+    assert data["availableChannel"]["availableLanguage"] == ["it", "ar"]
     assert data["mainEntityOfPage"]["lastReviewed"] == "2026-01-15"
 
 

@@ -65,7 +65,7 @@
     data.forEach(function (value, key) {
       if (key !== "categoria" && String(value).trim() !== "") { params.set(key, String(value).trim()); }
     });
-    var categorie = data.getAll("categoria");
+    var categorie = data.getAll("categoria").filter(Boolean);
     if (categorie.length) { params.set("categoria", categorie.join(",")); }
     if (params.get("ordinamento") === "rilevanza") { params.delete("ordinamento"); }
     if (params.get("pagina") === "1") { params.delete("pagina"); }
@@ -675,7 +675,14 @@
 
   // The distribution of every match: clusters computed by the server at low zoom, the
   // places themselves from zoom 14 (several services at one place make one dot).
+  // A search and the map move it causes make one request, not two.
+  var refreshTimer = null;
   function refreshMap() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refreshMapNow, 30);
+  }
+
+  function refreshMapNow() {
     if (!map) { return; }
     var params = apiParams(formParams());
     LIST_ONLY.forEach(function (key) { params.delete(key); });
@@ -822,7 +829,12 @@
       if (!programmatic) { $("cerca-qui").hidden = false; }
       refreshMap();
     });
+    // A click that only closes a popup does not move the starting point.
+    var popupOpen = false;
+    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupclose", function () { setTimeout(function () { popupOpen = false; }, 0); });
     map.on("click", function (event) {
+      if (popupOpen) { return; }
       $("partenza").value = "";
       setPosition([event.latlng.lat, event.latlng.lng], M.posizione_mappa);
     });
