@@ -36,6 +36,7 @@ MESSAGGI_MAPPA = {
     "senza_raggio": _("Cerca a qualsiasi distanza"),
     "togli_filtro": _("Togli il filtro «%(filtro)s»"),
     "togli_testo": _("Cerca senza il testo «%(q)s»"),
+    "togli_tutti": _("Togli tutti i filtri e il raggio, tieni il testo"),
     "togli_area": _("Cerca in tutto il territorio, non solo nell’area della mappa"),
     "con_conteggio": _("%(azione)s (%(n)s)"),
     "nessun_allargamento": _("Non ci sono filtri da togliere: prova con parole diverse."),

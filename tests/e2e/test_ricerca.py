@@ -248,6 +248,13 @@ def test_no_results_suggests_what_to_drop_with_counts(live_server, catalogo_demo
     assert "lingua" not in query_of(page.url)
     assert page.locator("#q").input_value() == "lavanderia"
 
+    # Or all the filters at once, keeping the text.
+    open_home(page, live_server.url + "/?q=lavanderia&gratuito=true&lingua=ar")
+    drop_all = page.get_by_role("button", name=re.compile("Togli tutti i filtri"))
+    after_search(page, drop_all.click)
+    assert set(query_of(page.url)) == {"q"}
+    assert result_titles(page)
+
 
 def test_a_failed_search_says_so_and_keeps_what_was_typed(live_server, catalogo_demo, page):
     open_home(page, live_server.url + "/")

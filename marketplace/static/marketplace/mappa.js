@@ -30,6 +30,7 @@
   var container = $("mappa-territorio");
   var lang = document.documentElement.lang || "it";
   var km = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  var degrees = new Intl.NumberFormat(lang, { maximumFractionDigits: 4 });
   var integer = new Intl.NumberFormat(lang);
 
   function fmt(template, values) {
@@ -334,6 +335,17 @@
       if (!params.has(key)) { return; }
       list.push({ text: fmt(M.togli_filtro, { filtro: filterLabel(key, params) }), apply: function () { clearField(key); } });
     });
+    var filters = list.length;
+    if (filters > 1) {
+      list.push({
+        text: M.togli_tutti,
+        apply: function () {
+          DROPPABLE.forEach(clearField);
+          $("bbox").value = "";
+          $("raggio_km").value = "";
+        },
+      });
+    }
     if (params.has("q")) {
       list.push({ text: fmt(M.togli_testo, { q: params.get("q") }), apply: function () { $("q").value = ""; } });
     }
@@ -407,7 +419,7 @@
       var partenza = $("partenza");
       label = partenza.value
         ? partenza.options[partenza.selectedIndex].text
-        : fmt(M.posizione_punto, { lat: km.format(+params.get("lat")), lon: km.format(+params.get("lon")) });
+        : fmt(M.posizione_punto, { lat: degrees.format(+params.get("lat")), lon: degrees.format(+params.get("lon")) });
     }
     box.appendChild(document.createTextNode(fmt(M.posizione, { luogo: label }) + " "));
     var remove = el("button", { type: "button", class: "link", text: M.togli_posizione });
