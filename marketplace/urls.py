@@ -18,6 +18,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("servizi.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

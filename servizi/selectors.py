@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import PointOnSurface
 from django.db.models import (
     BooleanField,
     Case,
@@ -18,7 +19,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from geo_data.models import Comune
+from geo_data.models import Ambito, Comune
 
 from .models import Categoria, Ente, Sede, Servizio, StatoServizio
 
@@ -91,3 +92,32 @@ def sede_list() -> QuerySet[Sede]:
 
 def ente_list() -> QuerySet[Ente]:
     return Ente.objects.all()
+
+
+def ente_servizi_pubblicati(ente: Ente) -> QuerySet[Servizio]:
+    """The published services of an Ente, as its public page lists them."""
+    return servizio_list().filter(ente=ente).order_by("titolo", "pk")
+
+
+def comuni_da_scegliere() -> QuerySet[Comune]:
+    """The Comuni a citizen can pick on the map: those of the districts and those where a
+    published service is delivered (at a place or at home), each with `centro`, a point
+    inside its boundary (where "starting from this Comune" starts). No boundaries."""
+    published = Servizio.objects.filter(stato=StatoServizio.PUBBLICATO)
+    with_place = Sede.objects.filter(comune=OuterRef("pk"), servizi__in=published)
+    at_home = Servizio.comuni_copertura.through.objects.filter(
+        comune_id=OuterRef("pk"), servizio__in=published
+    )
+    in_ambito = Ambito.comuni.through.objects.filter(comune_id=OuterRef("pk"))
+    return (
+        Comune.objects.filter(Exists(in_ambito) | Exists(with_place) | Exists(at_home))
+        .annotate(centro=PointOnSurface("geometria"))
+        .defer("geometria")
+        .order_by("nome", "codice_istat")
+    )
+
+
+def categoria_albero() -> QuerySet[Categoria]:
+    """The top-level needs in display order, with their subcategories (also in order)."""
+    ordered = Categoria.objects.order_by("ordine", "codice")
+    return ordered.filter(genitore=None).prefetch_related(Prefetch("figlie", queryset=ordered))

@@ -9,6 +9,29 @@ import pytest
 from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Figures the browser tests measure, printed at the end of the run (never asserted).
+MISURE = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    lines = config.stash.get(MISURE, [])
+    if lines:
+        terminalreporter.section("misure (browser)")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def misura(request):
+    """Report a measured figure in the run's summary."""
+
+    def report(line: str) -> None:
+        request.config.stash.setdefault(MISURE, []).append(line)
+        print(line)
+
+    return report
+
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts"
 
 
@@ -42,19 +65,39 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="it-IT")
-    page = context.new_page()
-    # No tile server is reachable here: fail tile requests at once, as a closed network would.
-    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    yield page
-    context.close()
+def new_page(browser):
+    """Pages in their own browser contexts (window size, locale, geolocation...), closed after."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**{"locale": "it-IT", **options})
+        contexts.append(context)
+        page = context.new_page()
+        # No tile server is reachable here: fail tile requests at once, as a closed network
+        # would.
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
 def territorio_live(transactional_db):
     """The territory in a committed state a live server can see (reloaded after flushes)."""
     call_command("load_initial_data", senza_demo=True, verbosity=0)
+
+
+@pytest.fixture
+def catalogo_demo(territorio_live):
+    """The demo catalogue of `make run`, committed and indexed for the search."""
+    call_command("load_demo_data", verbosity=0)
 
 
 @pytest.fixture

@@ -1,36 +1,29 @@
-"""A newcomer sees the demo providers on the map and opens one in the admin."""
+"""A newcomer sees the demo catalogue, labelled as such, on the map and on its pages."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from django.core.management import call_command
+
+from .helpers import open_home
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def catalogo_demo(territorio_live):
-    call_command("load_demo_data", verbosity=0)
-
-
-def test_demo_providers_are_on_the_map_and_open_in_the_admin(
-    live_server, catalogo_demo, page, django_user_model
-):
-    django_user_model.objects.create_superuser("admin", "admin@example.org", "una-password-lunga")
-    page.goto(live_server.url + "/")
-    page.wait_for_selector("#mappa[data-sedi]", timeout=15_000)
-
-    assert int(page.get_attribute("#mappa", "data-sedi")) > 20
+def test_demo_services_are_labelled_and_lead_to_their_provider(live_server, catalogo_demo, page):
+    open_home(page, live_server.url + "/?q=lavanderia")
     assert page.locator(".demo-banner").is_visible()
-    page.locator("path.sede-marker").first.click(force=True)
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
-    assert "dato dimostrativo" in popup.inner_text().lower()
 
-    popup.get_by_role("link").click()
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "una-password-lunga")
-    page.locator("input[type=submit]").click()
-    page.wait_for_selector("#ente_form")
-    assert "/admin/servizi/ente/" in page.url
-    assert page.locator("#id_nome").input_value()
+    page.locator("#risultati .risultato a").first.click()
+    page.wait_for_selector("h1")
+    assert "dato dimostrativo" in page.locator(".scheda-tipo").inner_text().lower()
+    service = page.locator("h1").inner_text()
+
+    page.locator(".scheda-ente a").click()
+    page.wait_for_selector("#mini-mappa[data-luoghi]")
+    assert page.locator(".scheda-tipo").inner_text().startswith("ENTE")
+    assert page.get_by_role("link", name=service).is_visible()
+    data = json.loads(page.locator("script[type='application/ld+json']").text_content())
+    assert data["@type"] in {"GovernmentOrganization", "NGO", "Corporation"}
+    assert service in [offer["itemOffered"]["name"] for offer in data["makesOffer"]]

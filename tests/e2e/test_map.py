@@ -8,7 +8,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_the_map_draws_the_districts_and_their_comuni_without_tiles(
-    live_server, territorio_live, page, artifacts
+    live_server, territorio_live, page
 ):
     page.goto(live_server.url + "/")
     page.wait_for_selector("#mappa[data-comuni]", timeout=15_000)
@@ -20,8 +20,6 @@ def test_the_map_draws_the_districts_and_their_comuni_without_tiles(
     attribution = page.locator(".leaflet-control-attribution").inner_text()
     assert "Openpolis" in attribution and "CC BY 4.0" in attribution
     assert page.locator("#stato-mappa").inner_text() == ""
-
-    page.screenshot(path=artifacts / "home-desktop.png", full_page=True)
 
 
 def test_the_district_list_is_a_keyboard_alternative_to_the_map(live_server, territorio_live, page):

@@ -7,6 +7,8 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
+from .test_home import script_json
+
 pytestmark = pytest.mark.django_db
 
 
@@ -30,6 +32,13 @@ def test_home_speaks_english_when_asked(client):
     assert "Skip to content" in html
     assert "Work-life balance services in the area" in html
     assert "6 municipalities" in html
+    # The search form, the categories and the words of the page's script too.
+    assert "What are you looking for?" in html and "Use my position" in html
+    assert '<label for="cat-infanzia.nido">Nursery</label>' in html
+    messages = script_json(html, "messaggi-mappa")
+    assert messages["risultati_molti"] == "%(n)s results"
+    assert messages["aperto"] == "Open now"
+    assert messages["errore_rete"].startswith("The search failed")
 
 
 def test_healthz_reports_database_postgis_and_search(client):

@@ -1,112 +1,866 @@
-// The territory map: districts (Ambiti) and their Comuni drawn from the API as
-// the base layer, so the map is useful even when no tile server can be reached.
+// The map page: the search form, the results list and the map, all driven by the search
+// API (/api/v1/cerca/, /cerca/mappa/, /cerca/suggerimenti/). The state of a search lives
+// in the page's query string, with the API's own parameter names, so a link reproduces
+// it; the server renders the form filled in from it, and this script runs the search.
+// The districts and Comuni are drawn as the map's base layer, so that the map is useful
+// where no tile server can be reached. Plain JavaScript, no build step.
 (function () {
   "use strict";
 
   var PALETTE = ["#1b6ca8", "#b5470f", "#2e7d32", "#7b1fa2", "#00838f", "#ad1457"];
+  var RAGGI = [1, 2, 5, 10, 20, 50];
+  var MAX_BBOX_DEGREES = 9.9; // the API refuses boxes over 10 degrees a side
+  // Fields of the form that are the page's own, never sent to the search API.
+  var UI_ONLY = ["partenza"];
+  // Fields that make sense for the list but not for the map's clusters.
+  var LIST_ONLY = ["pagina", "per_pagina", "ordinamento", "bbox"];
+  // A field of the API -> the id of its control, where they differ.
+  var CONTROL_ID = { lingua: "lingua-parlata", lon: "lat" };
+  // Filters a "no results" answer offers to drop, in this order.
+  var DROPPABLE = ["aperto_ora", "gratuito", "accessibile", "lingua", "destinatari", "tipo_ente",
+    "comune", "ambito", "categoria"];
 
-  function fetchJson(url) {
-    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
-      if (!response.ok) { throw new Error(response.status + " " + url); }
-      return response.json();
-    });
+  function $(id) { return document.getElementById(id); }
+  function readJson(id) { return JSON.parse($(id).textContent); }
+
+  var M = readJson("messaggi-mappa");
+  var SCHEDE = readJson("schede-url");
+  var CENTRI = readJson("centri-comuni");
+  var form = $("ricerca");
+  var container = $("mappa-territorio");
+  var lang = document.documentElement.lang || "it";
+  var km = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  var degrees = new Intl.NumberFormat(lang, { maximumFractionDigits: 4 });
+  var integer = new Intl.NumberFormat(lang);
+
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
   }
 
-  // The providers' places in the current view (the API never answers unbounded).
-  var sediLayer = null;
-  function drawSedi(map, container) {
-    var b = map.getBounds();
-    var url = container.dataset.sediUrl + "?page_size=500&in_bbox=" +
-      [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(5); }).join(",");
-    fetchJson(url).then(function (sedi) {
-      if (sediLayer) { map.removeLayer(sediLayer); }
-      sediLayer = L.geoJSON(sedi, {
-        pointToLayer: function (feature, latlng) {
-          return L.circleMarker(latlng, {
-            pane: "sedi",
-            radius: 6, color: "#0b3d6b", weight: 1, fillColor: "#f4b400", fillOpacity: 0.9,
-            className: "sede-marker",
-          });
-        },
-        onEachFeature: function (feature, marker) {
-          var p = feature.properties;
-          var box = document.createElement("div");
-          var title = document.createElement("strong");
-          title.textContent = p.ente.nome;
-          box.appendChild(title);
-          if (p.demo) {
-            var badge = document.createElement("span");
-            badge.className = "demo-badge";
-            badge.textContent = container.dataset.msgDemo;
-            box.appendChild(document.createTextNode(" "));
-            box.appendChild(badge);
-          }
-          var where = document.createElement("div");
-          where.textContent = p.nome + " · " + p.indirizzo + ", " + p.comune.nome;
-          box.appendChild(where);
-          var link = document.createElement("a");
-          link.href = container.dataset.adminEnteUrl.replace("/0/", "/" + p.ente.id + "/");
-          link.textContent = container.dataset.msgApri;
-          box.appendChild(link);
-          marker.bindPopup(box);
-        },
-      }).addTo(map);
-      map.getContainer().dataset.sedi = String(sediLayer.getLayers().length);
-    }).catch(function () {
-      document.getElementById("stato-mappa").textContent = container.dataset.msgErrore;
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
     });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
   }
 
-  window.mappaInit = function (map) {
-    var container = document.getElementById("mappa-territorio");
-    var status = document.getElementById("stato-mappa");
-    var colours = {};
-
-    // Boundaries sit in their own pane above the tiles.
-    map.createPane("confini");
-    map.getPane("confini").style.zIndex = 450;
-    // The places sit above the boundaries, so that they take the clicks.
-    map.createPane("sedi");
-    map.getPane("sedi").style.zIndex = 620;
-
-    fetchJson(container.dataset.ambitiUrl)
-      .then(function (ambiti) {
-        ambiti.features.forEach(function (feature, index) {
-          colours[feature.id] = PALETTE[index % PALETTE.length];
+  // Resolves with {ok, status, body}; rejects only when no answer came at all.
+  function getJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (body) {
+          return { ok: response.ok, status: response.status, body: body };
         });
-        var layer = L.geoJSON(ambiti, {
+      });
+  }
+
+  // ------------------------------------------------------------------ the state
+
+  function formParams() {
+    var data = new FormData(form);
+    var params = new URLSearchParams();
+    data.forEach(function (value, key) {
+      if (key !== "categoria" && String(value).trim() !== "") { params.set(key, String(value).trim()); }
+    });
+    var categorie = data.getAll("categoria").filter(Boolean);
+    if (categorie.length) { params.set("categoria", categorie.join(",")); }
+    if (params.get("ordinamento") === "rilevanza") { params.delete("ordinamento"); }
+    if (params.get("pagina") === "1") { params.delete("pagina"); }
+    return params;
+  }
+
+  function hasPoint(params) { return params.has("lat") && params.has("lon"); }
+
+  // What the search API is asked: the page's state without its own fields, and without
+  // what needs a starting point when there is none (the page says so instead).
+  function apiParams(params) {
+    var api = new URLSearchParams(params);
+    UI_ONLY.forEach(function (key) { api.delete(key); });
+    if (!hasPoint(api)) {
+      api.delete("raggio_km");
+      if (api.get("ordinamento") === "distanza") { api.delete("ordinamento"); }
+    }
+    api.set("facette", "false");
+    return api;
+  }
+
+  function updateUrl(params, push) {
+    var query = params.toString();
+    var url = location.pathname + (query ? "?" + query : "");
+    if (url !== location.pathname + location.search) {
+      history[push ? "pushState" : "replaceState"](null, "", url);
+    }
+    var next = $("lingua-next");
+    if (next) { next.value = url; } // the language switch comes back to this same search
+  }
+
+  // Back and forward: the server renders the form from the URL again.
+  window.addEventListener("popstate", function () { location.reload(); });
+
+  // ------------------------------------------------------------------ field errors
+
+  function controlFor(field) { return $(CONTROL_ID[field] || field) || $("cat-" + field); }
+
+  function labelOf(field) {
+    if (field === "lat" || field === "lon") { return M.campo_posizione; }
+    if (field === "categoria") { return form.querySelector(".categorie legend").textContent.trim(); }
+    var control = controlFor(field);
+    var label = control && document.querySelector("label[for='" + control.id + "']");
+    return label ? label.textContent.trim() : field;
+  }
+
+  function clearErrors() {
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+    form.querySelectorAll(".errore-campo").forEach(function (node) { node.hidden = true; node.textContent = ""; });
+    var box = $("errore-ricerca");
+    box.hidden = true;
+    box.textContent = "";
+  }
+
+  function showError(message, retry) {
+    var box = $("errore-ricerca");
+    box.textContent = "";
+    box.appendChild(el("p", { text: message }));
+    if (retry) {
+      var again = el("button", { type: "button", text: M.riprova });
+      again.addEventListener("click", function () { runSearch({ push: false, fit: false }); });
+      box.appendChild(again);
+    }
+    box.hidden = false;
+    $("stato-ricerca").textContent = "";
+  }
+
+  // A 400 from the API names the fields and the reasons: say them next to the controls.
+  function showFieldErrors(body) {
+    showError(M.errore_dati, false);
+    var list = el("ul");
+    Object.keys(body || {}).forEach(function (field) {
+      var reasons = [].concat(body[field]).join(" ");
+      list.appendChild(el("li", { text: labelOf(field) + ": " + reasons }));
+      var control = controlFor(field);
+      var slot = (control && $(control.id + "-errore")) || $(field + "-errore");
+      if (control) { control.setAttribute("aria-invalid", "true"); }
+      if (slot) { slot.textContent = reasons; slot.hidden = false; }
+    });
+    $("errore-ricerca").appendChild(list);
+  }
+
+  // ------------------------------------------------------------------ the search
+
+  var seq = 0;
+  var lastResults = [];
+  var firstResultsShown = false;
+
+  function runSearch(opts) {
+    var params = formParams();
+    updateUrl(params, opts.push);
+    showPosition(params);
+    showArea(params);
+    var api = apiParams(params);
+    clearErrors();
+    $("stato-ricerca").textContent = M.caricamento;
+    $("risultati").setAttribute("aria-busy", "true");
+    var mine = ++seq;
+    getJson(container.dataset.cercaUrl + "?" + api.toString()).then(function (answer) {
+      if (mine !== seq) { return; }
+      if (answer.status === 400) {
+        showFieldErrors(answer.body);
+        renderResults([], 0, true, api);
+      } else if (!answer.ok || !answer.body) {
+        showError(fmt(M.errore_server, { status: answer.status }), true);
+      } else {
+        renderAnswer(answer.body, api, opts);
+      }
+      done();
+    }, function () {
+      if (mine !== seq) { return; }
+      showError(M.errore_rete, true);
+      done();
+    });
+    refreshMap();
+  }
+
+  // Each answered search is counted on the list (tests wait on it; it costs nothing).
+  function done() {
+    var list = $("risultati");
+    list.removeAttribute("aria-busy");
+    list.dataset.completate = String((+list.dataset.completate || 0) + 1);
+  }
+
+  function countText(body) {
+    var n = body.count;
+    if (!body.count_esatto) { return fmt(M.risultati_almeno, { n: integer.format(n) }); }
+    return n === 1 ? M.risultati_uno : fmt(M.risultati_molti, { n: integer.format(n) });
+  }
+
+  function renderAnswer(body, api, opts) {
+    var pages = Math.max(1, Math.ceil(body.count / body.per_pagina));
+    var status = countText(body);
+    if (pages > 1) { status += " · " + fmt(M.pagina, { p: body.pagina, tot: pages }); }
+    if (body.corretta) { status = fmt(M.corretta, { digitata: api.get("q"), q: body.q }) + " " + status; }
+    $("stato-ricerca").textContent = status;
+    renderResults(body.results, body.count, false, api);
+    renderPages(body.pagina, pages);
+    if (!firstResultsShown) {
+      firstResultsShown = true;
+      if (window.performance && performance.mark) { performance.mark("risultati-pronti"); }
+    }
+    if (opts.fit) { fitToResults(); }
+  }
+
+  function detailUrl(hit, api) {
+    var template = SCHEDE[hit.tipo];
+    if (!template) { return null; }
+    var url = template.replace("{id}", hit.id);
+    return hasPoint(api) ? url + "?da=" + api.get("lat") + "," + api.get("lon") : url;
+  }
+
+  // The snippet's matched words come in <mark>; everything else is kept as plain text.
+  function snippetNode(html) {
+    var box = el("p", { class: "snippet" });
+    var template = document.createElement("template");
+    template.innerHTML = html || "";
+    template.content.childNodes.forEach(function (node) {
+      if (node.nodeType === 1 && node.tagName === "MARK") {
+        box.appendChild(el("mark", { text: node.textContent }));
+      } else {
+        box.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return box;
+  }
+
+  function resultItem(hit, index, api) {
+    var key = hit.tipo + ":" + hit.id;
+    var url = detailUrl(hit, api);
+    var title = url ? el("a", { href: url, text: hit.titolo }) : document.createTextNode(hit.titolo);
+    var where = [];
+    if (hit.comune) { where.push(hit.comune.nome); }
+    if (hit.distanza_km !== null && hit.distanza_km !== undefined) {
+      where.push(fmt(M.distanza, { km: km.format(hit.distanza_km) }));
+    } else if (!hit.punto) {
+      where.push(M.a_domicilio);
+    }
+    var badges = el("p", { class: "badges" });
+    if (hit.aperto_ora === true) { badges.appendChild(el("span", { class: "badge aperto", text: M.aperto })); }
+    if (hit.aperto_ora === false) { badges.appendChild(el("span", { class: "badge chiuso", text: M.chiuso })); }
+    (hit.convenzioni_attive || []).forEach(function (c) {
+      badges.appendChild(el("span", { class: "badge convenzione", text: c.titolo || M.tipo_convenzione }));
+    });
+    var item = el("li", { class: "risultato", "data-key": key, id: "risultato-" + hit.tipo + "-" + hit.id }, [
+      el("span", { class: "numero", "aria-hidden": "true", text: String(index + 1) }),
+      el("div", { class: "corpo" }, [
+        el("h3", { class: "titolo" }, [title]),
+        el("p", { class: "meta" }, [
+          el("span", { class: "tipo tipo-" + hit.tipo, text: M["tipo_" + hit.tipo] || hit.tipo }),
+          hit.ente ? " · " + hit.ente.nome : "",
+        ]),
+        el("p", { class: "dove" }, [where.join(" · ")]),
+        snippetNode(hit.snippet),
+        badges,
+      ]),
+    ]);
+    ["mouseenter", "focusin"].forEach(function (name) {
+      item.addEventListener(name, function () { highlight(key, true); });
+    });
+    ["mouseleave", "focusout"].forEach(function (name) {
+      item.addEventListener(name, function () { highlight(key, false); });
+    });
+    return item;
+  }
+
+  function renderResults(hits, count, failed, api) {
+    lastResults = hits;
+    var list = $("risultati");
+    list.textContent = "";
+    hits.forEach(function (hit, index) { list.appendChild(resultItem(hit, index, api)); });
+    drawResultMarkers();
+    var empty = $("nessun-risultato");
+    empty.hidden = failed || count > 0;
+    if (!failed && count === 0) { suggestWider(); }
+    if (failed || count === 0) { $("pagine").hidden = true; }
+  }
+
+  function renderPages(page, pages) {
+    $("pagine").hidden = pages <= 1;
+    $("pagina-num").textContent = fmt(M.pagina, { p: page, tot: pages });
+    $("pagina-prec").disabled = page <= 1;
+    $("pagina-succ").disabled = page >= pages;
+    $("pagina-prec").dataset.pagina = String(page - 1);
+    $("pagina-succ").dataset.pagina = String(page + 1);
+  }
+
+  ["pagina-prec", "pagina-succ"].forEach(function (id) {
+    $(id).addEventListener("click", function () {
+      $("pagina").value = this.dataset.pagina;
+      runSearch({ push: true, fit: true });
+      $("titolo-risultati").focus();
+    });
+  });
+
+  // ------------------------------------------------------------------ no results
+
+  function filterLabel(key, params) {
+    if (key === "categoria") {
+      return params.get("categoria").split(",").map(function (codice) {
+        var label = document.querySelector("label[for='cat-" + codice + "']");
+        return label ? label.textContent.trim() : codice;
+      }).join(", ");
+    }
+    var control = controlFor(key);
+    if (control && control.tagName === "SELECT" && control.selectedIndex >= 0) {
+      return labelOf(key) + ": " + control.options[control.selectedIndex].text;
+    }
+    return labelOf(key);
+  }
+
+  // The ways to widen a search that found nothing, each a change to the form.
+  function widenings(params) {
+    var list = [];
+    if (hasPoint(params) && params.has("raggio_km")) {
+      var current = parseFloat(params.get("raggio_km"));
+      var wider = RAGGI.filter(function (r) { return r > current; })[0];
+      list.push(wider
+        ? { text: fmt(M.allarga_raggio, { km: wider }), apply: function () { $("raggio_km").value = String(wider); } }
+        : { text: M.senza_raggio, apply: function () { $("raggio_km").value = ""; } });
+    }
+    if (params.has("bbox")) {
+      list.push({ text: M.togli_area, apply: function () { $("bbox").value = ""; } });
+    }
+    DROPPABLE.forEach(function (key) {
+      if (!params.has(key)) { return; }
+      list.push({ text: fmt(M.togli_filtro, { filtro: filterLabel(key, params) }), apply: function () { clearField(key); } });
+    });
+    var filters = list.length;
+    if (filters > 1) {
+      list.push({
+        text: M.togli_tutti,
+        apply: function () {
+          DROPPABLE.forEach(clearField);
+          $("bbox").value = "";
+          $("raggio_km").value = "";
+        },
+      });
+    }
+    if (params.has("q")) {
+      list.push({ text: fmt(M.togli_testo, { q: params.get("q") }), apply: function () { $("q").value = ""; } });
+    }
+    return list;
+  }
+
+  function clearField(key) {
+    form.querySelectorAll("[name='" + key + "']").forEach(function (control) {
+      if (control.type === "checkbox") { control.checked = false; } else { control.value = ""; }
+    });
+  }
+
+  // Each suggestion says how many results it would give: one small count per filter.
+  function suggestWider() {
+    var box = $("allarga");
+    box.textContent = "";
+    var params = formParams();
+    var options = widenings(params);
+    if (!options.length) { box.appendChild(el("li", { text: M.nessun_allargamento })); return; }
+    options.forEach(function (option) {
+      var button = el("button", { type: "button", class: "allarga", text: option.text });
+      button.addEventListener("click", function () {
+        option.apply();
+        $("pagina").value = "";
+        runSearch({ push: true, fit: true });
+      });
+      box.appendChild(el("li", {}, [button]));
+      var saved = snapshot();
+      option.apply();
+      var probe = apiParams(formParams());
+      restore(saved);
+      probe.set("per_pagina", "1");
+      probe.delete("pagina");
+      getJson(container.dataset.cercaUrl + "?" + probe.toString()).then(function (answer) {
+        if (answer.ok && answer.body) {
+          button.textContent = fmt(M.con_conteggio, { azione: option.text, n: countText(answer.body) });
+        }
+      }, function () { /* the suggestion stays without its count */ });
+    });
+  }
+
+  function snapshot() {
+    return Array.prototype.map.call(form.elements, function (control) {
+      return [control, control.type === "checkbox" ? control.checked : control.value];
+    });
+  }
+
+  function restore(saved) {
+    saved.forEach(function (pair) {
+      if (pair[0].type === "checkbox") { pair[0].checked = pair[1]; } else if ("value" in pair[0]) { pair[0].value = pair[1]; }
+    });
+  }
+
+  // ------------------------------------------------------------------ where the user starts
+
+  var positionLabel = null;
+
+  function showPosition(params) {
+    var box = $("posizione-stato");
+    box.textContent = "";
+    if (!hasPoint(params)) {
+      var hints = [M.nessuna_posizione];
+      if (params.has("raggio_km")) { hints.push(M.raggio_senza_punto); }
+      if (params.get("ordinamento") === "distanza") { hints.push(M.distanza_senza_punto); }
+      box.textContent = hints.join(" ");
+      drawStart(null);
+      return;
+    }
+    var label = positionLabel;
+    if (!label) {
+      var partenza = $("partenza");
+      label = partenza.value
+        ? partenza.options[partenza.selectedIndex].text
+        : fmt(M.posizione_punto, { lat: degrees.format(+params.get("lat")), lon: degrees.format(+params.get("lon")) });
+    }
+    box.appendChild(document.createTextNode(fmt(M.posizione, { luogo: label }) + " "));
+    var remove = el("button", { type: "button", class: "link", text: M.togli_posizione });
+    remove.addEventListener("click", function () {
+      setPosition(null);
+      $("usa-posizione").focus();
+    });
+    box.appendChild(remove);
+    drawStart([+params.get("lat"), +params.get("lon")], params.get("raggio_km"));
+  }
+
+  function setPosition(latlon, label) {
+    $("lat").value = latlon ? latlon[0].toFixed(5) : "";
+    $("lon").value = latlon ? latlon[1].toFixed(5) : "";
+    positionLabel = label || null;
+    if (!latlon) { $("partenza").value = ""; }
+    $("pagina").value = "";
+    runSearch({ push: true, fit: true });
+  }
+
+  $("partenza").addEventListener("change", function () {
+    var centre = CENTRI[this.value];
+    if (!centre) { setPosition(null); return; }
+    setPosition(centre, this.options[this.selectedIndex].text);
+  });
+
+  $("usa-posizione").addEventListener("click", function () {
+    var box = $("posizione-stato");
+    if (!navigator.geolocation) { box.textContent = M.geo_non_disponibile; return; }
+    box.textContent = M.geo_in_corso;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      $("partenza").value = "";
+      setPosition([position.coords.latitude, position.coords.longitude], M.posizione_tua);
+    }, function (error) {
+      box.textContent = error.code === 1 ? M.geo_negata : M.geo_errore;
+    }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 });
+  });
+
+  function showArea(params) { $("area-attiva").hidden = !params.has("bbox"); }
+
+  $("togli-area").addEventListener("click", function () {
+    $("bbox").value = "";
+    $("pagina").value = "";
+    runSearch({ push: true, fit: true });
+  });
+
+  // ------------------------------------------------------------------ form events
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    closeSuggestions();
+    $("pagina").value = "";
+    runSearch({ push: true, fit: true });
+  });
+
+  // Filters apply as they change (a short pause lets several clicks make one search).
+  var changeTimer = null;
+  form.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.id === "q" || target.id === "partenza") { return; }
+    clearTimeout(changeTimer);
+    changeTimer = setTimeout(function () {
+      $("pagina").value = "";
+      runSearch({ push: true, fit: true });
+    }, 250);
+  });
+
+  // ------------------------------------------------------------------ type-ahead
+
+  var q = $("q");
+  var box = $("suggerimenti");
+  var suggestions = [];
+  var active = -1;
+  var suggestTimer = null;
+  var suggestSeq = 0;
+
+  function closeSuggestions() {
+    box.hidden = true;
+    box.textContent = "";
+    suggestions = [];
+    active = -1;
+    q.setAttribute("aria-expanded", "false");
+    q.removeAttribute("aria-activedescendant");
+  }
+
+  function categoryName(codice, fallback) {
+    var label = document.querySelector("label[for='cat-" + codice + "']");
+    return label ? label.textContent.trim() : fallback;
+  }
+
+  function showSuggestions(items) {
+    box.textContent = "";
+    suggestions = items;
+    active = -1;
+    if (!items.length) { closeSuggestions(); return; }
+    items.forEach(function (item, index) {
+      var option = el("li", { role: "option", id: "suggerimento-" + index, "aria-selected": "false", class: "suggerimento" });
+      if (item.tipo === "categoria") {
+        option.appendChild(document.createTextNode(categoryName(item.codice, item.testo) + " "));
+        option.appendChild(el("span", { class: "tipo-suggerimento", text: "· " + M.suggerimento_categoria }));
+      } else {
+        option.textContent = item.testo;
+      }
+      option.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      option.addEventListener("click", function () { pick(index); });
+      box.appendChild(option);
+    });
+    box.hidden = false;
+    q.setAttribute("aria-expanded", "true");
+  }
+
+  function move(index) {
+    var options = box.querySelectorAll("[role=option]");
+    if (!options.length) { return; }
+    active = (index + options.length) % options.length;
+    options.forEach(function (option, i) { option.setAttribute("aria-selected", i === active ? "true" : "false"); });
+    q.setAttribute("aria-activedescendant", options[active].id);
+    options[active].scrollIntoView({ block: "nearest" });
+  }
+
+  function pick(index) {
+    var item = suggestions[index];
+    if (!item) { return; }
+    if (item.tipo === "categoria" && $("cat-" + item.codice)) {
+      $("cat-" + item.codice).checked = true;
+      q.value = "";
+    } else {
+      q.value = item.testo;
+    }
+    closeSuggestions();
+    $("pagina").value = "";
+    runSearch({ push: true, fit: true });
+  }
+
+  q.addEventListener("input", function () {
+    clearTimeout(suggestTimer);
+    var text = q.value.trim();
+    if (text.length < 2) { closeSuggestions(); return; }
+    suggestTimer = setTimeout(function () {
+      var mine = ++suggestSeq;
+      var url = container.dataset.suggerimentiUrl + "?" + new URLSearchParams({ q: text.slice(0, 100), limite: "8" });
+      getJson(url).then(function (answer) {
+        if (mine !== suggestSeq || document.activeElement !== q) { return; }
+        showSuggestions(answer.ok && answer.body ? answer.body.suggerimenti : []);
+      }, function () { closeSuggestions(); });
+    }, 150);
+  });
+
+  q.addEventListener("keydown", function (event) {
+    if (box.hidden) {
+      if (event.key === "ArrowDown" && suggestions.length) { box.hidden = false; move(0); event.preventDefault(); }
+      return;
+    }
+    if (event.key === "ArrowDown") { move(active + 1); event.preventDefault(); }
+    else if (event.key === "ArrowUp") { move(active - 1); event.preventDefault(); }
+    else if (event.key === "Enter" && active >= 0) { event.preventDefault(); pick(active); }
+    else if (event.key === "Escape") { event.preventDefault(); closeSuggestions(); }
+  });
+
+  q.addEventListener("blur", function () { setTimeout(closeSuggestions, 100); });
+
+  // ------------------------------------------------------------------ the map
+
+  var map = null;
+  var groupsLayer = null;
+  var resultsLayer = null;
+  var startLayer = null;
+  var markers = {}; // result key -> its numbered marker
+  var programmatic = false;
+  var mapSeq = 0;
+  var mapShown = false;
+
+  // Moves made by the page itself (no animation, so moveend fires before this returns)
+  // do not offer "search this area".
+  function moveMap(fn) {
+    programmatic = true;
+    try { fn(); } finally { programmatic = false; }
+  }
+
+  function boundsParam(bounds) {
+    var centre = bounds.getCenter();
+    var half = MAX_BBOX_DEGREES / 2;
+    var west = Math.max(bounds.getWest(), centre.lng - half, -180);
+    var east = Math.min(bounds.getEast(), centre.lng + half, 180);
+    var south = Math.max(bounds.getSouth(), centre.lat - half, -90);
+    var north = Math.min(bounds.getNorth(), centre.lat + half, 90);
+    return [west, south, east, north].map(function (n) { return n.toFixed(5); }).join(",");
+  }
+
+  function highlight(key, on) {
+    var marker = markers[key];
+    if (marker && marker.getElement()) {
+      marker.getElement().classList.toggle("attivo", on);
+      marker.setZIndexOffset(on ? 1000 : 0);
+    }
+    var item = document.querySelector(".risultato[data-key='" + key + "']");
+    if (item) { item.classList.toggle("attivo", on); }
+  }
+
+  function drawResultMarkers() {
+    if (!map) { return; }
+    resultsLayer.clearLayers();
+    markers = {};
+    lastResults.forEach(function (hit, index) {
+      if (!hit.punto) { return; }
+      var key = hit.tipo + ":" + hit.id;
+      var marker = L.marker([hit.punto[1], hit.punto[0]], {
+        pane: "risultati",
+        keyboard: false, // the list is the keyboard's way through the results
+        title: (index + 1) + ". " + hit.titolo,
+        alt: hit.titolo,
+        icon: L.divIcon({
+          className: "segnaposto tipo-" + hit.tipo,
+          html: "<span>" + (index + 1) + "</span>",
+          iconSize: [28, 28],
+          iconAnchor: [14, 14],
+        }),
+      });
+      marker.on("mouseover", function () { highlight(key, true); });
+      marker.on("mouseout", function () { highlight(key, false); });
+      marker.bindPopup(popupFor([hit]));
+      marker.on("click", function () {
+        var item = document.querySelector(".risultato[data-key='" + key + "']");
+        if (item) { item.scrollIntoView({ block: "nearest" }); }
+      });
+      marker.addTo(resultsLayer);
+      markers[key] = marker;
+    });
+    container.dataset.segnaposto = String(Object.keys(markers).length);
+  }
+
+  function fitToResults() {
+    if (!map) { return; }
+    var params = formParams();
+    if (params.has("bbox")) { return; } // the user chose this area: keep it
+    var points = Object.keys(markers).map(function (key) { return markers[key].getLatLng(); });
+    if (hasPoint(params)) { points.push(L.latLng(+params.get("lat"), +params.get("lon"))); }
+    if (!points.length) { return; }
+    moveMap(function () {
+      map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 14, animate: false });
+    });
+  }
+
+  function drawStart(latlon, radiusKm) {
+    if (!map) { return; }
+    startLayer.clearLayers();
+    if (!latlon) { return; }
+    if (radiusKm) {
+      L.circle(latlon, { radius: radiusKm * 1000, color: "#0b3d6b", weight: 1, dashArray: "4 4", fillOpacity: 0.05, interactive: false, pane: "partenza" }).addTo(startLayer);
+    }
+    L.circleMarker(latlon, { radius: 8, color: "#fff", weight: 3, fillColor: "#c62828", fillOpacity: 1, pane: "partenza", className: "partenza-marker" })
+      .bindTooltip(M.tu_sei_qui).addTo(startLayer);
+  }
+
+  function popupFor(points) {
+    var boxNode = el("div", { class: "popup-luogo" }, [el("strong", { text: M.luogo_servizi })]);
+    var list = el("ul");
+    points.forEach(function (point) {
+      var url = detailUrl(point, apiParams(formParams()));
+      list.appendChild(el("li", {}, [url ? el("a", { href: url, text: point.titolo }) : point.titolo]));
+    });
+    boxNode.appendChild(list);
+    return boxNode;
+  }
+
+  // The distribution of every match: clusters computed by the server at low zoom, the
+  // places themselves from zoom 14 (several services at one place make one dot).
+  // A search and the map move it causes make one request, not two.
+  var refreshTimer = null;
+  function refreshMap() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refreshMapNow, 30);
+  }
+
+  function refreshMapNow() {
+    if (!map) { return; }
+    var params = apiParams(formParams());
+    LIST_ONLY.forEach(function (key) { params.delete(key); });
+    params.delete("facette");
+    params.set("bbox", boundsParam(map.getBounds()));
+    params.set("zoom", String(map.getZoom()));
+    var mine = ++mapSeq;
+    getJson(container.dataset.mappaUrl + "?" + params.toString()).then(function (answer) {
+      if (mine !== mapSeq) { return; }
+      if (!answer.ok || !answer.body) {
+        // A 400 is already explained next to the form by the list's search.
+        if (answer.status !== 400) { $("stato-mappa").textContent = M.errore_mappa; }
+        groupsLayer.clearLayers();
+        return;
+      }
+      $("stato-mappa").textContent = "";
+      drawGroups(answer.body);
+      if (!mapShown) {
+        mapShown = true;
+        if (window.performance && performance.mark) { performance.mark("mappa-pronta"); }
+      }
+    }, function () {
+      if (mine === mapSeq) { $("stato-mappa").textContent = M.errore_mappa; }
+    });
+  }
+
+  function drawGroups(body) {
+    groupsLayer.clearLayers();
+    body.clusters.forEach(function (cluster) {
+      var size = Math.round(Math.min(56, 24 + 6 * Math.log(cluster.count + 1)));
+      var marker = L.marker([cluster.centro[1], cluster.centro[0]], {
+        pane: "gruppi",
+        keyboard: false,
+        title: fmt(M.gruppo, { n: cluster.count }),
+        icon: L.divIcon({ className: "gruppo", html: "<span>" + cluster.count + "</span>", iconSize: [size, size] }),
+      });
+      marker.on("click", function () {
+        var b = cluster.bounds;
+        if (b[0] === b[2] && b[1] === b[3]) {
+          map.setView([b[1], b[0]], Math.max(map.getZoom() + 2, 14));
+        } else {
+          map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30] });
+        }
+      });
+      marker.addTo(groupsLayer);
+    });
+    var places = {};
+    body.points.forEach(function (point) {
+      var key = point.lon.toFixed(6) + "," + point.lat.toFixed(6);
+      (places[key] = places[key] || []).push(point);
+    });
+    Object.keys(places).forEach(function (key) {
+      var here = places[key];
+      var dot = L.circleMarker([here[0].lat, here[0].lon], {
+        pane: "gruppi", radius: 7, color: "#0b3d6b", weight: 2, fillColor: "#f4b400", fillOpacity: 0.95,
+        className: "punto-marker", bubblingMouseEvents: false,
+      });
+      dot.bindPopup(popupFor(here));
+      dot.on("mouseover", function () { here.forEach(function (p) { highlight(p.tipo + ":" + p.id, true); }); });
+      dot.on("mouseout", function () { here.forEach(function (p) { highlight(p.tipo + ":" + p.id, false); }); });
+      dot.addTo(groupsLayer);
+    });
+    container.dataset.gruppi = String(body.clusters.length);
+    container.dataset.punti = String(Object.keys(places).length);
+    container.dataset.aggiornamenti = String((+container.dataset.aggiornamenti || 0) + 1);
+  }
+
+  function drawBoundaries() {
+    var colours = {};
+    return Promise.all([getJson(container.dataset.ambitiUrl), getJson(container.dataset.comuniUrl)])
+      .then(function (answers) {
+        if (!answers[0].ok || !answers[1].ok) { throw new Error("boundaries"); }
+        var ambiti = answers[0].body;
+        var comuni = answers[1].body;
+        ambiti.features.forEach(function (feature, index) { colours[feature.id] = PALETTE[index % PALETTE.length]; });
+        var ambitiLayer = L.geoJSON(ambiti, {
           pane: "confini",
           className: "ambito-layer",
-          style: function (feature) {
-            return { color: colours[feature.id], weight: 3, fillOpacity: 0.12 };
-          },
-          onEachFeature: function (feature, shape) {
-            shape.bindTooltip(feature.properties.nome, { sticky: true });
-          },
+          style: function (feature) { return { color: colours[feature.id], weight: 3, fillOpacity: 0.08 }; },
+          onEachFeature: function (feature, shape) { shape.bindTooltip(feature.properties.nome, { sticky: true }); },
         }).addTo(map);
-        if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
-        map.getContainer().dataset.ambiti = String(layer.getLayers().length);
-        return fetchJson(container.dataset.comuniUrl);
-      })
-      .then(function (comuni) {
-        var layer = L.geoJSON(comuni, {
+        var comuniLayer = L.geoJSON(comuni, {
           pane: "confini",
           className: "comune-layer",
           style: function (feature) {
-            var ambito = feature.properties.ambiti[0];
-            return { color: colours[ambito] || "#555", weight: 1, fillOpacity: 0, dashArray: "3 3" };
+            return { color: colours[feature.properties.ambiti[0]] || "#555", weight: 1, fillOpacity: 0, dashArray: "3 3" };
           },
-          onEachFeature: function (feature, shape) {
-            shape.bindTooltip(feature.properties.nome, { sticky: true });
-          },
+          onEachFeature: function (feature, shape) { shape.bindTooltip(feature.properties.nome, { sticky: true }); },
         }).addTo(map);
-        map.getContainer().dataset.comuni = String(layer.getLayers().length);
-        status.textContent = "";
-        drawSedi(map, container);
-        map.on("moveend", function () { drawSedi(map, container); });
-      })
-      .catch(function () {
-        status.textContent = container.dataset.msgErrore;
+        map.getContainer().dataset.ambiti = String(ambitiLayer.getLayers().length);
+        map.getContainer().dataset.comuni = String(comuniLayer.getLayers().length);
+        return ambitiLayer.getBounds();
       });
+  }
+
+  function initialView(params) {
+    if (params.has("bbox")) {
+      var b = params.get("bbox").split(",").map(Number);
+      if (b.length === 4 && b.every(isFinite)) {
+        moveMap(function () { map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { animate: false }); });
+        return true;
+      }
+    }
+    if (hasPoint(params)) {
+      var centre = L.latLng(+params.get("lat"), +params.get("lon"));
+      moveMap(function () {
+        if (params.has("raggio_km")) {
+          map.fitBounds(centre.toBounds(+params.get("raggio_km") * 2000), { animate: false });
+        } else {
+          map.setView(centre, 13, { animate: false });
+        }
+      });
+      return true;
+    }
+    return false;
+  }
+
+  window.mappaInit = function (leafletMap) {
+    map = leafletMap;
+    var node = map.getContainer();
+    node.setAttribute("role", "region");
+    node.setAttribute("aria-label", M.mappa_etichetta);
+    [["confini", 450], ["gruppi", 610], ["partenza", 620], ["risultati", 640]].forEach(function (pane) {
+      map.createPane(pane[0]);
+      map.getPane(pane[0]).style.zIndex = pane[1];
+    });
+    groupsLayer = L.layerGroup().addTo(map);
+    resultsLayer = L.layerGroup().addTo(map);
+    startLayer = L.layerGroup().addTo(map);
+    var params = formParams();
+    var placed = initialView(params);
+    showPosition(params);
+    drawResultMarkers();
+
+    drawBoundaries().then(function (bounds) {
+      if (!placed && bounds.isValid()) {
+        moveMap(function () { map.fitBounds(bounds, { padding: [12, 12], animate: false }); });
+      }
+    }).catch(function () {
+      $("stato-mappa").textContent = M.errore_confini;
+    });
+
+    map.on("moveend", function () {
+      if (!programmatic) { $("cerca-qui").hidden = false; }
+      refreshMap();
+    });
+    // A click that only closes a popup does not move the starting point.
+    var popupOpen = false;
+    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupclose", function () { setTimeout(function () { popupOpen = false; }, 0); });
+    map.on("click", function (event) {
+      if (popupOpen) { return; }
+      $("partenza").value = "";
+      setPosition([event.latlng.lat, event.latlng.lng], M.posizione_mappa);
+    });
+    refreshMap();
   };
+
+  $("cerca-qui").addEventListener("click", function () {
+    if (!map) { return; }
+    $("bbox").value = boundsParam(map.getBounds());
+    $("pagina").value = "";
+    this.hidden = true;
+    runSearch({ push: true, fit: false });
+  });
+
+  // The first search, for the state the page was opened with.
+  runSearch({ push: false, fit: false });
 })();

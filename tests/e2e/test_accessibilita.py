@@ -1,0 +1,126 @@
+"""Accessibility scans (axe-core), screenshots and the time the home page takes to be usable.
+
+The time is measured and reported (printed, and written to .artifacts/), never asserted:
+speed is a figure to watch, not a pass/fail on a shared machine.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from datetime import UTC, datetime
+
+import pytest
+
+from .helpers import open_home, serious_violations
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def test_no_serious_accessibility_violation_on_home_results_and_detail_pages(
+    live_server, catalogo_demo, page
+):
+    scanned = {}
+    open_home(page, live_server.url + "/")
+    page.wait_for_selector("#mappa-territorio[data-gruppi]")
+    scanned["home"] = serious_violations(page)
+
+    open_home(
+        page, live_server.url + "/?q=asilo&gratuito=false&lat=45.4103&lon=9.2686&raggio_km=10"
+    )
+    page.locator("#filtri summary").click()
+    page.wait_for_selector(".segnaposto")
+    scanned["risultati"] = serious_violations(page)
+
+    open_home(page, live_server.url + "/?q=zzzzqqq&aperto_ora=true")
+    page.wait_for_selector("#allarga button")
+    scanned["nessun risultato"] = serious_violations(page)
+
+    open_home(page, live_server.url + "/?q=asilo")
+    page.locator("#risultati a").first.click()
+    page.wait_for_selector("#mini-mappa[data-luoghi]")
+    scanned["servizio"] = serious_violations(page)
+
+    page.locator(".scheda-ente a").click()
+    page.wait_for_selector("#mini-mappa[data-luoghi]")
+    scanned["ente"] = serious_violations(page)
+
+    page.select_option("#lingua", "en")
+    page.get_by_role("button", name="Cambia").click()
+    page.wait_for_selector("html[lang=en]")
+    scanned["ente (English)"] = serious_violations(page)
+
+    assert {name: found for name, found in scanned.items() if found} == {}
+
+
+def test_home_screenshots_and_time_to_usable(
+    live_server, catalogo_demo, new_page, artifacts, misura
+):
+    """Usable = the map drawn with its first clusters and the first results listed.
+
+    Measured from the start of navigation with the browser's performance timings
+    (marks `mappa-pronta` and `risultati-pronti` set by the page's script), over five
+    loads after a warm-up one.
+    """
+    desktop = new_page(**DESKTOP)
+    open_home(desktop, live_server.url + "/")  # warm-up: connections, caches
+    timings = []
+    for _run in range(5):
+        open_home(desktop, live_server.url + "/")
+        desktop.wait_for_function(
+            "() => performance.getEntriesByName('mappa-pronta').length"
+            " && performance.getEntriesByName('risultati-pronti').length"
+        )
+        timings.append(
+            desktop.evaluate(
+                """() => {
+                  const nav = performance.getEntriesByType('navigation')[0];
+                  const mark = (name) => performance.getEntriesByName(name)[0].startTime;
+                  return {
+                    dom_content_loaded_ms: nav.domContentLoadedEventEnd,
+                    load_ms: nav.loadEventEnd,
+                    risultati_ms: mark('risultati-pronti'),
+                    mappa_ms: mark('mappa-pronta'),
+                    usabile_ms: Math.max(mark('risultati-pronti'), mark('mappa-pronta')),
+                  };
+                }"""
+            )
+        )
+    desktop.wait_for_selector("#mappa[data-comuni]")
+    desktop.screenshot(path=artifacts / "home-desktop.png", full_page=False)
+    desktop.screenshot(path=artifacts / "home-desktop-intera.png", full_page=True)
+
+    phone = new_page(**PHONE)
+    open_home(phone, live_server.url + "/?q=asilo")
+    phone.wait_for_selector("#mappa[data-comuni]")
+    phone.screenshot(path=artifacts / "home-telefono.png", full_page=False)
+    phone.screenshot(path=artifacts / "home-telefono-intera.png", full_page=True)
+    # On a phone the list comes below the map.
+    map_box = phone.locator("#mappa").bounding_box()
+    list_box = phone.locator("#risultati").bounding_box()
+    assert list_box["y"] >= map_box["y"] + map_box["height"]
+
+    usable = [round(t["usabile_ms"]) for t in timings]
+    report = {
+        "misurato_il": datetime.now(UTC).isoformat(timespec="seconds"),
+        "pagina": "/ (dati dimostrativi, 244 servizi)",
+        "obiettivo_ms": 1500,
+        "usabile_ms_mediana": statistics.median(usable),
+        "usabile_ms_massimo": max(usable),
+        "caricamenti": timings,
+    }
+    (artifacts / "prestazioni-home.json").write_text(json.dumps(report, indent=2) + "\n")
+    misura(
+        f"home usable (map + first results) in {statistics.median(usable)} ms (median of 5;"
+        f" max {max(usable)} ms; target 1500 ms) -> .artifacts/prestazioni-home.json"
+    )
+    assert (artifacts / "home-desktop.png").stat().st_size > 0
+    assert (artifacts / "home-telefono.png").stat().st_size > 0

@@ -1,0 +1,281 @@
+"""A worker finds a service near home on the map page, in a real Chromium, with the demo data."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from .helpers import after_search, open_home, result_titles
+
+pytestmark = pytest.mark.e2e
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlparse(url).query)
+
+
+def test_asilo_suggestion_comune_filter_and_the_detail_page(live_server, catalogo_demo, page):
+    open_home(page, live_server.url + "/")
+    assert len(result_titles(page)) == 20  # the first page of the whole catalogue
+
+    # Type-ahead: the category "Asilo nido e micronido" is suggested for "asilo".
+    page.locator("#q").press_sequentially("asilo", delay=40)
+    suggestion = page.locator("#suggerimenti [role=option]", has_text="Asilo nido e micronido")
+    suggestion.wait_for()
+    assert page.get_attribute("#q", "aria-expanded") == "true"
+    after_search(page, suggestion.click)
+    assert query_of(page.url)["categoria"] == ["infanzia.nido"]
+    assert page.locator("#cat-infanzia\\.nido").is_checked()
+    every_nursery = result_titles(page)
+    assert len(every_nursery) > 5
+
+    # Filter by a Comune: only the nurseries delivered in San Donato Milanese remain.
+    page.locator("#filtri summary").click()
+    after_search(page, lambda: page.select_option("#comune", label="San Donato Milanese"))
+    assert query_of(page.url)["comune"] == ["015192"]
+    titles = result_titles(page)
+    assert "Asilo nido comunale Il Pulcino" in titles
+    assert 0 < len(titles) < len(every_nursery)
+    for where in page.locator("#risultati .risultato .dove").all_inner_texts():
+        assert "San Donato Milanese" in where
+    assert page.locator("#stato-ricerca").inner_text() == f"{len(titles)} risultati"
+    # The numbered markers of the list are on the map.
+    assert int(page.get_attribute("#mappa-territorio", "data-segnaposto")) == len(titles)
+
+    # The state lives in the URL: the same link in a new page gives the same results.
+    link = page.url
+    other = page.context.new_page()
+    open_home(other, link)
+    assert result_titles(other) == titles
+    assert other.locator("#comune").input_value() == "015192"
+    other.close()
+
+    # Open a result: the service's page, with what a citizen needs.
+    page.get_by_role("link", name="Asilo nido comunale Il Pulcino").click()
+    page.wait_for_selector("#mini-mappa[data-luoghi]")
+    assert page.locator("h1").inner_text() == "Asilo nido comunale Il Pulcino"
+    for heading in [
+        "Che cos’è",
+        "Per chi",
+        "Quanto costa",
+        "Come si accede",
+        "Orari",
+        "Dove",
+        "Contatti",
+        "Lingue parlate",
+        "Accessibilità",
+        "Ultima verifica",
+    ]:
+        assert page.get_by_role("heading", name=heading, exact=True).is_visible(), heading
+    assert re.search(r"(Aperto|Chiuso) ora", page.locator(".scheda-stato").inner_text())
+    assert (
+        "Servizi Sociali del Comune di San Donato Milanese"
+        in page.locator(".scheda-ente").inner_text()
+    )
+    directions = page.get_by_role("link", name=re.compile("Indicazioni stradali"))
+    assert directions.get_attribute("href").startswith("https://www.openstreetmap.org/directions?")
+    data = json.loads(page.locator("script[type='application/ld+json']").text_content())
+    assert data["@type"] == "GovernmentService"
+    assert data["name"] == "Asilo nido comunale Il Pulcino"
+    assert page.get_attribute("#mini-mappa", "data-luoghi") == "1"
+    page.wait_for_selector("#mini-mappa[data-comuni='1']")  # the Comune drawn without tiles
+
+    # Back to the search, with its state.
+    page.get_by_role("link", name="← Torna alla ricerca").click()
+    page.wait_for_selector("#risultati[data-completate]")
+    assert query_of(page.url)["comune"] == ["015192"]
+    assert result_titles(page) == titles
+
+
+def test_english_on_every_page_keeps_the_search(live_server, catalogo_demo, page):
+    open_home(page, live_server.url + "/?categoria=infanzia.nido&comune=015192")
+    italian = result_titles(page)
+    page.select_option("#lingua", "en")
+    page.get_by_role("button", name="Cambia").click()
+    page.wait_for_selector("#risultati[data-completate]")
+
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Work-life balance services in the area"
+    assert query_of(page.url)["comune"] == ["015192"]  # the search survived the switch
+    assert result_titles(page) == italian
+    assert page.locator("label[for='cat-infanzia.nido']").inner_text() == "Nursery"
+    assert page.locator("#risultati .tipo").first.inner_text() == "Service"
+    assert page.locator("#stato-ricerca").inner_text() == f"{len(italian)} results"
+
+    page.locator("#risultati a").first.click()
+    page.wait_for_selector("h1")
+    assert page.get_by_role("heading", name="Opening hours", exact=True).is_visible()
+    assert page.get_by_role("button", name="Print this page").is_visible()
+    assert page.locator("#lingua").input_value() == "en"  # the switch is on this page too
+
+
+def test_the_whole_search_works_with_the_keyboard_alone(live_server, catalogo_demo, page):
+    open_home(page, live_server.url + "/")
+
+    def tab_until(selector: str, limit: int = 120) -> int:
+        for presses in range(1, limit + 1):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return presses
+        raise AssertionError(f"{selector} never reached with Tab")
+
+    tab_until("#q")
+    page.keyboard.type("lavand", delay=40)
+    page.locator("#suggerimenti [role=option]").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    active = page.get_attribute("#q", "aria-activedescendant")
+    assert page.get_attribute(f"#{active}", "aria-selected") == "true"
+    after_search(page, lambda: page.keyboard.press("Enter"))
+    assert query_of(page.url)["categoria"] == ["salva-tempo.lavanderia"]
+
+    # The focus is visible where it stands.
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+    # Through the rest of the form, past the map (it does not trap the focus), to a result.
+    presses = tab_until("#risultati a")
+    assert presses < 120
+    title = page.evaluate("document.activeElement.textContent")
+    key = page.evaluate("document.activeElement.closest('.risultato').dataset.key")
+    assert page.locator(f".risultato[data-key='{key}']").get_attribute("class").endswith("attivo")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == title
+
+
+def test_focusing_or_hovering_a_result_highlights_its_marker_and_back(
+    live_server, catalogo_demo, page
+):
+    open_home(page, live_server.url + "/?q=asilo")
+    page.wait_for_selector(".segnaposto")
+    first = page.locator("#risultati .risultato").first
+    first.hover()
+    assert page.locator(".segnaposto.attivo").count() == 1
+    page.mouse.move(0, 0)
+    assert page.locator(".segnaposto.attivo").count() == 0
+    page.locator(".segnaposto").nth(2).hover(force=True)
+    assert page.locator("#risultati .risultato.attivo").count() == 1
+
+
+def test_position_radius_and_distances(live_server, catalogo_demo, new_page):
+    # San Donato Milanese's town hall.
+    page = new_page(
+        geolocation={"latitude": 45.4103, "longitude": 9.2686}, permissions=["geolocation"]
+    )
+    open_home(page, live_server.url + "/?q=asilo")
+    after_search(page, lambda: page.get_by_role("button", name="Usa la mia posizione").click())
+    assert "la tua posizione" in page.locator("#posizione-stato").inner_text()
+    distances = page.locator("#risultati .dove").all_inner_texts()
+    assert distances and all(re.search(r"a \d+(,\d)? km|a domicilio", d) for d in distances)
+    assert sum("km" in d for d in distances) > len(distances) / 2
+
+    after_search(page, lambda: page.select_option("#raggio_km", "2"))
+    query = query_of(page.url)
+    assert query["raggio_km"] == ["2"] and "lat" in query and "lon" in query
+    kms = [
+        float(match.group(1).replace(",", "."))
+        for d in page.locator("#risultati .dove").all_inner_texts()
+        if (match := re.search(r"a (\d+(?:,\d)?) km", d))
+    ]
+    assert kms and max(kms) <= 2.0
+
+    # Choosing a Comune moves the starting point there.
+    after_search(page, lambda: page.select_option("#partenza", label="Rozzano"))
+    assert "Rozzano" in page.locator("#posizione-stato").inner_text()
+    assert page.locator(".partenza-marker").count() == 1
+
+    # A click on the map, too.
+    page.locator("#raggio_km").select_option("")
+    page.wait_for_timeout(400)
+    after_search(page, lambda: page.locator("#mappa").click(position={"x": 200, "y": 200}))
+    assert "il punto scelto sulla mappa" in page.locator("#posizione-stato").inner_text()
+
+
+def test_clusters_then_points_and_search_this_area(live_server, catalogo_demo, page):
+    open_home(page, live_server.url + "/")
+    page.wait_for_selector("#mappa-territorio[data-gruppi]")
+    assert int(page.get_attribute("#mappa-territorio", "data-gruppi")) > 0
+    assert page.locator("#cerca-qui").is_hidden()  # the page's own moves do not offer it
+
+    # A click on a cluster zooms into it, until the places themselves show.
+    for _attempt in range(6):
+        if page.get_attribute("#mappa-territorio", "data-gruppi") == "0":
+            break
+        before = int(page.get_attribute("#mappa-territorio", "data-aggiornamenti"))
+        page.locator(".gruppo").first.dispatch_event("click")
+        page.wait_for_function(
+            f"() => +document.getElementById('mappa-territorio').dataset.aggiornamenti > {before}"
+            " && !document.querySelector('.leaflet-zoom-anim')"
+        )
+    assert page.get_attribute("#mappa-territorio", "data-gruppi") == "0"
+    assert int(page.get_attribute("#mappa-territorio", "data-punti")) > 0
+
+    assert page.locator("#cerca-qui").is_visible()
+    after_search(page, lambda: page.locator("#cerca-qui").click())
+    assert "bbox" in query_of(page.url)
+    assert page.locator("#area-attiva").is_visible()
+    titles = result_titles(page)
+    assert titles and len(titles) < 20
+
+    # A place on the map opens a popup linking to the services' pages.
+    page.locator("path.punto-marker").first.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("a").first.get_attribute("href").startswith("/servizi/")
+
+    after_search(page, lambda: page.get_by_role("button", name="Cerca ovunque").click())
+    assert "bbox" not in query_of(page.url)
+
+
+def test_no_results_suggests_what_to_drop_with_counts(live_server, catalogo_demo, page):
+    open_home(page, live_server.url + "/?q=lavanderia&gratuito=true&lingua=ar")
+    empty = page.locator("#nessun-risultato")
+    assert empty.is_visible()
+    drop_language = page.get_by_role("button", name=re.compile("Togli il filtro «Lingua parlata"))
+    expect_count = re.compile(r"\(\d+ risultat")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#allarga button')]"
+        ".some(b => /\\(\\d+ risultat/.test(b.textContent))"
+    )
+    labels = page.locator("#allarga button").all_inner_texts()
+    assert any("gratuiti" in label for label in labels)
+    assert any("lavanderia" in label for label in labels)
+    assert any(expect_count.search(label) for label in labels)
+    after_search(page, drop_language.click)
+    assert "lingua" not in query_of(page.url)
+    assert page.locator("#q").input_value() == "lavanderia"
+
+    # Or all the filters at once, keeping the text.
+    open_home(page, live_server.url + "/?q=lavanderia&gratuito=true&lingua=ar")
+    drop_all = page.get_by_role("button", name=re.compile("Togli tutti i filtri"))
+    after_search(page, drop_all.click)
+    assert set(query_of(page.url)) == {"q"}
+    assert result_titles(page)
+
+
+def test_a_failed_search_says_so_and_keeps_what_was_typed(live_server, catalogo_demo, page):
+    open_home(page, live_server.url + "/")
+    page.route("**/api/v1/cerca/?*", lambda route: route.abort())
+    page.locator("#q").fill("badante")
+    after_search(page, lambda: page.locator("#q").press("Enter"))
+    alert = page.locator("#errore-ricerca")
+    assert alert.is_visible()
+    assert "non è riuscita" in alert.inner_text()
+    assert page.locator("#q").input_value() == "badante"
+
+    page.unroute("**/api/v1/cerca/?*")
+    after_search(page, lambda: alert.get_by_role("button", name="Riprova").click())
+    assert alert.is_hidden()
+    assert result_titles(page)
+
+
+def test_bad_input_in_the_url_is_explained_next_to_the_field(live_server, catalogo_demo, page):
+    open_home(page, live_server.url + "/?lat=45.41&lon=9.27&raggio_km=500&q=asilo")
+    alert = page.locator("#errore-ricerca")
+    assert alert.is_visible()
+    assert "100 km" in page.locator("#raggio_km-errore").inner_text()
+    assert page.get_attribute("#raggio_km", "aria-invalid") == "true"
+    assert page.locator("#q").input_value() == "asilo"
