@@ -476,7 +476,7 @@ def utilizzo_richiedi(
 
 
 @transaction.atomic
-def utilizzo_conferma(*, codice: str, actor) -> Utilizzo:
+def utilizzo_conferma(*, codice: str, actor=None) -> Utilizzo:
     """The provider confirms a code it was shown (typed, or scanned from the QR)."""
     codice = normalizza_codice_utilizzo(codice)
     utilizzo = (
@@ -487,7 +487,7 @@ def utilizzo_conferma(*, codice: str, actor) -> Utilizzo:
     )
     if utilizzo is None:
         raise ValidationError({"codice": _("Nessun utilizzo con il codice %(c)s.") % {"c": codice}})
-    if not can_confirm_utilizzo(actor, utilizzo):
+    if actor is not None and not can_confirm_utilizzo(actor, utilizzo):
         raise PermissionDenied(
             _("Il codice è di una convenzione di un altro ente: lo conferma chi la offre.")
         )
