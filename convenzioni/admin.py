@@ -9,7 +9,6 @@ through the actions, never by editing a field.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import add_service_errors
+from .forms import ConvenzioneBaseForm, add_service_errors
 from .models import Adesione, Convenzione, Impresa, ReteImprese, Utilizzo
 from .permissions import convenzioni_visibili, editable_enti, is_curator, reti_moderate
 from .services import CAMPI_CONVENZIONE, RELAZIONI_CONVENZIONE
@@ -119,16 +118,11 @@ def ritira(modeladmin, request, queryset):
     )
 
 
-class ConvenzioneAdminForm(forms.ModelForm):
+class ConvenzioneAdminForm(ConvenzioneBaseForm):
     """Runs the service once as a trial (rolled back) so that a rule across rows shows
     on the form, with the user's input kept, instead of failing at save time."""
 
     actor = None  # set per request by ConvenzioneAdmin.get_form
-    rimetti_in_revisione = forms.BooleanField(
-        required=False,
-        label=_("Rimanda in revisione con queste modifiche"),
-        help_text=_("Necessario per modificare una convenzione pubblicata, scaduta o ritirata."),
-    )
 
     def clean(self):
         cleaned = super().clean()
@@ -143,10 +137,6 @@ class ConvenzioneAdminForm(forms.ModelForm):
         except PermissionDenied as error:
             raise ValidationError(str(error)) from error
         return cleaned
-
-    def _post_clean(self):
-        # The model's checks run in the service (in clean above), with the rules across rows.
-        pass
 
 
 def _write(instance: Convenzione, cleaned: dict, *, actor) -> Convenzione:

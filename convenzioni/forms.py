@@ -30,10 +30,19 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ConvenzioneForm(forms.ModelForm):
-    """What a referent writes. The Ente is asked only of who refers for several."""
+class ConvenzioneBaseForm(forms.ModelForm):
+    """The fields both the self-service pages and the admin edit.
 
-    ente = forms.ModelChoiceField(queryset=None, label=_("Ente che offre la convenzione"))
+    The model's own checks are not run by the form: the service runs them, together
+    with the rules across rows, and its errors are put back on the form's fields.
+    """
+
+    link_prenotazione = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label=_("link di prenotazione"),
+        help_text=_("Necessario se si prenota da un link."),
+    )
     rimetti_in_revisione = forms.BooleanField(
         required=False,
         label=_("Rimanda in revisione con queste modifiche"),
@@ -42,6 +51,15 @@ class ConvenzioneForm(forms.ModelForm):
             "approvate di nuovo e, nel frattempo, non è visibile ai lavoratori."
         ),
     )
+
+    def _post_clean(self):
+        pass
+
+
+class ConvenzioneForm(ConvenzioneBaseForm):
+    """What a referent writes. The Ente is asked only when creating."""
+
+    ente = forms.ModelChoiceField(queryset=None, label=_("Ente che offre la convenzione"))
 
     class Meta:
         model = Convenzione
@@ -73,11 +91,6 @@ class ConvenzioneForm(forms.ModelForm):
         self.fields["servizi"].queryset = Servizio.objects.filter(ente__in=enti).order_by("titolo")
         self.fields["reti_beneficiarie"].queryset = ReteImprese.objects.order_by("nome")
         self.fields["imprese_beneficiarie"].queryset = imprese_aderenti()
-
-    def _post_clean(self):
-        # The model's own checks run again in the service, with the cross-row rules;
-        # running them here too would only show each message twice.
-        pass
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

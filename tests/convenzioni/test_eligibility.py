@@ -25,16 +25,6 @@ from tests.servizi.builders import SAN_DONATO, make_sede, make_servizio
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def rete():
-    return make_rete(nome="Rete Sud-Est", slug="sud-est")
-
-
-@pytest.fixture
-def ente(rete):
-    return make_fornitore(rete, nome="Cooperativa Il Girasole")
-
-
 def test_an_employee_of_a_non_member_company_sees_none_of_a_networks_agreements(rete, ente):
     make_convenzione(ente=ente, reti=[rete], stato="pubblicata")
     make_convenzione(ente=ente, reti=[rete], stato="pubblicata", titolo="Seconda")

@@ -19,37 +19,12 @@ from convenzioni.services import (
 )
 from tests.convenzioni.builders import (
     make_convenzione,
-    make_fornitore,
     make_impresa,
     make_rete,
     oggi,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rete():
-    return make_rete(nome="Rete Sud-Est")
-
-
-@pytest.fixture
-def ente(rete):
-    return make_fornitore(rete, nome="Cooperativa Il Girasole")
-
-
-@pytest.fixture
-def referente(django_user_model, ente):
-    user = django_user_model.objects.create_user("referente", password="x")
-    ente.referenti.add(user)
-    return user
-
-
-@pytest.fixture
-def amministratore(django_user_model, rete):
-    user = django_user_model.objects.create_user("admin.rete", password="x")
-    rete.amministratori.add(user)
-    return user
 
 
 def test_an_agreement_is_born_a_draft_and_is_published_only_after_review(
@@ -74,8 +49,9 @@ def test_each_step_is_in_the_history_with_who_and_why(rete, ente, referente, amm
     convenzione_respingi(convenzione=convenzione, actor=amministratore, nota="Manca l'orario")
     # Each step, not counting the records of the beneficiaries being set at creation.
     records = list(
-        Convenzione.history.filter(id=convenzione.pk, history_change_reason__isnull=False)
-        .order_by("history_date")
+        Convenzione.history.filter(id=convenzione.pk, history_change_reason__isnull=False).order_by(
+            "history_date"
+        )
     )
     assert [(r.stato, r.history_user, r.history_change_reason) for r in records] == [
         ("in_revisione", referente, "Inviata in revisione"),

@@ -11,7 +11,6 @@ from convenzioni.models import Convenzione
 from convenzioni.services import adesione_create, convenzione_update, impresa_create
 from tests.convenzioni.builders import (
     make_convenzione,
-    make_fornitore,
     make_impresa,
     make_rete,
     oggi,
@@ -19,16 +18,6 @@ from tests.convenzioni.builders import (
 from tests.servizi.builders import make_ente, make_servizio
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rete():
-    return make_rete(nome="Rete Sud-Est")
-
-
-@pytest.fixture
-def ente(rete):
-    return make_fornitore(rete, nome="Cooperativa Il Girasole")
 
 
 def _errors(callable_, **kwargs) -> dict:
