@@ -30,6 +30,7 @@ from .serializers import (
 )
 
 
+@extend_schema(tags=["convenzioni"])
 class ReteViewSet(viewsets.ReadOnlyModelViewSet):
     """Company networks (their join codes are never shown: workers get them from their firm)."""
 
@@ -41,6 +42,7 @@ class ReteViewSet(viewsets.ReadOnlyModelViewSet):
         return rete_list()
 
 
+@extend_schema(tags=["convenzioni"])
 class ImpresaViewSet(viewsets.ReadOnlyModelViewSet):
     """Member companies, with their memberships (network and dates)."""
 
@@ -53,6 +55,7 @@ class ImpresaViewSet(viewsets.ReadOnlyModelViewSet):
         return impresa_list()
 
 
+@extend_schema(tags=["convenzioni"])
 class ConvenzioneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Agreements. Anyone sees the published ones (and the expired, marked so); an Ente's
     referents also see and edit all of their Ente's; network administrators see those
