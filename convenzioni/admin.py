@@ -189,8 +189,10 @@ class ConvenzioneAdmin(SimpleHistoryAdmin):
         obj.pk = _write(obj, form.cleaned_data, actor=request.user).pk
 
     def save_related(self, request, form, formsets, change):
-        # The service has set the relations; the redemptions inline is read-only.
-        pass
+        # The service has set the relations; the (read-only) redemptions inline is saved
+        # only so that the admin's change message can read it.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Utilizzo)

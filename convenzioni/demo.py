@@ -20,6 +20,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
@@ -268,7 +269,22 @@ def delete_demo_convenzioni() -> None:
     ReteImprese.objects.filter(demo=True).delete()
 
 
+# What the catalogue's demo groups (servizi/demo.py) may do here, in the admin.
+GROUP_PERMISSIONS = {
+    "Redazione": None,  # every permission of the app
+    "Referenti enti": ("add_convenzione", "change_convenzione", "view_convenzione",
+                       "view_utilizzo"),
+}  # fmt: skip
+
+
 def _ensure_users() -> dict:
+    perms = Permission.objects.filter(content_type__app_label="convenzioni")
+    for name, codenames in GROUP_PERMISSIONS.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.add(
+                *(perms if codenames is None else perms.filter(codename__in=codenames))
+            )
     User = get_user_model()
     users = {}
     for demo_user in DEMO_USERS:

@@ -47,7 +47,10 @@ def amministratore(django_user_model, rete):
 @pytest.fixture
 def curatore(django_user_model):
     user = django_user_model.objects.create_user("redazione", password="x", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="cura_catalogo"))
+    user.user_permissions.add(
+        Permission.objects.get(codename="cura_catalogo"),
+        *Permission.objects.filter(content_type__app_label="convenzioni"),
+    )
     return user
 
 
