@@ -40,7 +40,7 @@ class ConvenzioneBaseForm(forms.ModelForm):
     link_prenotazione = forms.URLField(
         required=False,
         assume_scheme="https",
-        label=_("link di prenotazione"),
+        label=_("Link di prenotazione"),
         help_text=_("Necessario se si prenota da un link."),
     )
     rimetti_in_revisione = forms.BooleanField(
@@ -60,6 +60,7 @@ class ConvenzioneForm(ConvenzioneBaseForm):
     """What a referent writes. The Ente is asked only when creating."""
 
     ente = forms.ModelChoiceField(queryset=None, label=_("Ente che offre la convenzione"))
+    field_order = ["ente"]
 
     class Meta:
         model = Convenzione

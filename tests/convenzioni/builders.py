@@ -70,6 +70,14 @@ def convenzione_dati(**fields) -> dict:
     return {**values, **fields}
 
 
+def dati_modulo(**fields) -> dict:
+    """The same valid agreement as submitted by a form or a JSON body (text values)."""
+    data = convenzione_dati(data_inizio=oggi(), data_fine=oggi() + timedelta(days=90))
+    data = {name: value.isoformat() if isinstance(value, date) else str(value)
+            for name, value in data.items()}  # fmt: skip
+    return {**data, **fields}
+
+
 def make_convenzione(
     *, ente: Ente, reti=(), imprese=(), stato: str = "bozza", actor=None, **fields
 ) -> Convenzione:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from convenzioni.models import Convenzione
-from tests.convenzioni.builders import make_convenzione, make_rete, oggi
+from tests.convenzioni.builders import dati_modulo, make_convenzione, make_rete
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +19,9 @@ def test_curators_see_every_list_and_add_form(client, curatore, model, membro):
 
 
 def _admin_form(ente, rete, **fields) -> dict:
-    data = {
-        "ente": ente.pk,
-        "titolo": "Sconto dall'amministrazione",
-        "tipo_beneficio": "percentuale",
-        "percentuale": "10",
-        "data_inizio": oggi().isoformat(),
-        "data_fine": (oggi() + timedelta(days=30)).isoformat(),
-        "modalita_riscatto": "tesserino",
-        "reti_beneficiarie": [rete.pk],
-        "utilizzi-TOTAL_FORMS": "0",
-        "utilizzi-INITIAL_FORMS": "0",
-    }
-    return {**data, **fields}
+    inline = {"utilizzi-TOTAL_FORMS": "0", "utilizzi-INITIAL_FORMS": "0"}
+    values = {"ente": ente.pk, "reti_beneficiarie": [rete.pk], **inline, **fields}
+    return dati_modulo(**{"titolo": "Sconto dall'amministrazione", **values})
 
 
 def test_an_agreement_added_in_the_admin_obeys_the_targeting_rule(client, curatore, ente, rete):

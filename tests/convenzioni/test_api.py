@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from convenzioni.models import Convenzione
-from tests.convenzioni.builders import make_convenzione, oggi
+from tests.convenzioni.builders import dati_modulo, make_convenzione
 
 pytestmark = pytest.mark.django_db
 
 
 def _payload(ente, rete, **fields) -> dict:
-    data = {
-        "ente": ente.pk,
-        "titolo": "Sconto sul doposcuola",
-        "tipo_beneficio": "percentuale",
-        "percentuale": "10",
-        "data_inizio": oggi().isoformat(),
-        "data_fine": (oggi() + timedelta(days=90)).isoformat(),
-        "modalita_riscatto": "tesserino",
-        "reti_beneficiarie": [rete.slug],
-    }
-    return {**data, **fields}
+    return dati_modulo(**{"ente": ente.pk, "reti_beneficiarie": [rete.slug], **fields})
 
 
 def _post(client, url, data=None):

@@ -7,22 +7,15 @@ from datetime import timedelta
 import pytest
 
 from convenzioni.models import Convenzione
-from tests.convenzioni.builders import make_convenzione, oggi
+from tests.convenzioni.builders import dati_modulo, make_convenzione, oggi
 
 pytestmark = pytest.mark.django_db
 
 
 def _form(rete, **fields) -> dict:
-    data = {
-        "titolo": "Sconto sul centro estivo",
-        "tipo_beneficio": "percentuale",
-        "percentuale": "15",
-        "data_inizio": oggi().isoformat(),
-        "data_fine": (oggi() + timedelta(days=90)).isoformat(),
-        "modalita_riscatto": "tesserino",
-        "reti_beneficiarie": [rete.pk],
-    }
-    return {**data, **fields}
+    return dati_modulo(
+        **{"titolo": "Sconto sul centro estivo", "reti_beneficiarie": [rete.pk], **fields}
+    )
 
 
 def test_a_referent_creates_a_draft_and_submits_it(client, referente, ente, rete):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from convenzioni.models import Convenzione
-from tests.convenzioni.builders import convenzione_dati, make_convenzione
+from tests.convenzioni.builders import dati_modulo, make_convenzione
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,7 @@ def test_a_referent_cannot_create_an_agreement_for_another_ente(
     client, referente, altro_ente, rete
 ):
     client.force_login(referente)
-    payload = {**convenzione_dati(), "ente": altro_ente.pk, "reti_beneficiarie": [rete.slug]}
-    payload = {k: str(v) if not isinstance(v, list) else v for k, v in payload.items()}
+    payload = dati_modulo(ente=altro_ente.pk, reti_beneficiarie=[rete.slug])
     response = client.post("/api/v1/convenzioni/", payload, content_type="application/json")
     assert response.status_code == 403
     assert not Convenzione.objects.exists()
