@@ -8,6 +8,8 @@ import pytest
 
 from convenzioni.selectors import (
     beneficiario_da_codice,
+    convenzioni_attive_per_ente,
+    convenzioni_da_indicizzare,
     convenzioni_valide_per,
     documento_indice,
     enti_con_convenzione_valida_per,
@@ -129,3 +131,22 @@ def test_the_index_document_carries_places_dates_and_beneficiaries(rete, ente):
     assert documento["reti_ids"] == [rete.pk]
     assert documento["imprese_ids"] == [impresa.pk]
     assert documento["data_fine"] == convenzione.data_fine
+
+
+def test_what_the_search_shows_per_provider_and_what_it_indexes(rete, ente):
+    membro = make_impresa(reti=(rete,))
+    valida = make_convenzione(ente=ente, reti=[rete], stato="pubblicata", percentuale=20)
+    futura = make_convenzione(
+        ente=ente,
+        reti=[rete],
+        stato="pubblicata",
+        titolo="Dal mese prossimo",
+        data_inizio=oggi() + timedelta(days=30),
+    )
+    make_convenzione(ente=ente, reti=[rete], stato="in_revisione", titolo="In revisione")
+    assert convenzioni_attive_per_ente([ente.pk], impresa=membro) == {
+        ente.pk: [{"id": valida.pk, "titolo": valida.titolo, "beneficio": "Sconto del 20%"}]
+    }
+    assert convenzioni_attive_per_ente([ente.pk], impresa=make_impresa()) == {}
+    # The index holds the published ones not yet ended, starting later included.
+    assert set(convenzioni_da_indicizzare()) == {valida, futura}

@@ -162,3 +162,10 @@ def test_an_expired_draft_cannot_be_submitted(rete, ente, referente):
     with pytest.raises(ValidationError) as error:
         convenzione_invia(convenzione=convenzione, actor=referente)
     assert "data_fine" in error.value.message_dict
+
+
+def test_the_expiry_command_refuses_a_malformed_date():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--data: '2026-13-01' non è una data"):
+        call_command("scadenza_convenzioni", data="2026-13-01")
