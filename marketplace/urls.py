@@ -14,6 +14,7 @@ api_v1 = [
     # Before the router, whose detail route would otherwise take servizi/import/.
     path("", include("servizi.api.io_urls")),
     path("", include("servizi.api.urls")),
+    path("", include("convenzioni.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("convenzioni/", include("convenzioni.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -53,6 +53,7 @@ class Command(BaseCommand):
         else:
             # It loads nothing when the demo catalogue is already there.
             call_command("load_demo_data", allow_production=demo, **quiet)
+            call_command("load_demo_convenzioni", allow_production=demo, **quiet)
 
         # The index follows every commit; this fills it for catalogues that predate it.
         if (

@@ -1,0 +1,172 @@
+"""The pages: a referent writes and submits, a moderator approves, a worker finds and uses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from convenzioni.models import Convenzione
+from tests.convenzioni.builders import dati_modulo, make_convenzione, oggi
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(rete, **fields) -> dict:
+    return dati_modulo(
+        **{"titolo": "Sconto sul centro estivo", "reti_beneficiarie": [rete.pk], **fields}
+    )
+
+
+def test_a_referent_creates_a_draft_and_submits_it(client, referente, ente, rete):
+    client.force_login(referente)
+    page = client.get("/convenzioni/gestione/nuova/")
+    assert page.status_code == 200
+    response = client.post("/convenzioni/gestione/nuova/", _form(rete, ente=ente.pk))
+    convenzione = Convenzione.objects.get()
+    assert response["Location"] == f"/convenzioni/{convenzione.pk}/"
+    assert (convenzione.ente, convenzione.stato) == (ente, "bozza")
+    assert list(convenzione.reti_beneficiarie.all()) == [rete]
+
+    client.post(f"/convenzioni/{convenzione.pk}/invia/")
+    assert Convenzione.objects.get().stato == "in_revisione"
+
+
+def test_bad_input_on_the_form_names_the_field_and_keeps_what_was_typed(
+    client, referente, ente, rete
+):
+    client.force_login(referente)
+    response = client.post(
+        "/convenzioni/gestione/nuova/",
+        _form(
+            rete,
+            ente=ente.pk,
+            percentuale="120",
+            data_fine=(oggi() - timedelta(days=1)).isoformat(),
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "precede quella di inizio" in errors["data_fine"][0]
+    assert "al massimo 100" in errors["percentuale"][0]
+    assert 'value="Sconto sul centro estivo"' in response.text
+    assert not Convenzione.objects.exists()
+
+
+def test_a_network_the_ente_may_not_target_is_an_error_on_the_form(client, referente, ente, rete):
+    from tests.convenzioni.builders import make_rete
+
+    estranea = make_rete(nome="Rete Estranea")
+    client.force_login(referente)
+    response = client.post(
+        "/convenzioni/gestione/nuova/", _form(rete, ente=ente.pk, reti_beneficiarie=[estranea.pk])
+    )
+    errors = response.context["form"].errors
+    assert "non può rivolgere convenzioni a: Rete Estranea" in errors["reti_beneficiarie"][0]
+    assert not Convenzione.objects.exists()
+
+
+def test_editing_a_published_agreement_on_the_page_needs_a_new_review(
+    client, referente, ente, rete
+):
+    convenzione = make_convenzione(ente=ente, reti=[rete], stato="pubblicata")
+    client.force_login(referente)
+    data = _form(rete, titolo="Titolo nuovo", data_inizio=convenzione.data_inizio.isoformat())
+    response = client.post(f"/convenzioni/{convenzione.pk}/modifica/", data)
+    assert response.status_code == 200
+    assert "rimandata in revisione" in response.context["form"].errors["titolo"][0]
+    assert Convenzione.objects.get().titolo == "Sconto sul doposcuola"
+
+    client.post(f"/convenzioni/{convenzione.pk}/modifica/", {**data, "rimetti_in_revisione": "on"})
+    saved = Convenzione.objects.get()
+    assert (saved.titolo, saved.stato) == ("Titolo nuovo", "in_revisione")
+
+
+def test_a_moderator_approves_and_rejects_from_the_moderation_page(
+    client, amministratore, ente, rete
+):
+    prima = make_convenzione(ente=ente, reti=[rete], stato="in_revisione", titolo="Prima")
+    seconda = make_convenzione(ente=ente, reti=[rete], stato="in_revisione", titolo="Seconda")
+    client.force_login(amministratore)
+    client.post(f"/convenzioni/{prima.pk}/approva/", {"next": "/convenzioni/moderazione/"})
+    response = client.post(f"/convenzioni/{seconda.pk}/respingi/", {"nota": ""}, follow=True)
+    assert "Scrivi il motivo" in response.text
+    client.post(f"/convenzioni/{seconda.pk}/respingi/", {"nota": "Date da rivedere"})
+    stati = dict(Convenzione.objects.values_list("titolo", "stato"))
+    assert stati == {"Prima": "pubblicata", "Seconda": "bozza"}
+    assert Convenzione.objects.get(titolo="Seconda").nota_moderazione == "Date da rivedere"
+
+
+def test_a_worker_picks_the_company_and_sees_the_agreements_valid_for_them(
+    client, ente, rete, membro, estranea
+):
+    make_convenzione(ente=ente, reti=[rete], stato="pubblicata", titolo="Per la rete")
+    page = client.get("/convenzioni/")
+    assert "Scegli la tua impresa" in page.text
+
+    response = client.post("/convenzioni/la-mia-impresa/", {"impresa": membro.pk})
+    assert response["Location"] == "/convenzioni/"
+    page = client.get("/convenzioni/").text
+    assert "Officine Lambro" in page and "Per la rete" in page
+
+
+def test_a_worker_of_a_company_outside_the_network_cannot_choose_it_and_sees_nothing(
+    client, ente, rete, estranea
+):
+    make_convenzione(ente=ente, reti=[rete], stato="pubblicata", titolo="Per la rete")
+    response = client.post("/convenzioni/la-mia-impresa/", {"impresa": estranea.pk})
+    assert response.status_code == 200
+    assert "impresa" in response.context["form"].errors
+    assert "Per la rete" not in client.get("/convenzioni/").text
+
+
+def test_a_worker_can_enter_the_networks_join_code_instead(client, ente, rete):
+    make_convenzione(ente=ente, reti=[rete], stato="pubblicata", titolo="Per la rete")
+    response = client.post("/convenzioni/la-mia-impresa/", {"codice_adesione": "sudest-1"})
+    assert response.status_code == 302
+    assert "Per la rete" in client.get("/convenzioni/").text
+
+
+def test_a_wrong_join_code_is_named(client, rete):
+    response = client.post("/convenzioni/la-mia-impresa/", {"codice_adesione": "NOPE-99"})
+    assert (
+        "Nessuna rete ha il codice «NOPE-99»"
+        in response.context["form"].errors["codice_adesione"][0]
+    )
+
+
+def test_the_next_page_is_followed_only_within_the_site(client, membro):
+    response = client.post(
+        "/convenzioni/la-mia-impresa/",
+        {"impresa": membro.pk, "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/convenzioni/"
+
+
+def test_the_detail_page_says_exactly_how_to_redeem(client, ente, rete, membro):
+    convenzione = make_convenzione(
+        ente=ente,
+        reti=[rete],
+        stato="pubblicata",
+        modalita_riscatto="codice",
+        codice_sconto="RETE10",
+        istruzioni="Prenotare al telefono",
+    )
+    client.post("/convenzioni/la-mia-impresa/", {"impresa": membro.pk})
+    page = client.get(f"/convenzioni/{convenzione.pk}/").text
+    assert "RETE10" in page and "Prenotare al telefono" in page
+    assert "Sconto del 10%" in page
+    assert "Genera il mio codice" in page
+
+
+def test_an_expired_agreement_is_shown_as_expired_without_a_redeem_button(
+    client, ente, rete, membro
+):
+    convenzione = make_convenzione(ente=ente, reti=[rete], stato="pubblicata")
+    Convenzione.objects.filter(pk=convenzione.pk).update(
+        data_inizio=oggi() - timedelta(days=30), data_fine=oggi() - timedelta(days=1)
+    )
+    client.post("/convenzioni/la-mia-impresa/", {"impresa": membro.pk})
+    page = client.get(f"/convenzioni/{convenzione.pk}/").text
+    assert "Stato: Scaduta" in page
+    assert "Genera il mio codice" not in page
