@@ -14,6 +14,7 @@ api_v1 = [
     # Before the router, whose detail route would otherwise take servizi/import/.
     path("", include("servizi.api.io_urls")),
     path("", include("servizi.api.urls")),
+    path("", include("punti_informazione.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("pit/", include("punti_informazione.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -149,6 +149,15 @@ SEARCH_MAX_BBOX_DEGREES = env.float("SEARCH_MAX_BBOX_DEGREES", default=10.0)
 # flagged "to re-verify" to its curators.
 SERVIZIO_VERIFICA_MAX_GIORNI = env.int("SERVIZIO_VERIFICA_MAX_GIORNI", default=365)
 
+# PIT network: how long the shared link of an orientation sheet works, and for how
+# many hours after recording it an operator may still correct a consultation.
+SCHEDA_LINK_GIORNI = env.int("SCHEDA_LINK_GIORNI", default=30)
+CONSULTAZIONE_MODIFICABILE_ORE = env.int("CONSULTAZIONE_MODIFICABILE_ORE", default=48)
+if SCHEDA_LINK_GIORNI < 1 or CONSULTAZIONE_MODIFICABILE_ORE < 0:
+    raise ImproperlyConfigured(
+        "SCHEDA_LINK_GIORNI must be at least 1 and CONSULTAZIONE_MODIFICABILE_ORE at least 0."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -169,6 +178,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TipoPuntoEnum": "punti_informazione.models.TipoPunto",
+        "TipoVoceEnum": "punti_informazione.models.TipoVoce",
+    },
 }
 
 DATA_ATTRIBUTION = "Confini comunali © ISTAT, elaborazione Openpolis (CC BY 4.0)"
