@@ -128,6 +128,7 @@ class PuntoForm(forms.ModelForm):
         required=False,
         label=_("Temi"),
     )
+    sito_web = forms.URLField(required=False, assume_scheme="https", label=_("Sito web"))
 
     class Meta:
         model = PuntoInformazione

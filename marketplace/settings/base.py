@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TipoPuntoEnum": "punti_informazione.models.TipoPunto",
         "TipoVoceEnum": "punti_informazione.models.TipoVoce",
+        "TipoEnteEnum": "servizi.models.TipoEnte",
     },
 }
 
