@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Query
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from geo_data.models import Ambito, Comune
@@ -196,9 +197,14 @@ def osservatorio(consultazioni: QuerySet[Consultazione], *, dal: date, al: date)
     totale = scoped.count()
     inviati = scoped.filter(esito__in=ESITI_INVIO).count()
     through = Consultazione.bisogni.through.objects.filter(consultazione__in=scoped.values("pk"))
+    english = get_language().startswith("en")
     per_categoria = [
-        Riga(row["categoria__codice"], row["categoria__nome"], row["n"])
-        for row in through.values("categoria__codice", "categoria__nome")
+        Riga(
+            row["categoria__codice"],
+            (english and row["categoria__nome_en"]) or row["categoria__nome"],
+            row["n"],
+        )
+        for row in through.values("categoria__codice", "categoria__nome", "categoria__nome_en")
         .annotate(n=Count("consultazione_id", distinct=True))
         .order_by("-n", "categoria__codice")
     ]
