@@ -117,7 +117,7 @@ class PuntoForm(forms.ModelForm):
         label=_("Orario"),
         required=False,
         max_length=500,
-        help_text=_("Es. «lun-ven 09:00-12:00; mar, gio 14:00-17:00». Vuoto: nessun orario."),
+        help_text=_("Es. «lun-ven 09:00-12:00; mar,gio 14:00-17:00». Vuoto: nessun orario."),
     )
     lingue = forms.MultipleChoiceField(
         choices=LINGUE, widget=forms.CheckboxSelectMultiple, required=False, label=_("Lingue")

@@ -160,7 +160,10 @@ def scheda(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "modificabile": permissions.can_edit_scheda(request.user, scheda),
             "link": _link_condiviso(request, scheda),
-            "punti_aggiungibili": punto_list().filter(attivo=True).order_by("nome"),
+            "punti_aggiungibili": punto_list()
+            .filter(attivo=True)
+            .exclude(pk=scheda.punto_id)
+            .order_by("nome"),
             "tipo_pit": TipoVoce.PIT,
         },
     )
