@@ -224,3 +224,13 @@ def test_an_item_whose_service_is_archived_says_so_and_keeps_its_title(client, s
     html = client.get(f"/pit/s/{scheda.token}/").content.decode()
     assert "Centro estivo che chiude" in html
     assert "Non è più disponibile" in html
+
+
+def test_the_shared_sheet_and_the_console_speak_english_when_asked(client, scheda, operatore):
+    services.scheda_voce_add(scheda=scheda, tipo="servizio", oggetto_id=make_servizio().pk)
+    html = client.get(f"/pit/s/{scheda.token}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Prepared for you by Segretariato San Donato" in html
+    client.force_login(operatore)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/pit/"})
+    form = client.get("/pit/consultazioni/nuova/").content.decode()
+    assert "Anonymous consultation." in form and "Referred to another info point" in form
