@@ -126,6 +126,14 @@ def scheda_revoca_link(*, scheda: Scheda, actor=None) -> Scheda:
 
 
 @transaction.atomic
+def scheda_delete(*, scheda: Scheda, actor=None) -> None:
+    """A sheet made by mistake: its consultations stay, without the sheet."""
+    if actor is not None:
+        scheda._history_user = actor
+    scheda.delete()
+
+
+@transaction.atomic
 def scheda_voce_add(
     *, scheda: Scheda, tipo: str, oggetto_id: int, nota: str = "", actor=None
 ) -> VoceScheda:

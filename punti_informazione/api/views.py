@@ -249,8 +249,7 @@ class SchedaViewSet(
         return self._output(scheda, status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
-        scheda = self._editable()
-        scheda.delete()
+        services.scheda_delete(scheda=self._editable(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=VoceInputSerializer, responses={201: SchedaSerializer})

@@ -145,3 +145,22 @@ def test_what_the_search_index_gets_for_a_pit():
     assert row["orario_id"] == punto.orario_id
     assert "prima infanzia" in row["testo"] and "Asilo nido" in row["testo"]
     assert list(pit_ids_per_sedi([punto.sede_id])) == [punto.pk]
+
+
+def test_the_pit_endpoints_are_documented_in_openapi(client):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    for path in [
+        "/api/v1/pit/",
+        "/api/v1/pit/piu-vicino/",
+        "/api/v1/operatori/",
+        "/api/v1/schede/",
+        "/api/v1/schede/{id}/voci/",
+        "/api/v1/schede-condivise/{token}/",
+        "/api/v1/consultazioni/",
+        "/api/v1/consultazioni/{id}/",
+        "/api/v1/osservatorio/",
+        "/api/v1/osservatorio/export.csv",
+    ]:
+        assert path in paths, path
+    nearest = paths["/api/v1/pit/piu-vicino/"]["get"]
+    assert {p["name"] for p in nearest["parameters"]} >= {"lat", "lon", "quando", "limite"}

@@ -234,3 +234,33 @@ def test_the_shared_sheet_and_the_console_speak_english_when_asked(client, sched
     client.post("/i18n/setlang/", {"language": "en", "next": "/pit/"})
     form = client.get("/pit/consultazioni/nuova/").content.decode()
     assert "Anonymous consultation." in form and "Referred to another info point" in form
+
+
+def test_a_sheet_made_by_mistake_is_deleted_and_its_consultation_stays(client, scheda, operatore):
+    consultazione = make_consultazione(scheda.punto, operatore, scheda=scheda)
+    client.force_login(operatore)
+    assert client.delete(f"/api/v1/schede/{scheda.pk}/").status_code == 204
+    consultazione.refresh_from_db()
+    assert consultazione.scheda is None
+    assert client.get(f"/pit/s/{scheda.token}/").status_code == 404
+
+
+def test_a_consultation_cannot_point_at_a_sheet_of_another_pit(client, scheda, operatore):
+    altro = make_punto(punto=ROZZANO)
+    altra_scheda = services.scheda_create(punto=altro, autore=make_operatore(altro))
+    client.force_login(operatore)
+    response = client.post(
+        "/api/v1/consultazioni/",
+        {
+            "punto": scheda.punto.pk,
+            "scheda": altra_scheda.pk,
+            "canale": "email",
+            "bisogni": ["anziani"],
+            "lavoratore_impresa_aderente": False,
+            "fascia_eta": "nd",
+            "esito": "informazione",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "altro punto" in response.json()["scheda"][0]
