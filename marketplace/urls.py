@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("servizi.api.io_urls")),
     path("", include("servizi.api.urls")),
     path("", include("convenzioni.api.urls")),
+    path("", include("punti_informazione.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("convenzioni/", include("convenzioni.urls")),
+    path("pit/", include("punti_informazione.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -10,6 +10,8 @@ cd "$ROOT"
 say() { echo "[bootstrap] $*" >&2; }
 
 packages=(postgresql-15 postgresql-15-postgis-3 postgresql-15-rum postgresql-client-15 gettext)
+# Pango and a font for WeasyPrint (the orientation sheet as a PDF).
+packages+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if [ "${1:-}" = "--with-browser" ]; then packages+=(chromium); fi
 
 missing=()

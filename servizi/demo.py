@@ -1997,6 +1997,22 @@ ENTI: tuple[EnteDemo, ...] = (
         ("nido_privato", "baby_sitting", "centro_estivo"),
         struttura="Orsetti",
     ),
+    # ---------------------------------------------------------------- PIT managers
+    # A union and a patronato: they run info points (punti_informazione/demo.py).
+    EnteDemo(
+        "Sindacato Lavoratori Sud Milano (demo)", TS, "Associazione sindacale",
+        ("Rozzano", "Pieve Emanuele", "San Giuliano Milanese"),
+        "Organizzazione sindacale del territorio: tutela dei lavoratori, contratti, welfare "
+        "aziendale e conciliazione vita-lavoro. Ente dimostrativo.",
+        ("sportello_conciliazione",),
+    ),
+    EnteDemo(
+        "Patronato e CAF Sud Milano (demo)", TS, "Patronato e centro di assistenza fiscale",
+        ("Rozzano", "Paullo"),
+        "Pratiche previdenziali, ISEE, bonus e assegni per le famiglie, dichiarazione dei "
+        "redditi. Ente dimostrativo.",
+        ("disbrigo_pratiche",),
+    ),
 )
 # fmt: on
 
@@ -2156,28 +2172,37 @@ def _ensure_demo_users(*, reset: bool) -> dict:
     referenti_perms = perms.filter(crud, content_type__model__in=REFERENTI_MODELS)
     group_perms = {REDAZIONE.group: redazione_perms, REFERENTE.group: referenti_perms}
 
+    return {
+        demo_user.username: ensure_demo_user(
+            demo_user, permissions=group_perms[demo_user.group], reset=reset
+        )
+        for demo_user in DEMO_USERS
+    }
+
+
+def ensure_demo_user(demo_user: DemoUser, *, permissions=(), staff: bool = True, reset=False):
+    """A demo user (created if missing, never duplicated), in its group with `permissions`
+    (no group when `demo_user.group` is empty); `reset` restores the documented password."""
     User = get_user_model()
-    users = {}
-    for demo_user in DEMO_USERS:
+    user = User.objects.filter(username=demo_user.username).first()
+    if user is None:
+        user = User.objects.create_user(
+            demo_user.username,
+            email=f"{demo_user.username}@demo.example",
+            password=demo_user.password,
+            first_name=demo_user.first_name,
+            last_name=demo_user.last_name,
+            is_staff=staff,
+        )
+    elif reset:
+        user.set_password(demo_user.password)
+        user.is_staff, user.is_active = staff, True
+        user.save()
+    if demo_user.group:
         group, _ = Group.objects.get_or_create(name=demo_user.group)
-        group.permissions.add(*group_perms[demo_user.group])
-        user = User.objects.filter(username=demo_user.username).first()
-        if user is None:
-            user = User.objects.create_user(
-                demo_user.username,
-                email=f"{demo_user.username}@demo.example",
-                password=demo_user.password,
-                first_name=demo_user.first_name,
-                last_name=demo_user.last_name,
-                is_staff=True,
-            )
-        elif reset:
-            user.set_password(demo_user.password)
-            user.is_staff = user.is_active = True
-            user.save()
+        group.permissions.add(*permissions)
         user.groups.add(group)
-        users[demo_user.username] = user
-    return users
+    return user
 
 
 @contextmanager

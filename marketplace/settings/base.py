@@ -154,6 +154,15 @@ SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
 # flagged "to re-verify" to its curators.
 SERVIZIO_VERIFICA_MAX_GIORNI = env.int("SERVIZIO_VERIFICA_MAX_GIORNI", default=365)
 
+# PIT network: how long the shared link of an orientation sheet works, and for how
+# many hours after recording it an operator may still correct a consultation.
+SCHEDA_LINK_GIORNI = env.int("SCHEDA_LINK_GIORNI", default=30)
+CONSULTAZIONE_MODIFICABILE_ORE = env.int("CONSULTAZIONE_MODIFICABILE_ORE", default=48)
+if SCHEDA_LINK_GIORNI < 1 or CONSULTAZIONE_MODIFICABILE_ORE < 0:
+    raise ImproperlyConfigured(
+        "SCHEDA_LINK_GIORNI must be at least 1 and CONSULTAZIONE_MODIFICABILE_ORE at least 0."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -174,6 +183,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TipoPuntoEnum": "punti_informazione.models.TipoPunto",
+        "TipoVoceEnum": "punti_informazione.models.TipoVoce",
+        "TipoEnteEnum": "servizi.models.TipoEnte",
+    },
 }
 
 DATA_ATTRIBUTION = "Confini comunali © ISTAT, elaborazione Openpolis (CC BY 4.0)"
@@ -225,4 +239,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint (the sheets' PDF) reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

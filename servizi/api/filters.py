@@ -40,14 +40,18 @@ class CodiciCategoriaFilter(django_filters.CharFilter):
     def filter(self, queryset, value):
         if not value:
             return queryset
+        return filter_servizi_in_categorie(queryset, self.codici(value))
+
+    def codici(self, value: str) -> list[str]:
+        """The codes of `value`, each checked: an unknown one is a 400 naming it."""
         codici = [c.strip() for c in value.split(",") if c.strip()]
         known = set(categorie_con_discendenti(codici).values_list("codice", flat=True))
         unknown = [c for c in codici if c not in known]
         if unknown:
             raise ValidationError(
-                {"categoria": [_("Categoria sconosciuta: %(c)s.") % {"c": ", ".join(unknown)}]}
+                {self.field_name: [_("Categoria sconosciuta: %(c)s.") % {"c": ", ".join(unknown)}]}
             )
-        return filter_servizi_in_categorie(queryset, codici)
+        return codici
 
 
 class ComuneFilter(django_filters.CharFilter):

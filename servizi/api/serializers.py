@@ -265,6 +265,24 @@ class ServizioInputSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.messages) from error
 
 
+def feature_schema(auto_schema, serializer, direction, *, geo_property: str, geometry: dict):
+    """OpenAPI of a GeoFeatureModelSerializer whose geometry is not a model field (an
+    annotation or a related object's point): `geo_property` is dropped from the
+    properties and `geometry` stands for it."""
+    base_schema = auto_schema._map_serializer(serializer, direction, bypass_extensions=True)
+    base_schema["properties"].pop(geo_property, None)
+    base_schema.pop("required", None)
+    identifier = base_schema["properties"].pop("id")
+    return build_object_type(
+        properties={
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": identifier,
+            "geometry": geometry,
+            "properties": base_schema,
+        }
+    )
+
+
 class ServizioFeatureSchema(GeoFeatureModelSerializerExtension):
     """OpenAPI for ServizioSerializer, whose geometry (MultiPoint) is an annotation, not a field."""
 
@@ -273,17 +291,12 @@ class ServizioFeatureSchema(GeoFeatureModelSerializerExtension):
     priority = 1
 
     def map_serializer(self, auto_schema, direction):
-        base_schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
-        base_schema["properties"].pop("punti", None)
-        base_schema.pop("required", None)
-        identifier = base_schema["properties"].pop("id")
-        return build_object_type(
-            properties={
-                "type": {"type": "string", "enum": ["Feature"]},
-                "id": identifier,
-                "geometry": build_geo_container_schema(
-                    "MultiPoint", build_array_type(build_point_schema())
-                ),
-                "properties": base_schema,
-            }
+        return feature_schema(
+            auto_schema,
+            self.target,
+            direction,
+            geo_property="punti",
+            geometry=build_geo_container_schema(
+                "MultiPoint", build_array_type(build_point_schema())
+            ),
         )

@@ -6,15 +6,19 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from punti_informazione.demo import DEMO_USERS as PIT_DEMO_USERS
+from punti_informazione.demo import delete_demo_pit, load_demo_pit
 from servizi.demo import DEMO_USERS, load_demo
 
 
 class Command(BaseCommand):
     help = (
         "Carica il catalogo dimostrativo (enti, sedi e servizi inventati sui quattro Ambiti, "
-        "con demo=True) e gli utenti "
-        + ", ".join(user.username for user in DEMO_USERS)
+        "con demo=True), la rete dimostrativa dei PIT (punti, operatori, schede, consultazioni) "
+        "e gli utenti "
+        + ", ".join(user.username for user in (*DEMO_USERS, *PIT_DEMO_USERS))
         + ". Non fa nulla se è già caricato; --reset lo cancella e lo ricarica."
     )
 
@@ -37,9 +41,13 @@ class Command(BaseCommand):
                 "password note non vengono caricati. Usa --allow-production solo se sei sicuro."
             )
         start = time.perf_counter()
-        result = load_demo(reset=reset)
+        with transaction.atomic():
+            if reset:
+                delete_demo_pit()  # the PITs stand on the catalogue's Enti and places
+            result = load_demo(reset=reset)
+            pit = load_demo_pit(reset=reset)
         seconds = time.perf_counter() - start
-        message = result.riepilogo()
-        if result.caricati:
+        message = f"{result.riepilogo()} {pit.riepilogo()}"
+        if result.caricati or pit.caricati:
             message += f" Tempo: {seconds:.1f} s.".replace(".", ",", 1)
         self.stdout.write(message)

@@ -1,0 +1,118 @@
+"""A PIT operator's ten minutes: log in, search, put two services on a sheet, print it,
+record the consultation; the citizen opens the shared link without logging in."""
+
+from __future__ import annotations
+
+import pytest
+
+from punti_informazione.models import Consultazione
+from tests.punti_informazione.builders import make_operatore, make_punto, make_user
+from tests.servizi.builders import SAN_DONATO, make_ente, make_sede, make_servizio
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "una-password-lunga"
+
+
+@pytest.fixture
+def sportello(territorio_live):
+    punto = make_punto(nome="Segretariato sociale di San Donato")
+    operatrice = make_operatore(punto, user=make_user("operatrice", first_name="Anna"))
+    ente = make_ente(nome="Cooperativa Il Girasole")
+    sede = make_sede(ente=ente, punto=SAN_DONATO)
+    for titolo in ("Asilo nido Il Girotondo", "Nido famiglia La Coccinella"):
+        make_servizio(
+            ente=ente,
+            sedi=[sede],
+            titolo=titolo,
+            descrizione="Nido per bambini dai 3 ai 36 mesi.",
+            categorie=[_categoria("infanzia.nido")],
+            orario="lun-ven 07:30-18:00",
+        )
+    make_servizio(ente=ente, sedi=[sede], titolo="Assistenza domiciliare anziani")
+    return punto, operatrice
+
+
+def _categoria(codice):
+    from servizi.models import Categoria
+
+    return Categoria.objects.get(codice=codice)
+
+
+def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultation(
+    live_server, sportello, page, browser, artifacts
+):
+    punto, operatrice = sportello
+    page.goto(live_server.url + "/pit/")
+    assert "/pit/accedi/" in page.url
+    page.fill("#id_username", "operatrice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.get_by_role("button", name="Nuova scheda di orientamento").click()
+    page.wait_for_selector("#form-ricerca")
+
+    # Search, and add the two nurseries one after the other.
+    page.fill("#q", "asilo nido")
+    page.get_by_role("button", name="Cerca").click()
+    page.wait_for_selector(".pit-risultato button.aggiungi")
+    titles = page.locator(".pit-risultato strong").all_inner_texts()
+    assert "Asilo nido Il Girotondo" in titles and "Assistenza domiciliare anziani" not in titles
+    for expected in (1, 2):
+        page.locator(".pit-risultato button.aggiungi:enabled").first.click()
+        page.wait_for_function(
+            f"document.querySelectorAll('.pit-voce').length === {expected}", timeout=10_000
+        )
+        page.wait_for_selector(".pit-risultato")  # the search runs again after the reload
+    voci = page.locator(".pit-voce strong").all_inner_texts()
+    assert sorted(voci) == ["Asilo nido Il Girotondo", "Nido famiglia La Coccinella"]
+    link = page.get_attribute("#link-condiviso", "href")
+    page.screenshot(path=str(artifacts / "pit-scheda.png"), full_page=True)
+
+    # Print it: the print page renders the sheet, the QR code and the link, on A4.
+    page.click("#link-stampa")
+    page.wait_for_selector(".pit-foglio")
+    sheet = page.locator(".pit-foglio").inner_text()
+    assert "Asilo nido Il Girotondo" in sheet and "Nido famiglia La Coccinella" in sheet
+    assert "Segretariato sociale di San Donato" in sheet
+    assert link in sheet
+    assert page.locator(".pit-qr-codice svg").count() == 1
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF-")
+    (artifacts / "pit-scheda-stampa.pdf").write_bytes(pdf)
+    page.screenshot(path=str(artifacts / "pit-scheda-stampa.png"), full_page=True)
+    page.emulate_media(media="screen")
+
+    # Record the consultation, with the sheet, in a few clicks.
+    page.get_by_role("link", name="Torna alla scheda").click()
+    page.click("#link-consultazione")
+    page.wait_for_selector("form.pit-consultazione")
+    assert "Consultazione anonima" in page.locator("#nota-anonimato").inner_text()
+    page.check("input[name=canale][value=sportello]")
+    page.get_by_label("Infanzia e minori › Asilo nido e micronido").check()
+    page.check("input[name=lavoratore_impresa_aderente][value=true]")
+    page.check("input[name=fascia_eta][value='30-44']")
+    page.check("input[name=esito][value=invio_servizio]")
+    page.select_option("#id_comune_residenza", label="San Donato Milanese")
+    page.get_by_role("button", name="Registra").click()
+    page.wait_for_selector(".pit-messaggi")
+    assert "Consultazione registrata" in page.locator(".pit-messaggi").inner_text()
+    consultazione = Consultazione.objects.get()
+    assert consultazione.punto == punto and consultazione.operatore == operatrice
+    assert consultazione.scheda is not None and consultazione.scheda.voci.count() == 2
+    assert [c.codice for c in consultazione.bisogni.all()] == ["infanzia.nido"]
+
+    # The citizen opens the link on their phone: no login, only the sheet.
+    citizen = browser.new_context(locale="it-IT")
+    try:
+        phone = citizen.new_page()
+        phone.goto(link)
+        text = phone.locator("main").inner_text()
+        assert "Asilo nido Il Girotondo" in text and "Nido famiglia La Coccinella" in text
+        assert "Assistenza domiciliare anziani" not in text
+        assert "operatrice" not in text and "Anna" not in text
+        assert "/accedi/" not in phone.url
+        phone.screenshot(path=str(artifacts / "pit-scheda-condivisa.png"), full_page=True)
+    finally:
+        citizen.close()
