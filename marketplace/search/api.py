@@ -65,6 +65,8 @@ class CercaView(APIView):
     """
 
     permission_classes = [AllowAny]
+    # Public answers that never depend on who asks: no session or user to load.
+    authentication_classes: list = []
 
     @extend_schema(parameters=[CercaParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
@@ -88,6 +90,7 @@ class MappaView(APIView):
     """The map: clusters (count, centre, bounds) at low zoom, single points when zoomed in."""
 
     permission_classes = [AllowAny]
+    authentication_classes: list = []
 
     @extend_schema(parameters=[MappaParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
@@ -103,6 +106,7 @@ class SuggerimentiView(APIView):
     """Type-ahead: categories and titles for what has been typed so far."""
 
     permission_classes = [AllowAny]
+    authentication_classes: list = []
 
     @extend_schema(parameters=[SuggerimentiParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):

@@ -43,6 +43,9 @@ LOCAL = ZoneInfo("Europe/Rome")
 DECAY_KM = 5.0  # at this distance a result's relevance is halved
 NO_POINT_KM = 1000.0  # a row without a point (a service delivered at home) ranks as this far
 MARK_START, MARK_END = "\x02", "\x03"
+# Rows read by the first nearest-first batch (400 nearest matches settle a page of 20
+# "assistenza" in Milan at a million services); each further batch is four times larger.
+FIRST_BATCH = 400
 # Facets of a broad search are estimated on about this many sampled rows.
 FACET_SAMPLE_ROWS = 1000
 ALL_TYPES = frozenset(SearchQuery.tipi)
@@ -259,7 +262,12 @@ def _rank_near(
     else:
         saturation, text_rank, text_params = 1.0, "1.0::float", []
     radius = query.raggio_km
-    batch = max(4 * wanted_rows, 100, COUNT_CAP + 1 if radius is not None else 0)
+    if radius is not None:
+        batch = max(wanted_rows, FIRST_BATCH, COUNT_CAP + 1)
+    elif tsquery is None:
+        batch = wanted_rows  # the distance is the order: the first rows are the page
+    else:
+        batch = max(wanted_rows, FIRST_BATCH)
     matching = None
     while True:
         rows = _fetch(
@@ -328,6 +336,10 @@ def _page_rows(
         """,
         [*score_params, *dist_params, *sql.params, *order_params, limit],
     )
+    if sql.ranked:
+        # Ties (most matches of a broad word tie) come from RUM in no stated order: by
+        # row id, as the per-row ranking orders them, within the candidates read.
+        rows.sort(key=lambda row: (-row["score"], row["row_id"]))
     return rows[:wanted_rows], _Matching.of(rows) if counts else None
 
 

@@ -1,0 +1,259 @@
+"""The machinery that keeps the postgres search bounded at a million services gives the
+same answers as the plain way: RUM ranking as per-row ranking, the nearest-first
+batches as ranking every match, sampled facets as counting, the pre-aggregated map
+cells as grouping the points, cached answers as fresh ones."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from django.db import connection
+
+from marketplace.search.backends import postgres
+from marketplace.search.models import CellaMappa, TitoloRicerca
+from servizi.services import servizio_update
+from tests.search.conftest import DUOMO, MELEGNANO, PAULLO, SAN_DONATO, titoli
+from tests.servizi.builders import make_ente, make_sede, make_servizio
+
+pytestmark = pytest.mark.django_db
+
+# Nine places within a kilometre of Melegnano, and twelve 10 to 35 km away.
+NEAR = [
+    Point(9.3237 + dx * 0.004, 45.3573 + dy * 0.004, srid=4326)
+    for dx in (-1, 0, 1)
+    for dy in (-1, 0, 1)
+]
+FAR = [
+    Point(9.3237 + dx * 0.15, 45.3573 + dy * 0.15, srid=4326) for dx in (-2, 2) for dy in (-1, 1, 2)
+]
+FAR += [
+    Point(9.3237 + dx * 0.3, 45.3573 + dy * 0.2, srid=4326) for dx in (-1, 1) for dy in (-1, 1, 2)
+]
+PLACES = NEAR + FAR
+
+
+@pytest.fixture
+def many(django_capture_on_commit_callbacks):
+    """Twenty-one providers' places, each with a service matching "assistenza": in the
+    title for some, in the description only for others."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for number, punto in enumerate(PLACES):
+            ente = make_ente(nome=f"Ente {number}")
+            in_title = number % 3 == 0
+            make_servizio(
+                ente=ente,
+                titolo=f"Assistenza domiciliare {number}" if in_title else f"Servizio {number}",
+                descrizione="Anche assistenza serale." if not in_title else "",
+                sedi=[make_sede(ente=ente, punto=punto)],
+            )
+
+
+def test_the_test_database_ranks_with_the_rum_index():
+    assert postgres.ranked_index() is True
+
+
+def test_ranking_from_the_rum_index_is_ranking_every_match(client, catalogo, monkeypatch):
+    for q in ("asilo", "servizi casa", "assistente familiare", "lavanderia stireria"):
+        with_rum = client.get("/api/v1/cerca/", {"q": q}).json()
+        monkeypatch.setattr(postgres, "ranked_index", lambda: False)
+        per_row = client.get("/api/v1/cerca/", {"q": q}).json()
+        monkeypatch.undo()
+        assert with_rum["results"] == per_row["results"]
+        assert (with_rum["count"], with_rum["facets"]) == (per_row["count"], per_row["facets"])
+
+
+def _query(**params):
+    from marketplace.search.query import SearchParamsSerializer
+
+    serializer = SearchParamsSerializer(data=params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.to_query()
+
+
+@pytest.mark.parametrize("centre", [MELEGNANO, SAN_DONATO, PAULLO, DUOMO])
+def test_nearest_first_batches_rank_as_every_match_would(many, monkeypatch, centre):
+    query = _query(q="assistenza", lat=centre.y, lon=centre.x)
+    tsquery = postgres.postgres_tsquery(query.q)
+    monkeypatch.setattr(postgres, "FIRST_BATCH", 10_000)  # one batch: every match is read
+    everything, _ = postgres._rank_near(query, tsquery, 3)
+    batches = []
+    real_fetch = postgres._fetch
+
+    def counting_fetch(sql, params):
+        rows = real_fetch(sql, params)
+        if "<->" in sql:
+            batches.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(postgres, "_fetch", counting_fetch)
+    monkeypatch.setattr(postgres, "FIRST_BATCH", 1)  # batches of 3, 12, 48 rows
+    batched, _ = postgres._rank_near(query, tsquery, 3)
+    assert [row["row_id"] for row in batched] == [row["row_id"] for row in everything]
+    assert len(batched) == 3
+    if centre == MELEGNANO:  # the page is settled near it: the far rows are never read
+        assert sum(batches) < len(PLACES)
+
+
+def test_a_title_match_outranks_a_nearer_description_match_until_distance_says_otherwise(
+    client, many
+):
+    """Text rank saturates at a perfect title match, then decays by half every 5 km."""
+    body = client.get(
+        "/api/v1/cerca/", {"q": "assistenza", "lat": MELEGNANO.y, "lon": MELEGNANO.x}
+    ).json()
+    scores = [hit["score"] for hit in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    first = body["results"][0]
+    assert first["titolo"].startswith("Assistenza domiciliare")
+
+
+def test_counts_within_a_radius_are_read_with_the_nearest_matches(client, many, monkeypatch):
+    around = {"q": "assistenza", "lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": 5}
+    with connection.cursor() as cursor:  # every row, the plain way
+        cursor.execute(
+            "SELECT count(*) FROM search_documento WHERE ST_DWithin(punto::geography, "
+            "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, 5000, false)",
+            [MELEGNANO.x, MELEGNANO.y],
+        )
+        (expected,) = cursor.fetchone()
+    assert 3 < expected < len(PLACES)
+    body = client.get("/api/v1/cerca/", around).json()
+    assert (body["count"], body["count_esatto"]) == (expected, True)
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    capped = client.get("/api/v1/cerca/", around).json()
+    assert (capped["count"], capped["count_esatto"]) == (3, False)
+
+
+def test_facets_beyond_the_cap_are_estimates_from_the_sample_buckets(client, catalogo, monkeypatch):
+    exact = client.get("/api/v1/cerca/").json()
+    assert exact["facette_esatte"] is True and exact["count_stimato"] is None
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 2)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 2)
+    estimated = client.get("/api/v1/cerca/").json()
+    assert estimated["count_esatto"] is False and estimated["facette_esatte"] is False
+    # Six objects in all: the buckets grow until the sample is big enough, here all 64.
+    assert estimated["count_stimato"] == exact["count"]
+    assert estimated["facets"] == exact["facets"]
+
+
+def test_every_object_has_one_sample_bucket_on_all_its_rows(catalogo):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT campione) FROM search_documento "
+            "GROUP BY tipo, oggetto_id HAVING count(*) > 1"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {1}  # the nursery's two places
+
+
+def _clusters(client, **params):
+    body = client.get("/api/v1/cerca/mappa/", params).json()
+    return sorted((c["count"], c["centro"], c["bounds"]) for c in body["clusters"])
+
+
+@pytest.mark.parametrize("zoom", [5, 9, 11, 13])
+def test_map_cells_roll_up_as_grouping_the_points_would(client, many, monkeypatch, zoom):
+    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom}
+    from_cells = _clusters(client, **area)
+    monkeypatch.setattr(postgres, "only_the_area", lambda query: False)
+    from_points = _clusters(client, **area)
+    assert from_cells == from_points
+    assert sum(count for count, _c, _b in from_cells) == len(PLACES)
+
+
+def test_map_cells_follow_edits_and_deletions(client, catalogo, django_capture_on_commit_callbacks):
+    def total():
+        return sum(CellaMappa.objects.values_list("n", flat=True))
+
+    assert total() == 5  # the published services' places
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogo["lavanderia"].delete()
+    assert total() == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        nuova = make_sede(ente=catalogo["babysitter"].ente, punto=DUOMO, cap="20122")
+        catalogo["babysitter"].sedi.add(nuova)
+    assert total() == 5
+    assert _clusters(client, bbox="9.15,45.44,9.22,45.48", zoom=13)[0][0] == 1
+
+
+def test_type_ahead_titles_follow_edits(client, catalogo, django_capture_on_commit_callbacks):
+    def suggested(q):
+        body = client.get("/api/v1/cerca/suggerimenti/", {"q": q}).json()
+        return [s["testo"] for s in body["suggerimenti"] if s["tipo"] == "titolo"]
+
+    assert suggested("lavand") == ["Lavanderia e stireria"]
+    assert suggested("lavandaria") == ["Lavanderia e stireria"]  # a typo: by trigrams
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=catalogo["lavanderia"], titolo="Stireria espressa")
+    assert suggested("lavand") == []
+    assert suggested("stir") == ["Stireria espressa"]
+    assert not TitoloRicerca.objects.filter(testo="Lavanderia e stireria").exists()
+
+
+def test_a_full_rebuild_gives_the_same_index_with_the_same_indexes(catalogo):
+    def snapshot():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tipo, oggetto_id, sede_id, titolo, campione, cella_x, cella_y "
+                "FROM search_documento ORDER BY tipo, oggetto_id, sede_id"
+            )
+            rows = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'search_documento' ORDER BY indexname"
+            )
+            return rows, cursor.fetchall(), sorted(CellaMappa.objects.values_list("n", "cella_x"))
+
+    before = snapshot()
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+    assert snapshot() == before
+    assert postgres.ranked_index() is True
+
+
+@pytest.fixture
+def cache_on(settings):
+    from django.core.cache import cache
+
+    settings.SEARCH_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_answers_are_cached_until_the_index_changes(
+    client, catalogo, cache_on, django_capture_on_commit_callbacks
+):
+    first = client.get("/api/v1/cerca/", {"q": "lavanderia"})
+    again = client.get("/api/v1/cerca/", {"q": "lavanderia"})
+    assert (first["X-Search-Cache"], again["X-Search-Cache"]) == ("miss", "hit")
+    assert first.json() == again.json()
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=catalogo["lavanderia"], titolo="Lavanderia espressa")
+    changed = client.get("/api/v1/cerca/", {"q": "lavanderia"})
+    assert changed["X-Search-Cache"] == "miss"
+    assert titoli(changed.json()) == ["Lavanderia espressa"]
+
+
+def test_the_cache_key_is_the_whole_question(client, catalogo, cache_on):
+    assert client.get("/api/v1/cerca/", {"q": "asilo"})["X-Search-Cache"] == "miss"
+    # The same parameters in another order are the same question…
+    assert client.get("/api/v1/cerca/?facette=true&q=asilo")["X-Search-Cache"] == "miss"
+    assert client.get("/api/v1/cerca/?q=asilo&facette=true")["X-Search-Cache"] == "hit"
+    # …another language is another answer (labels, messages).
+    english = client.get("/api/v1/cerca/", {"q": "asilo"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english["X-Search-Cache"] == "miss"
+    # Bad parameters are refused before the cache is consulted.
+    bad = client.get("/api/v1/cerca/", {"lat": "91", "lon": "9"})
+    assert bad.status_code == 400 and "X-Search-Cache" not in bad
+
+
+def test_categories_are_suggested_when_each_typed_word_begins_one_of_theirs(client, catalogo):
+    def categories(q):
+        body = client.get("/api/v1/cerca/suggerimenti/", {"q": q}).json()
+        return [s["codice"] for s in body["suggerimenti"] if s["tipo"] == "categoria"]
+
+    assert "infanzia.nido" in categories("asil")  # "Asilo nido e micronido"
+    assert "infanzia.nido" in categories("nido asi")
+    assert "infanzia.nido" not in categories("ilo")  # inside a word is not a start
+    assert categories("assistenza dom") == ["anziani.assistenza-domiciliare"]
