@@ -26,7 +26,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from geo_data.models import Comune
-from servizi.demo import REFERENTE, REFERENTE_ENTE, demo_enti
+from servizi.demo import REFERENTE, REFERENTE_ENTE, DemoUser, demo_enti, ensure_demo_user
 
 from .models import Convenzione, Impresa, ReteImprese, StatoConvenzione
 from .selectors import Beneficiario, adesioni_attive
@@ -49,15 +49,15 @@ class DemoMancante(Exception):
     """The demo catalogue (servizi) is not loaded: the agreements need its Enti."""
 
 
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    password: str
-    description: str
-
-
+# The same login as the PIT network's administrator (punti_informazione/demo.py): one
+# demo person runs both networks; whichever demo loads first creates it.
 AMMINISTRATORE_RETE = DemoUser(
-    "demo.rete", "demo-rete", "amministra la Rete Imprese Sud-Est Milano: modera le convenzioni"
+    "demo.rete",
+    "demo-rete",
+    "",
+    "Demo",
+    "Rete",
+    "amministra la Rete Imprese Sud-Est Milano: modera le convenzioni",
 )
 # demo.referente (servizi/demo.py) is the referent of the Ente below, a convention
 # partner of both networks: it manages that Ente's agreements.
@@ -286,18 +286,7 @@ def _ensure_users() -> dict:
                 *(perms if codenames is None else perms.filter(codename__in=codenames))
             )
     User = get_user_model()
-    users = {}
-    for demo_user in DEMO_USERS:
-        user = User.objects.filter(username=demo_user.username).first()
-        if user is None:
-            user = User.objects.create_user(
-                demo_user.username,
-                email=f"{demo_user.username}@demo.example",
-                password=demo_user.password,
-                first_name="Demo",
-                last_name="Rete",
-            )
-        users[demo_user.username] = user
+    users = {u.username: ensure_demo_user(u, staff=False) for u in DEMO_USERS}
     users[REFERENTE.username] = User.objects.filter(username=REFERENTE.username).first()
     return users
 
