@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from django.contrib.gis.geos import Point
 
+from tests.html import script_json
 from tests.servizi.builders import make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
 
 MILANO_DUOMO = Point(9.1916, 45.4641, srid=4326)  # a Comune outside the four districts
-
-
-def script_json(html: str, element_id: str):
-    match = re.search(
-        rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S
-    )
-    assert match, element_id
-    return json.loads(match.group(1))
 
 
 def test_the_form_shows_the_search_of_the_url(client):
