@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 
 from convenzioni.models import Convenzione
 from punti_informazione import services
-from tests.convenzioni.builders import make_convenzione, make_fornitore, make_rete, oggi
+from tests.convenzioni.builders import (
+    make_convenzione,
+    make_fornitore,
+    make_impresa,
+    make_rete,
+    oggi,
+)
 
 from .builders import make_operatore, make_punto
 
@@ -119,3 +125,20 @@ def test_the_pdf_of_a_sheet_with_an_agreement_renders(client, scheda, operatore,
     response = client.get(f"/pit/schede/{scheda.pk}/scheda.pdf")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
+
+
+def test_the_sheet_search_is_the_sites_client_with_agreements_and_companies(
+    client, scheda, operatore, convenzione
+):
+    rete = convenzione.reti_beneficiarie.get()
+    make_impresa(reti=(rete,), nome="Officine Lambro", slug="officine-lambro")
+    client.force_login(operatore)
+    html = client.get(f"/pit/schede/{scheda.pk}/").content.decode()
+    assert html.index("/static/marketplace/ricerca.js") < html.index(
+        "/static/punti_informazione/console.js"
+    )
+    assert 'id="messaggi-ricerca"' in html and 'id="schede-url"' in html
+    for tipo in ("servizio", "pit", "convenzione"):
+        assert f'name="tipo" value="{tipo}" checked' in html
+    assert '<option value="impresa:officine-lambro">Officine Lambro</option>' in html
+    assert '<option value="rete:sud-est">Rete Sud-Est</option>' in html
