@@ -149,7 +149,11 @@
     });
   });
 
+  // A search in the page's address (after an addition) is run again; without one, the
+  // form is left as it is (the operator may already be typing).
   var initial = new URLSearchParams(window.location.search);
-  restore(initial);
-  if (initial.has("q") || initial.has("tipo") || initial.has("con_convenzione_per")) { search(); }
+  if (initial.toString()) {
+    restore(initial);
+    search();
+  }
 })();
