@@ -237,6 +237,37 @@ def convenzioni_da_indicizzare(day: date | None = None) -> QuerySet[Convenzione]
     return convenzione_list().filter(stato=StatoConvenzione.PUBBLICATA, data_fine__gte=_oggi(day))
 
 
+def sedi_convenzione(convenzione: Convenzione) -> QuerySet[Sede]:
+    """Where an agreement can be used: the places of its services when it names some,
+    otherwise every place of its Ente."""
+    servizi = [s.pk for s in convenzione.servizi.all()]
+    if servizi:
+        return sede_list().filter(servizi__in=servizi).distinct()
+    return sede_list().filter(ente_id=convenzione.ente_id)
+
+
+def convenzioni_attive(
+    *,
+    ente_ids,
+    servizio: Servizio | None = None,
+    beneficiario: Beneficiario | None = None,
+    day: date | None = None,
+) -> QuerySet[Convenzione]:
+    """The agreements valid on `day` (default today) that a provider's or a service's page
+    lists: offered by these Enti; for the service, when one is given (those that name it,
+    and those that name no service, as they cover all of the Ente's); for the worker's
+    company or network, when it is known."""
+    queryset = filter_valide_il(convenzione_list(), day).filter(ente_id__in=list(ente_ids))
+    if beneficiario is not None:
+        queryset = filter_per_beneficiario(
+            queryset, rete=beneficiario.rete, impresa=beneficiario.impresa, day=day
+        )
+    if servizio is not None:
+        nomina = Convenzione.servizi.through.objects.filter(convenzione_id=OuterRef("pk"))
+        queryset = queryset.filter(Exists(nomina.filter(servizio_id=servizio.pk)) | ~Exists(nomina))
+    return queryset.order_by("data_fine", "titolo", "pk")
+
+
 def documento_indice(convenzione: Convenzione) -> dict:
     """The text and fields a search index needs for one agreement.
 
@@ -244,11 +275,7 @@ def documento_indice(convenzione: Convenzione) -> dict:
     some, otherwise every place of its Ente; each with its point (lon, lat) and Comune.
     """
     servizi = list(convenzione.servizi.all())
-    if servizi:
-        sedi_qs = sede_list().filter(servizi__in=servizi).distinct()
-    else:
-        sedi_qs = sede_list().filter(ente_id=convenzione.ente_id)
-    sedi: list[Sede] = list(sedi_qs.order_by("pk"))
+    sedi: list[Sede] = list(sedi_convenzione(convenzione).order_by("pk"))
     # The categories of the services it applies to (all the Ente's published ones if none).
     servizi_coperti = (
         Servizio.objects.filter(pk__in=[s.pk for s in servizi])

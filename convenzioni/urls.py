@@ -1,5 +1,8 @@
-from django.contrib.auth import views as auth_views
+"""Pages of the agreements under /convenzioni/ (the agreement's own page is `scheda-convenzione`,
+in urls_pubbliche, with the other public detail pages)."""
+
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -8,7 +11,6 @@ app_name = "convenzioni"
 urlpatterns = [
     path("", views.per_me, name="per-me"),
     path("la-mia-impresa/", views.la_mia_impresa, name="la-mia-impresa"),
-    path("<int:pk>/", views.dettaglio, name="dettaglio"),
     path("<int:pk>/usa/", views.usa, name="usa"),
     path("<int:pk>/modifica/", views.modifica, name="modifica"),
     re_path(r"^(?P<pk>\d+)/(?P<nome>invia|approva|respingi|ritira)/$", views.azione, name="azione"),
@@ -17,12 +19,10 @@ urlpatterns = [
     path("verifica/", views.verifica, name="verifica-codice"),
     path("verifica/<str:codice>/", views.verifica, name="verifica"),
     path("moderazione/", views.moderazione, name="moderazione"),
+    # The site has one login (/accedi/): old links to this one keep working.
     path(
         "accedi/",
-        auth_views.LoginView.as_view(
-            template_name="convenzioni/accedi.html", next_page="convenzioni:gestione"
-        ),
+        RedirectView.as_view(pattern_name="accedi", query_string=True),
         name="accedi",
     ),
-    path("esci/", auth_views.LogoutView.as_view(next_page="convenzioni:per-me"), name="esci"),
 ]

@@ -20,10 +20,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace import scheda
+
 from . import services, sessione
 from .forms import CodiceForm, ConvenzioneForm, NotaForm, SceltaImpresaForm, add_service_errors
 from .models import Convenzione, StatoConvenzione, Utilizzo
 from .permissions import (
+    STATI_PUBBLICI,
     can_edit_convenzione,
     can_moderate,
     convenzioni_visibili,
@@ -31,10 +34,10 @@ from .permissions import (
     filter_rivolte_a_reti,
     reti_moderate,
 )
-from .selectors import convenzione_list, convenzioni_valide_per
+from .selectors import convenzione_list, convenzioni_valide_per, sedi_convenzione
+from .structured_data import convenzione_json_ld
 
-LOGIN = "convenzioni:accedi"
-login = login_required(login_url=LOGIN)
+login = login_required  # the site's one login (settings.LOGIN_URL)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -70,7 +73,7 @@ def la_mia_impresa(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "dimentica" in request.POST:
         sessione.dimentica_beneficiario(request)
         messages.info(request, _("Non ricordiamo più la tua impresa."))
-        return redirect("convenzioni:la-mia-impresa")
+        return redirect(_next_url(request, reverse("convenzioni:la-mia-impresa")))
     form = SceltaImpresaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         beneficiario = form.cleaned_data["beneficiario"]
@@ -95,7 +98,8 @@ def _qr_svg(request: HttpRequest, utilizzo: Utilizzo) -> str:
 
 
 def dettaglio(request: HttpRequest, pk: int) -> HttpResponse:
-    """One agreement: what it offers, to whom, until when, and exactly how to use it."""
+    """One agreement, on the layout of every public detail page: what it offers, to whom,
+    until when, where it can be used, and exactly how to use it (with a personal code)."""
     convenzione = get_object_or_404(convenzioni_visibili(request.user, convenzione_list()), pk=pk)
     if convenzione.valida_il() and sessione.prima_visita(request, convenzione):
         services.convenzione_registra_visualizzazione(convenzione=convenzione)
@@ -107,18 +111,38 @@ def dettaglio(request: HttpRequest, pk: int) -> HttpResponse:
         .exists()
     )
     utilizzo = sessione.codice_in_sessione(request, convenzione) if valida_per_me else None
+    stato = convenzione.stato_effettivo()
+    da, errori_da = scheda.partenza(request.GET)
+    sedi = list(sedi_convenzione(convenzione).order_by("comune__nome", "nome", "pk"))
+    luoghi = scheda.luoghi(sedi, da)
+    absolute = request.build_absolute_uri
     return render(
         request,
         "convenzioni/dettaglio.html",
         {
             "convenzione": convenzione,
-            "stato": convenzione.stato_effettivo(),
+            "stato": stato,
             "beneficiario": beneficiario,
             "valida_per_me": valida_per_me,
             "utilizzo": utilizzo,
             "qr": _qr_svg(request, utilizzo) if utilizzo else "",
             "puo_modificare": can_edit_convenzione(request.user, convenzione),
             "puo_moderare": can_moderate(request.user, convenzione),
+            "servizi": list(convenzione.servizi.all()),
+            "luoghi": luoghi,
+            "punti": scheda.punti_mappa(luoghi),
+            "da": da,
+            "errori_da": errori_da,
+            # Described to search engines only while it is public.
+            "json_ld": convenzione_json_ld(
+                convenzione,
+                sedi,
+                url=absolute(reverse("scheda-convenzione", args=[convenzione.pk])),
+                ente_url=absolute(reverse("scheda-ente", args=[convenzione.ente_id])),
+                servizio_url=lambda s: absolute(reverse("scheda-servizio", args=[s.pk])),
+            )
+            if stato in STATI_PUBBLICI
+            else None,
         },
     )
 
@@ -145,7 +169,7 @@ def usa(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def convenzione_url(pk: int) -> str:
-    return reverse("convenzioni:dettaglio", args=[pk])
+    return reverse("scheda-convenzione", args=[pk])
 
 
 # --------------------------------------------------------------------------- SME referents
@@ -182,7 +206,7 @@ def nuova(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Bozza salvata. Quando è pronta, inviala in revisione."))
-            return redirect("convenzioni:dettaglio", pk=convenzione.pk)
+            return redirect("scheda-convenzione", pk=convenzione.pk)
     return render(request, "convenzioni/modulo.html", {"form": form, "convenzione": None})
 
 
@@ -202,7 +226,7 @@ def modifica(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Modifiche salvate."))
-            return redirect("convenzioni:dettaglio", pk=convenzione.pk)
+            return redirect("scheda-convenzione", pk=convenzione.pk)
     return render(request, "convenzioni/modulo.html", {"form": form, "convenzione": convenzione})
 
 

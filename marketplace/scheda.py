@@ -3,8 +3,8 @@
 A service, a provider, an info point (PIT) or an agreement each has its own view
 and template, extending `marketplace/scheda/base.html`; the pieces they share are
 here: the week of a schedule and whether it is open now, the directions link,
-the starting point given in the address, and the schema.org fragments
-(addresses, places, opening hours) of their structured data.
+the starting point given in the address, the active agreements block, and the
+schema.org fragments (addresses, places, opening hours) of their structured data.
 """
 
 from __future__ import annotations
@@ -17,11 +17,15 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.gis.geos import Point
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from convenzioni.selectors import convenzioni_attive
+from convenzioni.sessione import beneficiario_in_sessione
 from servizi import orari
-from servizi.models import LINGUE, Giorno, Orario, Sede
+from servizi.models import LINGUE, Giorno, Orario, Sede, Servizio
 
 # How far ahead a schedule's exceptions (holidays, closures) are announced.
 ECCEZIONI_GIORNI = 90
@@ -209,6 +213,38 @@ def lingue_nomi(codici: Iterable[str]) -> list[str]:
     """The names of spoken languages, in the reader's language."""
     labels = dict(LINGUE)
     return [str(labels.get(codice, codice)) for codice in codici]
+
+
+# --------------------------------------------------------------------------- agreements
+
+
+def blocco_convenzioni(
+    request: HttpRequest, *, ente_ids: Iterable[int], servizio: Servizio | None = None
+) -> dict:
+    """What `scheda/_convenzioni.html` shows: the agreements valid today of these Enti
+    (for the service, if given), only those for the worker's company once it is chosen
+    (`convenzioni.sessione`), and that company."""
+    beneficiario = beneficiario_in_sessione(request)
+    convenzioni = convenzioni_attive(
+        ente_ids=ente_ids, servizio=servizio, beneficiario=beneficiario
+    )
+    return {
+        "beneficiario": beneficiario,
+        "convenzioni": [
+            {
+                "titolo": c.titolo,
+                "url": reverse("scheda-convenzione", args=[c.pk]),
+                "ente": c.ente.nome,
+                "beneficio": c.beneficio_breve(),
+                "valida_fino": c.data_fine,
+                "per": [
+                    *(r.nome for r in c.reti_beneficiarie.all()),
+                    *(i.nome for i in c.imprese_beneficiarie.all()),
+                ],
+            }
+            for c in convenzioni
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- schema.org

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .accesso import AccediView, EsciView
 
 admin.site.site_header = _("Welfare territoriale – amministrazione")
 admin.site.site_title = _("Welfare territoriale")
@@ -18,11 +20,20 @@ api_v1 = [
     path("", include("punti_informazione.api.urls")),
 ]
 
+# The one login of the site; the old ones of the areas (and the admin's) lead to it.
+accedi_qui = RedirectView.as_view(pattern_name="accedi", query_string=True)
+
 urlpatterns = [
     path("", views.home, name="home"),
+    # The public detail pages, named `scheda-<tipo>` (servizi, enti, pit, convenzioni).
     path("", include("servizi.urls")),
+    path("", include("punti_informazione.urls_pubbliche")),
+    path("", include("convenzioni.urls_pubbliche")),
+    path("accedi/", AccediView.as_view(), name="accedi"),
+    path("esci/", EsciView.as_view(), name="esci"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", accedi_qui),
     path("admin/", admin.site.urls),
     path("convenzioni/", include("convenzioni.urls")),
     path("pit/", include("punti_informazione.urls")),

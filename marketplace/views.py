@@ -1,104 +1,50 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from convenzioni.selectors import beneficiario_da_codice
+from convenzioni.sessione import beneficiario_in_sessione
 from geo_data.selectors import ambito_list
 from servizi.models import LINGUE, Destinatario, Ente, TipoEnte
 from servizi.selectors import categoria_albero, comuni_da_scegliere
 
+from .ricerca_client import TIPI
 from .search.health import search_backend_status
-from .search.models import TipoRisultato
-
-# The words of the map page's script, translated here (Python-format placeholders).
-MESSAGGI_MAPPA = {
-    "risultati_uno": _("1 risultato"),
-    "risultati_molti": _("%(n)s risultati"),
-    "risultati_almeno": _("almeno %(n)s risultati"),
-    "pagina": _("pagina %(p)s di %(tot)s"),
-    "corretta": _("Hai scritto «%(digitata)s»: risultati per «%(q)s»."),
-    "caricamento": _("Ricerca in corso…"),
-    "errore_rete": _(
-        "La ricerca non è riuscita: il server non risponde. Quello che hai scritto è rimasto "
-        "qui: riprova tra poco."
-    ),
-    "errore_server": _(
-        "La ricerca non è riuscita (errore %(status)s). Quello che hai scritto è rimasto qui: "
-        "riprova tra poco."
-    ),
-    "errore_dati": _("Alcuni valori della ricerca non vanno bene: correggili e riprova."),
-    "riprova": _("Riprova"),
-    "allarga_raggio": _("Allarga il raggio a %(km)s km"),
-    "senza_raggio": _("Cerca a qualsiasi distanza"),
-    "togli_filtro": _("Togli il filtro «%(filtro)s»"),
-    "togli_testo": _("Cerca senza il testo «%(q)s»"),
-    "togli_tutti": _("Togli tutti i filtri e il raggio, tieni il testo"),
-    "togli_area": _("Cerca in tutto il territorio, non solo nell’area della mappa"),
-    "con_conteggio": _("%(azione)s (%(n)s)"),
-    "nessun_allargamento": _("Non ci sono filtri da togliere: prova con parole diverse."),
-    "tipo_servizio": _("Servizio"),
-    "tipo_pit": _("Punto informativo"),
-    "tipo_convenzione": _("Convenzione"),
-    "aperto": _("Aperto ora"),
-    "chiuso": _("Chiuso ora"),
-    "distanza": _("a %(km)s km"),
-    "a_domicilio": _("a domicilio"),
-    "demo": _("dato dimostrativo"),
-    "posizione": _("Parti da: %(luogo)s."),
-    "posizione_tua": _("la tua posizione"),
-    "posizione_mappa": _("il punto scelto sulla mappa"),
-    "posizione_punto": _("il punto %(lat)s, %(lon)s"),
-    "togli_posizione": _("Togli il punto di partenza"),
-    "nessuna_posizione": _(
-        "Nessun punto di partenza: scegline uno per vedere le distanze e usare il raggio."
-    ),
-    "geo_in_corso": _("Sto cercando la tua posizione…"),
-    "geo_non_disponibile": _(
-        "Questo browser non sa dire dove sei: scegli un Comune o clicca sulla mappa."
-    ),
-    "geo_negata": _(
-        "Non hai dato il permesso di usare la tua posizione: scegli un Comune o clicca sulla mappa."
-    ),
-    "geo_errore": _(
-        "Non è stato possibile trovare la tua posizione: scegli un Comune o clicca sulla mappa."
-    ),
-    "raggio_senza_punto": _("Il raggio vale intorno a un punto di partenza: scegline uno."),
-    "distanza_senza_punto": _("Per ordinare per distanza scegli un punto di partenza."),
-    "gruppo": _("%(n)s luoghi: clicca per ingrandire"),
-    "luogo_servizi": _("In questo luogo"),
-    "tu_sei_qui": _("Punto di partenza"),
-    "mappa_etichetta": _(
-        "Mappa dei risultati: frecce per spostarla, + e − per ingrandire. "
-        "L’elenco dei risultati contiene le stesse informazioni."
-    ),
-    "errore_confini": _("Non è stato possibile caricare i confini: riprova tra poco."),
-    "errore_mappa": _("Non è stato possibile aggiornare la mappa: l’elenco dei risultati vale."),
-    "suggerimento_categoria": _("categoria"),
-    "campo_posizione": _("Punto di partenza"),
-}
 
 # Radii offered on the map page, in km (the search accepts up to SEARCH_MAX_RADIUS_KM).
 RAGGI_KM = (1, 2, 5, 10, 20, 50)
 ORDINAMENTI = ("rilevanza", "distanza", "aggiornamento")
 
 
-def _schede_url() -> dict[str, str]:
-    """The public page of each kind of search result, `{id}` to fill in.
+def convenzioni_per(request: HttpRequest) -> dict:
+    """Whose agreements the map shows: the company or network in the URL
+    (`con_convenzione_per`, the search's own parameter) or, when the URL says none,
+    the one the worker chose before (remembered in the session, `convenzioni.sessione`).
 
-    A kind's page is the URL named `scheda-<tipo>`: a new kind of result (PIT,
-    agreement) gets links on the map as soon as its app names its detail page so.
+    `codice` is what the search is asked; `nome` names it (None for a code no network
+    or company has: the search then says what is wrong with it); `senza` is this search
+    without it, where "change" and "forget" come back to.
     """
-    urls = {}
-    for tipo in TipoRisultato.values:
+    params = request.GET.copy()
+    codice = params.pop("con_convenzione_per", [""])[-1].strip()
+    senza = request.path + (f"?{urlencode(params, doseq=True)}" if params else "")
+    nome = None
+    if codice:
         try:
-            urls[tipo] = reverse(f"scheda-{tipo}", args=[0]).replace("/0/", "/{id}/")
-        except NoReverseMatch:
-            continue
-    return urls
+            nome = str(beneficiario_da_codice(codice))
+        except ValidationError:
+            nome = None
+    else:
+        beneficiario = beneficiario_in_sessione(request)
+        if beneficiario is not None:
+            codice, nome = beneficiario.codice, str(beneficiario)
+    return {"codice": codice, "nome": nome, "senza": senza}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -114,6 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
     categorie = list(categoria_albero())
     codici = {c.codice for top in categorie for c in [top, *top.figlie.all()]}
     scelte = [c for c in params.get("categoria", "").split(",") if c]
+    tipi_scelti = [t for t in params.get("tipo", "").split(",") if t]
+    tipi_noti = {str(value) for value, _label in TIPI}
     codici_comuni = {c.pk for c in comuni}
     # Values in the URL that no control offers are kept (as an extra option or a hidden
     # field), so that the search API says what is wrong with them and nothing is lost.
@@ -140,6 +88,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "categorie": categorie,
             "categorie_scelte": set(scelte),
             "categorie_sconosciute": [c for c in scelte if c not in codici],
+            "tipi": TIPI,
+            # No kind in the URL: all of them.
+            "tipi_scelti": set(tipi_scelti) or tipi_noti,
+            "tipi_sconosciuti": [t for t in tipi_scelti if t not in tipi_noti],
+            "convenzioni_per": convenzioni_per(request),
             "extra": extra,
             "tipi_ente": TipoEnte.choices,
             "destinatari": Destinatario.choices,
@@ -148,8 +101,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "altri_comuni": [c for c in comuni if c.pk not in in_ambiti],
             "centri_comuni": {c.pk: [round(c.centro.y, 5), round(c.centro.x, 5)] for c in comuni},
             "raggi": RAGGI_KM,
-            "schede_url": _schede_url(),
-            "messaggi": {key: str(text) for key, text in MESSAGGI_MAPPA.items()},
             "ci_sono_dati_demo": Ente.objects.filter(demo=True).exists(),
         },
     )

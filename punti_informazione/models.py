@@ -231,10 +231,11 @@ class Scheda(models.Model):
 
 
 class TipoVoce(models.TextChoices):
-    """What a sheet can hold. An agreement (issue 7) is one more kind: see voci.py."""
+    """What a sheet can hold: each kind's rules are in voci.py."""
 
     SERVIZIO = "servizio", _("Servizio")
     PIT = "pit", _("Punto informativo")
+    CONVENZIONE = "convenzione", _("Convenzione")
 
 
 class VoceScheda(models.Model):

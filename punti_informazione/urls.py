@@ -1,6 +1,8 @@
-"""The operator's console and the citizen's shared sheet, under /pit/."""
+"""The operator's console and the citizen's shared sheet, under /pit/ (a PIT's public page,
+`scheda-pit`, is in urls_pubbliche with the other public detail pages)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -8,8 +10,8 @@ app_name = "pit"
 
 urlpatterns = [
     path("", views.console, name="console"),
-    path("accedi/", views.AccediView.as_view(), name="accedi"),
-    path("esci/", views.EsciView.as_view(), name="esci"),
+    # The site has one login (/accedi/): old links to this one keep working.
+    path("accedi/", RedirectView.as_view(pattern_name="accedi", query_string=True), name="accedi"),
     path("punti/<int:pk>/", views.punto_modifica, name="punto-modifica"),
     path("schede/nuova/", views.scheda_nuova, name="scheda-nuova"),
     path("schede/<int:pk>/", views.scheda, name="scheda"),

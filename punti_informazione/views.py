@@ -1,19 +1,23 @@
-"""The operator's console: server-rendered pages, thin (parse, ask permissions, call, render)."""
+"""The operator's console and a PIT's public page: server-rendered, thin (parse, ask
+permissions, call, render)."""
 
 from __future__ import annotations
 
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from convenzioni.selectors import imprese_aderenti, rete_list
+from marketplace import scheda as pagina_scheda
+from marketplace.ricerca_client import TIPI
 
 from . import permissions, services
 from .forms import ConsultazioneForm, NotaForm, NuovaSchedaForm, OsservatorioForm, PuntoForm
@@ -29,21 +33,38 @@ from .selectors import (
     scheda_per_token,
 )
 from .sharing import qr_svg
+from .structured_data import punto_json_ld
 from .voci import voci_con_oggetti
 
-LOGIN_URL = reverse_lazy("pit:accedi")
 
+def punto_pubblico(request: HttpRequest, pk: int) -> HttpResponse:
+    """A PIT's public page (`scheda-pit`): what it is, its hours, where, how to reach it.
 
-class AccediView(auth_views.LoginView):
-    template_name = "punti_informazione/accedi.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        return reverse("pit:console")
-
-
-class EsciView(auth_views.LogoutView):
-    next_page = LOGIN_URL
+    Only active PITs: a deactivated one is gone for citizens (404), kept for the record.
+    """
+    punto = get_object_or_404(punto_list().filter(attivo=True), pk=pk)
+    da, errori_da = pagina_scheda.partenza(request.GET)
+    luoghi = pagina_scheda.luoghi([punto.sede], da)
+    absolute = request.build_absolute_uri
+    return render(
+        request,
+        "punti_informazione/punto_pubblico.html",
+        {
+            "punto": punto,
+            "temi": list(punto.temi.all()),
+            "lingue": pagina_scheda.lingue_nomi(punto.lingue),
+            "luoghi": luoghi,
+            "punti": pagina_scheda.punti_mappa(luoghi),
+            "da": da,
+            "errori_da": errori_da,
+            **pagina_scheda.blocco_convenzioni(request, ente_ids=[punto.ente_id]),
+            "json_ld": punto_json_ld(
+                punto,
+                url=absolute(reverse("scheda-pit", args=[punto.pk])),
+                ente_url=absolute(reverse("scheda-ente", args=[punto.ente_id])),
+            ),
+        },
+    )
 
 
 def vietato(request: HttpRequest, messaggio: str) -> HttpResponse:
@@ -53,7 +74,7 @@ def vietato(request: HttpRequest, messaggio: str) -> HttpResponse:
 def console_required(view):
     """Logged in, and an operator or a district or network administrator."""
 
-    @login_required(login_url=LOGIN_URL)
+    @login_required  # the site's one login (settings.LOGIN_URL)
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not permissions.can_use_console(request.user):
@@ -165,6 +186,10 @@ def scheda(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(pk=scheda.punto_id)
             .order_by("nome"),
             "tipo_pit": TipoVoce.PIT,
+            # The search's filters: the kinds, and whose employees the agreements are for.
+            "tipi": TIPI,
+            "imprese": imprese_aderenti(),
+            "reti": rete_list(),
         },
     )
 

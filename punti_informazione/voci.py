@@ -1,9 +1,10 @@
 """The kinds of item a sheet can hold, in one place.
 
 Each kind says which objects a sheet may hold (`disponibili`: published services,
-active PITs), how to load them for display (`per_mostrare`) and what its title is.
-An agreement (issue 7) is one more `TipoVoce` choice, one entry here and one
-template `punti_informazione/voci/<tipo>.html`.
+active PITs, agreements valid today), how to load them for display (`per_mostrare`)
+and what its title is. A kind is a `TipoVoce` choice, one entry here and one template
+`punti_informazione/voci/<tipo>.html` (the sheet page, the print page, the PDF and the
+shared link all show an item through it).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from convenzioni.models import Convenzione
+from convenzioni.selectors import convenzione_list, filter_valide_il
 from servizi.models import Servizio, StatoServizio
 from servizi.selectors import servizio_list
 
@@ -47,6 +50,14 @@ GENERI: dict[str, Genere] = {
         per_mostrare=_punti_per_mostrare,
         titolo=lambda punto: punto.nome,
         non_disponibile=_("Nessun punto informativo attivo con id %(id)s."),
+    ),
+    # An agreement is worth handing out only while it can be used: published and within
+    # its dates (one that expires later shows as no longer available on the sheet).
+    TipoVoce.CONVENZIONE: Genere(
+        disponibili=lambda: filter_valide_il(Convenzione.objects.all()),
+        per_mostrare=lambda: filter_valide_il(convenzione_list()),
+        titolo=lambda convenzione: convenzione.titolo,
+        non_disponibile=_("Nessuna convenzione valida oggi con id %(id)s."),
     ),
 }
 

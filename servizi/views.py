@@ -1,7 +1,8 @@
 """Public pages of the catalogue: a service and a provider (Ente), for citizens.
 
 Both extend the shared detail layout of the public site (marketplace/scheda/base.html);
-info points and agreements have their own views in their apps, on the same layout.
+info points and agreements have their own views in their apps, on the same layout. Both
+list the provider's agreements in force (for the worker's company, once chosen).
 """
 
 from __future__ import annotations
@@ -37,8 +38,7 @@ def servizio_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comuni_domicilio": list(servizio.comuni_copertura.all()),
             "da": da,
             "errori_da": errori_da,
-            # Agreements arrive with the convenzioni app (issue 7): its selector fills this.
-            "convenzioni": None,
+            **scheda.blocco_convenzioni(request, ente_ids=[servizio.ente_id], servizio=servizio),
             "json_ld": servizio_json_ld(servizio, url=url, ente_url=ente_url),
         },
     )
@@ -61,7 +61,7 @@ def ente_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "punti": scheda.punti_mappa(luoghi),
             "da": da,
             "errori_da": errori_da,
-            "convenzioni": None,
+            **scheda.blocco_convenzioni(request, ente_ids=[ente.pk]),
             "json_ld": ente_json_ld(
                 ente,
                 servizi,

@@ -1,4 +1,5 @@
-"""Template helpers of the public site: data credits, structured data, category names, schedules."""
+"""Template helpers of the public site: data credits, structured data, category names, schedules,
+the areas a logged-in user can reach."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from marketplace import scheda
+from marketplace import accesso, ricerca_client, scheda
 
 register = template.Library()
 
@@ -65,3 +67,21 @@ def orario_scheda(orario):
 def partenza_query(da) -> str:
     """`?da=lat,lon` for links between detail pages, keeping the reader's starting point."""
     return f"?da={da.y:.6f},{da.x:.6f}" if da is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def aree_utente(context) -> list[tuple[accesso.Area, bool]]:
+    """The working areas the user may open, each with whether the page is in it."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return [(area, request.path.startswith(area.url)) for area in accesso.aree_utente(request.user)]
+
+
+@register.simple_tag
+def dati_ricerca() -> SafeString:
+    """What the site's search client (ricerca.js) reads from the page: its words in the
+    reader's language and the address of each kind of result's page."""
+    return json_script(ricerca_client.messaggi(), "messaggi-ricerca") + json_script(
+        ricerca_client.schede_url(), "schede-url"
+    )

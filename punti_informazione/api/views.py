@@ -255,7 +255,8 @@ class SchedaViewSet(
     @extend_schema(request=VoceInputSerializer, responses={201: SchedaSerializer})
     @action(detail=True, methods=["post"], url_path="voci")
     def voci(self, request, pk=None):
-        """Add an item: `tipo` and `oggetto_id` (a published service, an active PIT)."""
+        """Add an item: `tipo` and `oggetto_id` (a published service, an active PIT, an
+        agreement valid today)."""
         scheda = self._editable()
         data = VoceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

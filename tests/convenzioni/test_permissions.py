@@ -88,8 +88,9 @@ def test_an_administrator_of_another_network_cannot_approve(client, django_user_
 
 
 def test_moderation_pages_need_a_network_and_self_service_needs_a_login(client, referente):
-    assert client.get("/convenzioni/gestione/").status_code == 302
-    assert client.get("/convenzioni/gestione/")["Location"].startswith("/convenzioni/accedi/")
+    response = client.get("/convenzioni/gestione/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accedi/?next=/convenzioni/gestione/"
     client.force_login(referente)
     assert client.get("/convenzioni/moderazione/").status_code == 403
 

@@ -11,6 +11,13 @@ import statistics
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management import call_command
+
+from convenzioni.models import Convenzione
+from convenzioni.selectors import filter_valide_il, imprese_aderenti
+from punti_informazione import services as pit_services
+from punti_informazione.models import PuntoInformazione
+from tests.punti_informazione.builders import make_operatore, make_user
 
 from .helpers import open_home, serious_violations
 
@@ -57,6 +64,55 @@ def test_no_serious_accessibility_violation_on_home_results_and_detail_pages(
     page.get_by_role("button", name="Cambia").click()
     page.wait_for_selector("html[lang=en]")
     scanned["ente (English)"] = serious_violations(page)
+
+    assert {name: found for name, found in scanned.items() if found} == {}
+
+
+def test_no_serious_accessibility_violation_on_pit_agreement_login_and_console_pages(
+    live_server, catalogo_demo, page
+):
+    call_command("load_demo_convenzioni", verbosity=0)
+    pit = PuntoInformazione.objects.filter(attivo=True).order_by("pk").first()
+    # A demo agreement valid today for a network, and a member company of that network.
+    convenzione = (
+        filter_valide_il(Convenzione.objects.filter(reti_beneficiarie__isnull=False))
+        .order_by("pk")
+        .first()
+    )
+    rete = convenzione.reti_beneficiarie.first()
+    impresa = imprese_aderenti().filter(adesioni__rete=rete).first()
+    operatrice = make_operatore(pit, user=make_user("operatrice"))
+    scheda = pit_services.scheda_create(punto=pit, autore=operatrice)
+    scanned = {}
+
+    page.goto(f"{live_server.url}/pit/{pit.pk}/")
+    page.wait_for_selector("#mini-mappa[data-luoghi]")
+    scanned["PIT"] = serious_violations(page)
+
+    page.goto(f"{live_server.url}/convenzioni/la-mia-impresa/?next=/convenzioni/{convenzione.pk}/")
+    page.get_by_label("L'impresa in cui lavori").select_option(label=impresa.nome)
+    page.get_by_role("button", name="Mostrami le mie convenzioni").click()
+    page.wait_for_selector("#mini-mappa[data-luoghi]")
+    scanned["convenzione"] = serious_violations(page)
+    page.get_by_role("button", name="Genera il mio codice").click()
+    page.wait_for_selector(".qr svg")
+    scanned["convenzione con codice"] = serious_violations(page)
+
+    page.goto(f"{live_server.url}/accedi/?next=/pit/")
+    scanned["accedi"] = serious_violations(page)
+    page.get_by_label("Nome utente").fill("operatrice")
+    page.get_by_label("Password").fill("sbagliata")
+    page.get_by_role("button", name="Accedi").click()
+    page.wait_for_selector("[role=alert]")
+    scanned["accedi (errore)"] = serious_violations(page)
+    page.get_by_label("Password").fill("una-password-lunga")
+    page.get_by_role("button", name="Accedi").click()
+    page.wait_for_url("**/pit/")
+    scanned["console"] = serious_violations(page)
+
+    page.goto(f"{live_server.url}/pit/schede/{scheda.pk}/?q=asilo")
+    page.wait_for_selector("#risultati .risultato button.aggiungi")
+    scanned["scheda con ricerca"] = serious_violations(page)
 
     assert {name: found for name, found in scanned.items() if found} == {}
 

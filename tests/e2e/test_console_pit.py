@@ -44,7 +44,7 @@ def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultati
 ):
     punto, operatrice = sportello
     page.goto(live_server.url + "/pit/")
-    assert "/pit/accedi/" in page.url
+    assert "/accedi/?next=/pit/" in page.url
     page.fill("#id_username", "operatrice")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Accedi").click()
@@ -54,15 +54,15 @@ def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultati
     # Search, and add the two nurseries one after the other.
     page.fill("#q", "asilo nido")
     page.get_by_role("button", name="Cerca").click()
-    page.wait_for_selector(".pit-risultato button.aggiungi")
-    titles = page.locator(".pit-risultato strong").all_inner_texts()
+    page.wait_for_selector("#risultati .risultato button.aggiungi")
+    titles = page.locator("#risultati .risultato h3").all_inner_texts()
     assert "Asilo nido Il Girotondo" in titles and "Assistenza domiciliare anziani" not in titles
     for expected in (1, 2):
-        page.locator(".pit-risultato button.aggiungi:enabled").first.click()
+        page.locator("#risultati button.aggiungi:enabled").first.click()
         page.wait_for_function(
             f"document.querySelectorAll('.pit-voce').length === {expected}", timeout=10_000
         )
-        page.wait_for_selector(".pit-risultato")  # the search runs again after the reload
+        page.wait_for_selector("#risultati .risultato")  # the search runs again after the reload
     voci = page.locator(".pit-voce strong").all_inner_texts()
     assert sorted(voci) == ["Asilo nido Il Girotondo", "Nido famiglia La Coccinella"]
     link = page.get_attribute("#link-condiviso", "href")
@@ -96,8 +96,8 @@ def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultati
     page.check("input[name=esito][value=invio_servizio]")
     page.select_option("#id_comune_residenza", label="San Donato Milanese")
     page.get_by_role("button", name="Registra").click()
-    page.wait_for_selector(".pit-messaggi")
-    assert "Consultazione registrata" in page.locator(".pit-messaggi").inner_text()
+    page.wait_for_selector(".messaggi")
+    assert "Consultazione registrata" in page.locator(".messaggi").inner_text()
     consultazione = Consultazione.objects.get()
     assert consultazione.punto == punto and consultazione.operatore == operatrice
     assert consultazione.scheda is not None and consultazione.scheda.voci.count() == 2

@@ -1,12 +1,14 @@
 """The SME flow in a real browser: a referent publishes, the network approves, a worker uses it.
 
-The map part of the issue's end-to-end test (the provider marked on the map for the
-worker) comes with the public map; this covers the rest of the journey on the pages.
+The whole journey of the issue, with the worker finding the agreement on the map, waits for
+the search to know agreements (tests/e2e/test_attende_ricerca.py); this covers it on the
+pages.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
@@ -17,17 +19,18 @@ from tests.convenzioni.builders import make_fornitore, make_impresa, make_rete
 pytestmark = pytest.mark.e2e
 
 
-def _login(page, base: str, username: str) -> None:
-    page.goto(base + "/convenzioni/accedi/")
+def _login(page, base: str, username: str, lands: str) -> None:
+    """The site's one login: each user lands in the first area they may open."""
+    page.goto(base + "/accedi/")
     page.fill("#id_username", username)
     page.fill("#id_password", "una-password-lunga")
     page.get_by_role("button", name="Accedi").click()
-    page.wait_for_url("**/convenzioni/gestione/")
+    page.wait_for_url(f"**{lands}")
 
 
 def _logout(page) -> None:
-    page.get_by_role("button", name="Esci").click()
-    page.wait_for_url("**/convenzioni/")
+    page.get_by_role("button", name="Esci (").click()
+    page.wait_for_url(lambda url: urlparse(url).path == "/")  # back to the map
 
 
 def test_referent_publishes_network_approves_worker_redeems(
@@ -44,7 +47,7 @@ def test_referent_publishes_network_approves_worker_redeems(
     today = timezone.localdate()
 
     # The referent writes the agreement and submits it.
-    _login(page, base, "referente")
+    _login(page, base, "referente", "/convenzioni/gestione/")
     page.get_by_role("link", name="Nuova convenzione").click()
     page.get_by_label("Titolo").fill("Doposcuola scontato")
     page.get_by_label("Tipo di vantaggio").select_option("percentuale")
@@ -65,19 +68,19 @@ def test_referent_publishes_network_approves_worker_redeems(
     _logout(page)
 
     # The network's administrator approves it.
-    _login(page, base, "admin.rete")
-    page.goto(base + "/convenzioni/moderazione/")
+    _login(page, base, "admin.rete", "/convenzioni/moderazione/")
     page.get_by_role("button", name="Approva «Doposcuola scontato»").click()
     page.get_by_text("Approvata e pubblicata.").wait_for()
     assert Convenzione.objects.get().stato == "pubblicata"
     _logout(page)
 
     # A worker says where they work, finds it and asks for a personal code.
+    page.goto(base + "/convenzioni/")
     page.get_by_role("link", name="Scegli la tua impresa").click()
     page.get_by_label("L'impresa in cui lavori").select_option(label="Officine Lambro")
     page.get_by_role("button", name="Mostrami le mie convenzioni").click()
     page.get_by_role("link", name="Doposcuola scontato").click()
-    assert "GIRASOLE10" in page.locator("#come-si-usa + ol").inner_text()
+    assert "GIRASOLE10" in page.locator(".come-si-usa ol").inner_text()
     page.get_by_role("button", name="Genera il mio codice").click()
     codice = page.locator(".codice-personale").inner_text()
     assert page.locator(".qr svg").is_visible()
@@ -85,7 +88,7 @@ def test_referent_publishes_network_approves_worker_redeems(
     assert Utilizzo.objects.get().codice == codice
 
     # The provider scans the QR (its URL) and confirms the use; the count follows.
-    _login(page, base, "referente")
+    _login(page, base, "referente", "/convenzioni/gestione/")
     page.goto(base + f"/convenzioni/verifica/{codice}/")
     page.get_by_role("button", name="Conferma l'utilizzo").click()
     page.get_by_text("Utilizzo confermato").wait_for()

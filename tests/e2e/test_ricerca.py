@@ -279,3 +279,34 @@ def test_bad_input_in_the_url_is_explained_next_to_the_field(live_server, catalo
     assert "100 km" in page.locator("#raggio_km-errore").inner_text()
     assert page.get_attribute("#raggio_km", "aria-invalid") == "true"
     assert page.locator("#q").input_value() == "asilo"
+
+
+def test_the_kinds_of_result_and_the_pit_layer_switch_are_one_state_in_the_url(
+    live_server, catalogo_demo, page
+):
+    open_home(page, live_server.url + "/?q=asilo")
+    assert "tipo" not in query_of(page.url)  # every kind: the API's default
+    assert page.locator("#mostra-pit").is_checked()
+
+    # The legend's switch of the info points' layer is the filter's "PIT" kind.
+    after_search(page, lambda: page.locator("#mostra-pit").uncheck())
+    assert query_of(page.url)["tipo"] == ["servizio,convenzione"]
+    page.locator("#filtri summary").click()
+    assert not page.locator("#tipo-pit").is_checked()
+    after_search(page, lambda: page.locator("#tipo-convenzione").uncheck())
+    assert query_of(page.url)["tipo"] == ["servizio"]
+    assert {t.split(" · ")[0] for t in page.locator(".risultato .meta").all_inner_texts()} == {
+        "Servizio"
+    }
+
+    # The last kind cannot go: none would mean all of them again.
+    page.locator("#tipo-servizio").click()
+    assert page.locator("#tipo-servizio").is_checked()
+    assert "almeno un tipo" in page.locator("#stato-ricerca").inner_text()
+
+    # A link reproduces it; checking the PIT layer again adds the kind back.
+    open_home(page, page.url)
+    assert not page.locator("#mostra-pit").is_checked()
+    after_search(page, lambda: page.locator("#mostra-pit").check())
+    assert query_of(page.url)["tipo"] == ["servizio,pit"]
+    assert page.locator("#tipo-pit").is_checked()

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from django.contrib.gis.geos import Point
 
+from tests.convenzioni.builders import make_impresa, make_rete
+from tests.html import script_json
 from tests.servizi.builders import make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
 
 MILANO_DUOMO = Point(9.1916, 45.4641, srid=4326)  # a Comune outside the four districts
-
-
-def script_json(html: str, element_id: str):
-    match = re.search(
-        rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S
-    )
-    assert match, element_id
-    return json.loads(match.group(1))
 
 
 def test_the_form_shows_the_search_of_the_url(client):
@@ -83,11 +76,75 @@ def test_the_page_is_driven_by_the_search_api_with_django_leaflet_and_no_cdn(cli
 
 
 def test_each_kind_of_result_links_to_the_page_named_after_it(client):
-    urls = script_json(client.get("/").content.decode(), "schede-url")
-    assert urls["servizio"] == "/servizi/{id}/"
-    # Info points and agreements get links as soon as their apps name `scheda-pit` and
-    # `scheda-convenzione`; until then their results are listed without a link.
-    assert set(urls) <= {"servizio", "pit", "convenzione"}
+    html = client.get("/").content.decode()
+    urls = script_json(html, "schede-url")
+    assert urls == {
+        "servizio": "/servizi/{id}/",
+        "pit": "/pit/{id}/",
+        "convenzione": "/convenzioni/{id}/",
+    }
+    # The map and the console load the same search client, before their own script.
+    assert html.index("/static/marketplace/ricerca.js") < html.index("/static/marketplace/mappa.js")
+
+
+def test_the_kinds_of_result_are_a_filter_whose_state_is_in_the_url(client):
+    html = client.get("/").content.decode()
+    for tipo in ("servizio", "pit", "convenzione"):  # no kind in the URL: all of them
+        assert f'id="tipo-{tipo}" name="tipo" value="{tipo}" checked' in html
+    assert 'id="mostra-pit" checked' in html  # the legend's switch of the PIT layer
+    html = client.get("/", {"tipo": "servizio,convenzione,evento"}).content.decode()
+    assert 'id="tipo-servizio" name="tipo" value="servizio" checked' in html
+    assert 'id="tipo-pit" name="tipo" value="pit">' in html
+    assert 'id="mostra-pit">' in html
+    # A kind no control offers is kept, for the search to say what is wrong with it.
+    assert '<input type="hidden" name="tipo" value="evento">' in html
+    assert re.search(r'<details class="filtri" id="filtri" open>', html)
+
+
+def test_without_a_company_the_page_offers_to_choose_one_and_come_back(client):
+    html = client.get("/", {"q": "asilo"}).content.decode()
+    assert 'id="con_convenzione_per" name="con_convenzione_per" value=""' in html
+    assert (
+        'href="/convenzioni/la-mia-impresa/?next=/%3Fq%3Dasilo" data-segue-ricerca>'
+        "Scegli la tua impresa</a>"
+    ) in html
+
+
+def test_the_company_chosen_before_is_carried_by_the_search_and_named(client):
+    rete = make_rete(nome="Rete Sud-Est", slug="sud-est")
+    impresa = make_impresa(reti=(rete,), nome="Officine Lambro", slug="officine-lambro")
+    client.post("/convenzioni/la-mia-impresa/", {"impresa": impresa.pk})
+    html = client.get("/", {"q": "asilo"}).content.decode()
+    assert (
+        'id="con_convenzione_per" name="con_convenzione_per" value="impresa:officine-lambro"'
+        in html
+    )
+    note = html.split('id="nota-convenzioni"')[1].split("</p>")[0]
+    assert "Convenzioni per i dipendenti di <strong>Officine Lambro</strong>" in note
+    # Change it, or forget it: both come back to this same search.
+    assert 'href="/convenzioni/la-mia-impresa/?next=/%3Fq%3Dasilo"' in html
+    assert '<input type="hidden" name="next" value="/?q=asilo" data-segue-ricerca>' in html
+    assert 'name="dimentica"' in html
+
+    response = client.post("/convenzioni/la-mia-impresa/", {"dimentica": "1", "next": "/?q=asilo"})
+    assert response["Location"] == "/?q=asilo"
+    assert 'name="con_convenzione_per" value=""' in client.get("/").content.decode()
+
+
+def test_the_company_in_the_url_wins_and_an_unknown_one_is_said(client):
+    rete = make_rete(nome="Rete Sud-Est", slug="sud-est")
+    impresa = make_impresa(reti=(rete,), nome="Officine Lambro", slug="officine-lambro")
+    client.post("/convenzioni/la-mia-impresa/", {"impresa": impresa.pk})
+    html = client.get("/", {"con_convenzione_per": "rete:sud-est", "q": "nido"}).content.decode()
+    assert 'name="con_convenzione_per" value="rete:sud-est"' in html
+    assert "dipendenti di <strong>Rete Sud-Est</strong>" in html
+    # Changing the company comes back to the search without the old code.
+    assert 'href="/convenzioni/la-mia-impresa/?next=/%3Fq%3Dnido"' in html
+
+    html = client.get("/", {"con_convenzione_per": "impresa:nessuna"}).content.decode()
+    assert 'value="impresa:nessuna"' in html
+    assert "Convenzioni per «impresa:nessuna»: nessuna rete o impresa ha questo codice." in html
+    assert 'id="con_convenzione_per-errore"' in html  # where the search's 400 is said
 
 
 def test_comuni_to_pick_are_the_districts_and_those_with_services(client):

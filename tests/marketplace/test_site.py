@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
-from .test_home import script_json
+from tests.html import script_json
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_home_speaks_english_when_asked(client):
     # The search form, the categories and the words of the page's script too.
     assert "What are you looking for?" in html and "Use my position" in html
     assert '<label for="cat-infanzia.nido">Nursery</label>' in html
-    messages = script_json(html, "messaggi-mappa")
+    messages = script_json(html, "messaggi-ricerca")
     assert messages["risultati_molti"] == "%(n)s results"
     assert messages["aperto"] == "Open now"
     assert messages["errore_rete"].startswith("The search failed")
@@ -80,9 +80,13 @@ def test_openapi_schema_and_interactive_docs(client):
     assert "cdn.jsdelivr" not in docs.content.decode()
 
 
-def test_admin_is_enabled(client):
-    response = client.get("/admin/login/")
-    assert response.status_code == 200
+def test_admin_is_enabled_behind_the_sites_one_login(client, admin_client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    # The admin's login page leads to the site's, which brings the user back.
+    login = client.get(response["Location"])
+    assert login.status_code == 302 and login["Location"] == "/accedi/?next=/admin/"
+    assert admin_client.get("/admin/").status_code == 200
 
 
 def test_admin_edits_a_district_and_its_boundary_follows(admin_client):

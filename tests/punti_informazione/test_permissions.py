@@ -136,7 +136,7 @@ def test_a_user_without_a_role_gets_no_console_and_no_data(client, rete):
 def test_the_console_needs_a_login(client):
     response = client.get("/pit/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/pit/accedi/")
+    assert response["Location"] == "/accedi/?next=/pit/"
     assert client.get("/api/v1/consultazioni/").status_code == 403
 
 

@@ -73,7 +73,8 @@ def test_an_operator_adds_services_and_pits_with_notes_through_the_api(client, s
     ("voce", "field", "message"),
     [
         ({"tipo": "servizio", "oggetto_id": 999_999}, "oggetto_id", "Nessun servizio pubblicato"),
-        ({"tipo": "convenzione", "oggetto_id": 1}, "tipo", "non è una scelta valida"),
+        ({"tipo": "evento", "oggetto_id": 1}, "tipo", "non è una scelta valida"),
+        ({"tipo": "convenzione", "oggetto_id": 999_999}, "oggetto_id", "Nessuna convenzione"),
         ({"tipo": "servizio"}, "oggetto_id", "obbligatorio"),
     ],
 )

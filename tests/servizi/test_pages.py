@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 
 import pytest
 
 from servizi.models import Categoria
+from tests.html import json_ld
 
 from .builders import SAN_DONATO, make_ente, make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
-
-
-def json_ld(html: str) -> dict:
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    assert match
-    return json.loads(match.group(1))
 
 
 @pytest.fixture

@@ -3,9 +3,17 @@
 // in the page's query string, with the API's own parameter names, so a link reproduces
 // it; the server renders the form filled in from it, and this script runs the search.
 // The districts and Comuni are drawn as the map's base layer, so that the map is useful
-// where no tile server can be reached. Plain JavaScript, no build step.
+// where no tile server can be reached; the info points (PIT) have a layer of their own.
+// The search client and the way a result is listed are the site's (ricerca.js), shared
+// with the PIT console. Plain JavaScript, no build step.
 (function () {
   "use strict";
+
+  var R = window.Ricerca;
+  var M = R.M;
+  var fmt = R.fmt;
+  var el = R.el;
+  var getJson = R.getJson;
 
   var PALETTE = ["#1b6ca8", "#b5470f", "#2e7d32", "#7b1fa2", "#00838f", "#ad1457"];
   var RAGGI = [1, 2, 5, 10, 20, 50];
@@ -18,45 +26,18 @@
   var CONTROL_ID = { lingua: "lingua-parlata", lon: "lat" };
   // Filters a "no results" answer offers to drop, in this order.
   var DROPPABLE = ["aperto_ora", "gratuito", "accessibile", "lingua", "destinatari", "tipo_ente",
-    "comune", "ambito", "categoria"];
+    "tipo", "comune", "ambito", "categoria"];
+  // Fields whose checkboxes make one comma-separated value, as the API takes them.
+  var LISTS = ["categoria", "tipo"];
+  var TIPI = ["servizio", "pit", "convenzione"];
 
   function $(id) { return document.getElementById(id); }
-  function readJson(id) { return JSON.parse($(id).textContent); }
 
-  var M = readJson("messaggi-mappa");
-  var SCHEDE = readJson("schede-url");
-  var CENTRI = readJson("centri-comuni");
+  var CENTRI = R.readJson("centri-comuni");
   var form = $("ricerca");
   var container = $("mappa-territorio");
   var lang = document.documentElement.lang || "it";
-  var km = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   var degrees = new Intl.NumberFormat(lang, { maximumFractionDigits: 4 });
-  var integer = new Intl.NumberFormat(lang);
-
-  function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
-  }
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
-    });
-    (children || []).forEach(function (child) {
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
-  // Resolves with {ok, status, body}; rejects only when no answer came at all.
-  function getJson(url) {
-    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        return response.json().catch(function () { return null; }).then(function (body) {
-          return { ok: response.ok, status: response.status, body: body };
-        });
-      });
-  }
 
   // ------------------------------------------------------------------ the state
 
@@ -64,13 +45,24 @@
     var data = new FormData(form);
     var params = new URLSearchParams();
     data.forEach(function (value, key) {
-      if (key !== "categoria" && String(value).trim() !== "") { params.set(key, String(value).trim()); }
+      if (LISTS.indexOf(key) < 0 && String(value).trim() !== "") { params.set(key, String(value).trim()); }
     });
-    var categorie = data.getAll("categoria").filter(Boolean);
-    if (categorie.length) { params.set("categoria", categorie.join(",")); }
+    LISTS.forEach(function (key) {
+      var values = data.getAll(key).filter(Boolean);
+      if (values.length) { params.set(key, values.join(",")); }
+    });
+    // Every kind of result is the API's default: a link says "tipo" only when it narrows.
+    if (TIPI.every(function (tipo) { return (params.get("tipo") || "").split(",").indexOf(tipo) >= 0; })) {
+      params.delete("tipo");
+    }
     if (params.get("ordinamento") === "rilevanza") { params.delete("ordinamento"); }
     if (params.get("pagina") === "1") { params.delete("pagina"); }
     return params;
+  }
+
+  // The kinds of result asked for (all of them when the filter is not narrowed).
+  function tipiOf(params) {
+    return params.has("tipo") ? params.get("tipo").split(",") : TIPI.slice();
   }
 
   function hasPoint(params) { return params.has("lat") && params.has("lon"); }
@@ -96,6 +88,17 @@
     }
     var next = $("lingua-next");
     if (next) { next.value = url; } // the language switch comes back to this same search
+    // Choosing or forgetting one's company comes back to this search, without the old code.
+    var kept = new URLSearchParams(params);
+    kept.delete("con_convenzione_per");
+    var back = location.pathname + (kept.toString() ? "?" + kept.toString() : "");
+    document.querySelectorAll("[data-segue-ricerca]").forEach(function (node) {
+      if (node.tagName === "A") {
+        node.href = node.href.split("?")[0] + "?next=" + encodeURIComponent(back);
+      } else {
+        node.value = back;
+      }
+    });
   }
 
   // Back and forward: the server renders the form from the URL again.
@@ -103,11 +106,14 @@
 
   // ------------------------------------------------------------------ field errors
 
-  function controlFor(field) { return $(CONTROL_ID[field] || field) || $("cat-" + field); }
+  function controlFor(field) {
+    return $(CONTROL_ID[field] || field) || $("cat-" + field) || (field === "tipo" ? $("tipo-servizio") : null);
+  }
 
   function labelOf(field) {
     if (field === "lat" || field === "lon") { return M.campo_posizione; }
     if (field === "categoria") { return form.querySelector(".categorie legend").textContent.trim(); }
+    if (field === "tipo") { return form.querySelector(".tipi legend").textContent.trim(); }
     var control = controlFor(field);
     var label = control && document.querySelector("label[for='" + control.id + "']");
     return label ? label.textContent.trim() : field;
@@ -191,11 +197,7 @@
     list.dataset.completate = String((+list.dataset.completate || 0) + 1);
   }
 
-  function countText(body) {
-    var n = body.count;
-    if (!body.count_esatto) { return fmt(M.risultati_almeno, { n: integer.format(n) }); }
-    return n === 1 ? M.risultati_uno : fmt(M.risultati_molti, { n: integer.format(n) });
-  }
+  var countText = R.countText;
 
   function renderAnswer(body, api, opts) {
     var pages = Math.max(1, Math.ceil(body.count / body.per_pagina));
@@ -212,58 +214,12 @@
     if (opts.fit) { fitToResults(); }
   }
 
-  function detailUrl(hit, api) {
-    var template = SCHEDE[hit.tipo];
-    if (!template) { return null; }
-    var url = template.replace("{id}", hit.id);
-    return hasPoint(api) ? url + "?da=" + api.get("lat") + "," + api.get("lon") : url;
-  }
-
-  // The snippet's matched words come in <mark>; everything else is kept as plain text.
-  function snippetNode(html) {
-    var box = el("p", { class: "snippet" });
-    var template = document.createElement("template");
-    template.innerHTML = html || "";
-    template.content.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.tagName === "MARK") {
-        box.appendChild(el("mark", { text: node.textContent }));
-      } else {
-        box.appendChild(document.createTextNode(node.textContent));
-      }
-    });
-    return box;
-  }
+  // The reader's starting point, for the detail pages' distances and directions.
+  function startOf(api) { return hasPoint(api) ? api.get("lat") + "," + api.get("lon") : null; }
 
   function resultItem(hit, index, api) {
     var key = hit.tipo + ":" + hit.id;
-    var url = detailUrl(hit, api);
-    var title = url ? el("a", { href: url, text: hit.titolo }) : document.createTextNode(hit.titolo);
-    var where = [];
-    if (hit.comune) { where.push(hit.comune.nome); }
-    if (hit.distanza_km !== null && hit.distanza_km !== undefined) {
-      where.push(fmt(M.distanza, { km: km.format(hit.distanza_km) }));
-    } else if (!hit.punto) {
-      where.push(M.a_domicilio);
-    }
-    var badges = el("p", { class: "badges" });
-    if (hit.aperto_ora === true) { badges.appendChild(el("span", { class: "badge aperto", text: M.aperto })); }
-    if (hit.aperto_ora === false) { badges.appendChild(el("span", { class: "badge chiuso", text: M.chiuso })); }
-    (hit.convenzioni_attive || []).forEach(function (c) {
-      badges.appendChild(el("span", { class: "badge convenzione", text: c.titolo || M.tipo_convenzione }));
-    });
-    var item = el("li", { class: "risultato", "data-key": key, id: "risultato-" + hit.tipo + "-" + hit.id }, [
-      el("span", { class: "numero", "aria-hidden": "true", text: String(index + 1) }),
-      el("div", { class: "corpo" }, [
-        el("h3", { class: "titolo" }, [title]),
-        el("p", { class: "meta" }, [
-          el("span", { class: "tipo tipo-" + hit.tipo, text: M["tipo_" + hit.tipo] || hit.tipo }),
-          hit.ente ? " · " + hit.ente.nome : "",
-        ]),
-        el("p", { class: "dove" }, [where.join(" · ")]),
-        snippetNode(hit.snippet),
-        badges,
-      ]),
-    ]);
+    var item = R.resultItem(hit, index, { da: startOf(api) });
     ["mouseenter", "focusin"].forEach(function (name) {
       item.addEventListener(name, function () { highlight(key, true); });
     });
@@ -305,11 +261,13 @@
   // ------------------------------------------------------------------ no results
 
   function filterLabel(key, params) {
-    if (key === "categoria") {
-      return params.get("categoria").split(",").map(function (codice) {
-        var label = document.querySelector("label[for='cat-" + codice + "']");
+    if (key === "categoria" || key === "tipo") {
+      var prefix = key === "categoria" ? "cat-" : "tipo-";
+      var names = params.get(key).split(",").map(function (codice) {
+        var label = document.querySelector("label[for='" + prefix + codice + "']");
         return label ? label.textContent.trim() : codice;
       }).join(", ");
+      return key === "tipo" ? labelOf(key) + ": " + names : names;
     }
     var control = controlFor(key);
     if (control && control.tagName === "SELECT" && control.selectedIndex >= 0) {
@@ -354,7 +312,8 @@
 
   function clearField(key) {
     form.querySelectorAll("[name='" + key + "']").forEach(function (control) {
-      if (control.type === "checkbox") { control.checked = false; } else { control.value = ""; }
+      // The kinds of result: not narrowed means all of them.
+      if (control.type === "checkbox") { control.checked = key === "tipo"; } else { control.value = ""; }
     });
   }
 
@@ -480,6 +439,15 @@
   form.addEventListener("change", function (event) {
     var target = event.target;
     if (target.id === "q" || target.id === "partenza") { return; }
+    if (target.name === "tipo") {
+      // At least one kind of result: unchecking the last one would mean "all" again.
+      if (!form.querySelector("[name=tipo]:checked")) {
+        target.checked = true;
+        $("stato-ricerca").textContent = M.almeno_un_tipo;
+        return;
+      }
+      syncLayerToggle();
+    }
     clearTimeout(changeTimer);
     changeTimer = setTimeout(function () {
       $("pagina").value = "";
@@ -585,6 +553,7 @@
 
   var map = null;
   var groupsLayer = null;
+  var pitLayer = null;
   var resultsLayer = null;
   var startLayer = null;
   var markers = {}; // result key -> its numbered marker
@@ -632,7 +601,7 @@
         title: (index + 1) + ". " + hit.titolo,
         alt: hit.titolo,
         icon: L.divIcon({
-          className: "segnaposto tipo-" + hit.tipo,
+          className: "segnaposto tipo-" + hit.tipo + ((hit.convenzioni_attive || []).length ? " con-convenzione" : ""),
           html: "<span>" + (index + 1) + "</span>",
           iconSize: [28, 28],
           iconAnchor: [14, 14],
@@ -677,9 +646,13 @@
   function popupFor(points) {
     var boxNode = el("div", { class: "popup-luogo" }, [el("strong", { text: M.luogo_servizi })]);
     var list = el("ul");
+    var da = startOf(apiParams(formParams()));
     points.forEach(function (point) {
-      var url = detailUrl(point, apiParams(formParams()));
-      list.appendChild(el("li", {}, [url ? el("a", { href: url, text: point.titolo }) : point.titolo]));
+      var url = R.detailUrl(point, da);
+      var kind = M["tipo_" + point.tipo] || point.tipo;
+      list.appendChild(el("li", { class: "tipo-" + point.tipo }, [
+        url ? el("a", { href: url, text: point.titolo }) : point.titolo, " (" + kind + ")",
+      ]));
     });
     boxNode.appendChild(list);
     return boxNode;
@@ -694,6 +667,9 @@
     refreshTimer = setTimeout(refreshMapNow, 30);
   }
 
+  // Two layers, two requests: the services and agreements (clusters in the site's blue,
+  // places in yellow) and the info points, in their own style; each kind asked only when
+  // the filter keeps it.
   function refreshMapNow() {
     if (!map) { return; }
     var params = apiParams(formParams());
@@ -701,35 +677,69 @@
     params.delete("facette");
     params.set("bbox", boundsParam(map.getBounds()));
     params.set("zoom", String(map.getZoom()));
+    var tipi = tipiOf(params);
+    var others = tipi.filter(function (tipo) { return tipo !== "pit"; });
     var mine = ++mapSeq;
-    getJson(container.dataset.mappaUrl + "?" + params.toString()).then(function (answer) {
-      if (mine !== mapSeq) { return; }
-      if (!answer.ok || !answer.body) {
-        // A 400 is already explained next to the form by the list's search.
-        if (answer.status !== 400) { $("stato-mappa").textContent = M.errore_mappa; }
-        groupsLayer.clearLayers();
-        return;
-      }
-      $("stato-mappa").textContent = "";
-      drawGroups(answer.body);
+    refreshLayer(params, others, groupsLayer, mine, function (body) {
+      drawGroups(groupsLayer, body, "gruppo", "punto-marker");
+      container.dataset.gruppi = String(body.clusters.length);
+      container.dataset.punti = String(countPlaces(body));
+      container.dataset.aggiornamenti = String((+container.dataset.aggiornamenti || 0) + 1);
       if (!mapShown) {
         mapShown = true;
         if (window.performance && performance.mark) { performance.mark("mappa-pronta"); }
       }
+    });
+    refreshLayer(params, tipi.indexOf("pit") >= 0 ? ["pit"] : [], pitLayer, mine, function (body) {
+      drawGroups(pitLayer, body, "gruppo gruppo-pit", "pit-marker");
+      container.dataset.pit = String(countPlaces(body) + body.clusters.reduce(function (n, c) { return n + c.count; }, 0));
+      container.dataset.aggiornamentiPit = String((+container.dataset.aggiornamentiPit || 0) + 1);
+    });
+  }
+
+  function refreshLayer(params, tipi, layer, mine, draw) {
+    if (!tipi.length) {
+      layer.clearLayers();
+      draw({ clusters: [], points: [] });
+      return;
+    }
+    var layerParams = new URLSearchParams(params);
+    layerParams.set("tipo", tipi.join(","));
+    getJson(container.dataset.mappaUrl + "?" + layerParams.toString()).then(function (answer) {
+      if (mine !== mapSeq) { return; }
+      if (!answer.ok || !answer.body) {
+        // A 400 is already explained next to the form by the list's search.
+        if (answer.status !== 400) { $("stato-mappa").textContent = M.errore_mappa; }
+        layer.clearLayers();
+        return;
+      }
+      $("stato-mappa").textContent = "";
+      draw(answer.body);
     }, function () {
       if (mine === mapSeq) { $("stato-mappa").textContent = M.errore_mappa; }
     });
   }
 
-  function drawGroups(body) {
-    groupsLayer.clearLayers();
+  function placesOf(body) {
+    var places = {};
+    body.points.forEach(function (point) {
+      var key = point.lon.toFixed(6) + "," + point.lat.toFixed(6);
+      (places[key] = places[key] || []).push(point);
+    });
+    return places;
+  }
+
+  function countPlaces(body) { return Object.keys(placesOf(body)).length; }
+
+  function drawGroups(layer, body, clusterClass, placeClass) {
+    layer.clearLayers();
     body.clusters.forEach(function (cluster) {
       var size = Math.round(Math.min(56, 24 + 6 * Math.log(cluster.count + 1)));
       var marker = L.marker([cluster.centro[1], cluster.centro[0]], {
         pane: "gruppi",
         keyboard: false,
-        title: fmt(M.gruppo, { n: cluster.count }),
-        icon: L.divIcon({ className: "gruppo", html: "<span>" + cluster.count + "</span>", iconSize: [size, size] }),
+        title: fmt(clusterClass === "gruppo" ? M.gruppo : M.gruppo_pit, { n: cluster.count }),
+        icon: L.divIcon({ className: clusterClass, html: "<span>" + cluster.count + "</span>", iconSize: [size, size] }),
       });
       marker.on("click", function () {
         var b = cluster.bounds;
@@ -739,27 +749,25 @@
           map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30] });
         }
       });
-      marker.addTo(groupsLayer);
+      marker.addTo(layer);
     });
-    var places = {};
-    body.points.forEach(function (point) {
-      var key = point.lon.toFixed(6) + "," + point.lat.toFixed(6);
-      (places[key] = places[key] || []).push(point);
-    });
+    var places = placesOf(body);
     Object.keys(places).forEach(function (key) {
       var here = places[key];
-      var dot = L.circleMarker([here[0].lat, here[0].lon], {
-        pane: "gruppi", radius: 7, color: "#0b3d6b", weight: 2, fillColor: "#f4b400", fillOpacity: 0.95,
-        className: "punto-marker", bubblingMouseEvents: false,
-      });
+      var dot = placeClass === "pit-marker"
+        ? L.marker([here[0].lat, here[0].lon], {
+          pane: "gruppi", keyboard: false, title: here.map(function (p) { return p.titolo; }).join(", "),
+          icon: L.divIcon({ className: "pit-marker", html: "<span>i</span>", iconSize: [20, 20] }),
+        })
+        : L.circleMarker([here[0].lat, here[0].lon], {
+          pane: "gruppi", radius: 7, color: "#0b3d6b", weight: 2, fillColor: "#f4b400", fillOpacity: 0.95,
+          className: placeClass, bubblingMouseEvents: false,
+        });
       dot.bindPopup(popupFor(here));
       dot.on("mouseover", function () { here.forEach(function (p) { highlight(p.tipo + ":" + p.id, true); }); });
       dot.on("mouseout", function () { here.forEach(function (p) { highlight(p.tipo + ":" + p.id, false); }); });
-      dot.addTo(groupsLayer);
+      dot.addTo(layer);
     });
-    container.dataset.gruppi = String(body.clusters.length);
-    container.dataset.punti = String(Object.keys(places).length);
-    container.dataset.aggiornamenti = String((+container.dataset.aggiornamenti || 0) + 1);
   }
 
   function drawBoundaries() {
@@ -822,6 +830,7 @@
       map.getPane(pane[0]).style.zIndex = pane[1];
     });
     groupsLayer = L.layerGroup().addTo(map);
+    pitLayer = L.layerGroup().addTo(map);
     resultsLayer = L.layerGroup().addTo(map);
     startLayer = L.layerGroup().addTo(map);
     var params = formParams();
@@ -860,6 +869,21 @@
     this.hidden = true;
     runSearch({ push: true, fit: false });
   });
+
+  // The legend's switch of the info points' layer is the "PIT" kind of the filter.
+  var layerToggle = $("mostra-pit");
+  function syncLayerToggle() {
+    if (layerToggle) { layerToggle.checked = $("tipo-pit").checked; }
+  }
+  if (layerToggle) {
+    layerToggle.addEventListener("change", function () {
+      var pit = $("tipo-pit");
+      pit.checked = layerToggle.checked;
+      pit.dispatchEvent(new Event("change", { bubbles: true }));
+      syncLayerToggle(); // refused when it was the only kind left
+    });
+    syncLayerToggle();
+  }
 
   // The first search, for the state the page was opened with.
   runSearch({ push: false, fit: false });

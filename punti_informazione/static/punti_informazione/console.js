@@ -1,123 +1,159 @@
-// The console's search: a thin client of /api/v1/cerca/ with an "add to sheet" button
-// that posts to /api/v1/schede/<id>/voci/. Messages come from data- attributes (Italian
-// or English, as the page). After an addition the page reloads with the same query.
+// The console's search: the public site's search client and result list (ricerca.js),
+// plus "add to sheet", which posts to /api/v1/schede/<id>/voci/. The console's own words
+// come from data- attributes (Italian or English, as the page). After an addition the page
+// reloads with the same search (its state is in the page's query string).
 (function () {
   "use strict";
-  const box = document.getElementById("ricerca");
-  if (!box) return;
-  const form = document.getElementById("form-ricerca");
-  const input = document.getElementById("q");
-  const near = document.getElementById("vicino");
-  const list = document.getElementById("risultati");
-  const status = document.getElementById("stato-ricerca");
-  const msg = box.dataset;
-  const canAdd = msg.modificabile === "true";
+  var R = window.Ricerca;
+  var box = document.getElementById("ricerca");
+  if (!box || !R) { return; }
+  var form = document.getElementById("form-ricerca");
+  var input = document.getElementById("q");
+  var near = document.getElementById("vicino");
+  var company = document.getElementById("con_convenzione_per");
+  var list = document.getElementById("risultati");
+  var status = document.getElementById("stato-ricerca");
+  var msg = box.dataset;
+  var canAdd = msg.modificabile === "true";
+  var kinds = Array.prototype.slice.call(form.querySelectorAll("[name=tipo]"));
 
   function csrfToken() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  // The snippet is HTML from the server (escaped text and <mark> tags): keep only those,
-  // rebuilt as text nodes and <mark> elements, whatever else it might contain.
-  function snippetNodes(html) {
-    const doc = new DOMParser().parseFromString(`<p>${html || ""}</p>`, "text/html");
-    return [...doc.body.firstChild.childNodes].map((node) => {
-      if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
-      const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
-      return mark;
-    });
+  // The console's state, as the page's query string keeps it.
+  function state() {
+    var params = new URLSearchParams();
+    if (input.value.trim()) { params.set("q", input.value.trim()); }
+    var chosen = kinds.filter(function (k) { return k.checked; }).map(function (k) { return k.value; });
+    if (chosen.length && chosen.length < kinds.length) { params.set("tipo", chosen.join(",")); }
+    if (company.value) { params.set("con_convenzione_per", company.value); }
+    if (near && !near.checked) { params.set("vicino", "no"); }
+    return params;
+  }
+
+  function restore(params) {
+    input.value = params.get("q") || "";
+    var tipi = params.has("tipo") ? params.get("tipo").split(",") : null;
+    kinds.forEach(function (k) { k.checked = !tipi || tipi.indexOf(k.value) >= 0; });
+    company.value = params.get("con_convenzione_per") || "";
+    if (near) { near.checked = params.get("vicino") !== "no"; }
+  }
+
+  function start() {
+    return near && near.checked ? near.dataset.lat + "," + near.dataset.lon : null;
+  }
+
+  function apiParams(params) {
+    var api = new URLSearchParams(params);
+    api.delete("vicino");
+    api.set("per_pagina", "20");
+    api.set("facette", "false");
+    if (start()) {
+      api.set("lat", near.dataset.lat);
+      api.set("lon", near.dataset.lon);
+    }
+    return api;
   }
 
   function errorText(body) {
-    if (!body) return msg.msgErrore;
-    if (body.detail) return body.detail;
-    const first = Object.values(body)[0];
-    return Array.isArray(first) ? first.join(" ") : String(first);
+    if (!body) { return msg.msgErrore; }
+    if (body.detail) { return body.detail; }
+    return R.fieldErrors(body).map(function (e) { return e.reasons; }).join(" ");
   }
 
-  async function add(result, button) {
+  function add(hit, button) {
     button.disabled = true;
-    const response = await fetch(msg.vociUrl, {
+    fetch(msg.vociUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ tipo: result.tipo, oggetto_id: result.id }),
+      body: JSON.stringify({ tipo: hit.tipo, oggetto_id: hit.id }),
+    }).then(function (response) {
+      if (response.ok) {
+        button.textContent = msg.msgAggiunto;
+        var query = state().toString();
+        window.location.assign(window.location.pathname + (query ? "?" + query : ""));
+        return;
+      }
+      button.disabled = false;
+      response.json().catch(function () { return null; }).then(function (body) {
+        status.textContent = errorText(body);
+      });
+    }, function () {
+      button.disabled = false;
+      status.textContent = msg.msgErrore;
     });
-    if (response.ok) {
-      button.textContent = msg.msgAggiunto;
-      const url = new URL(window.location.href);
-      url.searchParams.set("q", input.value);
-      window.location.assign(url.toString());
-      return;
-    }
-    button.disabled = false;
-    status.textContent = errorText(await response.json().catch(() => null));
   }
 
   function render(body) {
     list.replaceChildren();
-    const corrected = body.corretta ? ` ${msg.msgCorretta} «${body.q}».` : "";
-    status.textContent = body.count ? `${body.count} ${msg.msgTrovati}.${corrected}` : msg.msgNessuno;
-    const already = new Set(
-      [...document.querySelectorAll(".pit-voce")].map((li) => `${li.dataset.tipo}:${li.dataset.id}`)
-    );
-    for (const result of body.results) {
-      const item = document.createElement("li");
-      item.className = "pit-risultato";
-      const title = document.createElement("strong");
-      title.textContent = result.titolo;
-      const where = document.createElement("span");
-      where.className = "pit-muted";
-      const parts = [result.ente && result.ente.nome, result.comune && result.comune.nome];
-      if (result.distanza_km != null) parts.push(`${result.distanza_km.toFixed(1)} km`);
-      where.textContent = " " + parts.filter(Boolean).join(" · ");
-      const snippet = document.createElement("p");
-      snippet.append(...snippetNodes(result.snippet));
-      item.append(title, where, snippet);
+    var corrected = body.corretta ? " " + msg.msgCorretta + " «" + body.q + "»." : "";
+    status.textContent = body.count ? R.countText(body) + "." + corrected : msg.msgNessuno;
+    var already = {};
+    document.querySelectorAll(".pit-voce").forEach(function (li) {
+      already[li.dataset.tipo + ":" + li.dataset.id] = true;
+    });
+    body.results.forEach(function (hit, index) {
+      var item = R.resultItem(hit, index, { da: start() });
       if (canAdd) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "aggiungi";
-        const key = `${result.tipo}:${result.id}`;
-        button.textContent = already.has(key) ? msg.msgAggiunto : msg.msgAggiungi;
-        button.disabled = already.has(key);
-        button.addEventListener("click", () => add(result, button));
-        item.append(button);
+        var inSheet = already[hit.tipo + ":" + hit.id] === true;
+        var button = R.el("button", {
+          type: "button",
+          class: "aggiungi",
+          text: inSheet ? msg.msgAggiunto : msg.msgAggiungi,
+          "aria-describedby": "titolo-" + hit.tipo + "-" + hit.id,
+        });
+        button.disabled = inSheet;
+        item.querySelector("h3").id = "titolo-" + hit.tipo + "-" + hit.id;
+        button.addEventListener("click", function () { add(hit, button); });
+        item.querySelector(".corpo").appendChild(button);
       }
-      list.append(item);
-    }
+      list.appendChild(item);
+    });
   }
 
-  async function search() {
-    const params = new URLSearchParams({ q: input.value, tipo: "servizio,pit", per_pagina: "20", facette: "false" });
-    if (near && near.checked) {
-      params.set("lat", near.dataset.lat);
-      params.set("lon", near.dataset.lon);
-    }
-    status.textContent = "…";
-    try {
-      const response = await fetch(`${box.dataset.cercaUrl}?${params}`, { credentials: "same-origin" });
-      const body = await response.json();
-      if (!response.ok) {
+  var seq = 0;
+  function search() {
+    var params = state();
+    var query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    status.textContent = R.M.caricamento;
+    list.setAttribute("aria-busy", "true");
+    var mine = ++seq;
+    R.getJson(box.dataset.cercaUrl + "?" + apiParams(params).toString()).then(function (answer) {
+      if (mine !== seq) { return; }
+      list.removeAttribute("aria-busy");
+      if (!answer.ok || !answer.body) {
         list.replaceChildren();
-        status.textContent = errorText(body);
+        status.textContent = errorText(answer.body);
         return;
       }
-      render(body);
-    } catch (error) {
+      render(answer.body);
+    }, function () {
+      if (mine !== seq) { return; }
+      list.removeAttribute("aria-busy");
       status.textContent = msg.msgErrore;
-    }
+    });
   }
 
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", function (event) {
     event.preventDefault();
     search();
   });
-  const initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) {
-    input.value = initial;
+  // At least one kind of result: unchecking the last one would mean "all" again.
+  kinds.forEach(function (kind) {
+    kind.addEventListener("change", function () {
+      if (!kinds.some(function (k) { return k.checked; })) { kind.checked = true; }
+    });
+  });
+
+  // A search in the page's address (after an addition) is run again; without one, the
+  // form is left as it is (the operator may already be typing).
+  var initial = new URLSearchParams(window.location.search);
+  if (initial.toString()) {
+    restore(initial);
     search();
   }
 })();

@@ -1,0 +1,147 @@
+// The search client of the whole site, shared by the public map (mappa.js) and the PIT
+// operator's console (punti_informazione/console.js): it asks the search API and lists its
+// results the same way on both pages. The page gives it its words and the address of each
+// kind of detail page as JSON (`messaggi-ricerca`, `schede-url`, from the template tag
+// `dati_ricerca`). Plain JavaScript, no build step: it defines `window.Ricerca`.
+(function () {
+  "use strict";
+
+  function readJson(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  var M = readJson("messaggi-ricerca");
+  var SCHEDE = readJson("schede-url");
+  var lang = document.documentElement.lang || "it";
+  var km = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  var integer = new Intl.NumberFormat(lang);
+
+  // Python-format placeholders, as the translated messages have them: "%(n)s risultati".
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  // Resolves with {ok, status, body}; rejects only when no answer came at all.
+  function getJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (body) {
+          return { ok: response.ok, status: response.status, body: body };
+        });
+      });
+  }
+
+  function countText(body) {
+    var n = body.count;
+    if (!body.count_esatto) { return fmt(M.risultati_almeno, { n: integer.format(n) }); }
+    return n === 1 ? M.risultati_uno : fmt(M.risultati_molti, { n: integer.format(n) });
+  }
+
+  // A 400 names the fields and the reasons: {field: [reasons]} as one line per field.
+  function fieldErrors(body) {
+    return Object.keys(body || {}).map(function (field) {
+      return { field: field, reasons: [].concat(body[field]).join(" ") };
+    });
+  }
+
+  // The page of a result: the API says it (`url`); before it did, the page named
+  // `scheda-<tipo>` with its id. `da` ("lat,lon") carries the reader's starting point.
+  function detailUrl(hit, da) {
+    var url = hit.url || (SCHEDE[hit.tipo] ? SCHEDE[hit.tipo].replace("{id}", hit.id) : null);
+    if (!url) { return null; }
+    return da ? url + (url.indexOf("?") < 0 ? "?" : "&") + "da=" + da : url;
+  }
+
+  function agreementUrl(id) {
+    return SCHEDE.convenzione ? SCHEDE.convenzione.replace("{id}", id) : null;
+  }
+
+  // The snippet's matched words come in <mark>; everything else is kept as plain text.
+  function snippetNode(html) {
+    var box = el("p", { class: "snippet" });
+    var template = document.createElement("template");
+    template.innerHTML = html || "";
+    template.content.childNodes.forEach(function (node) {
+      if (node.nodeType === 1 && node.tagName === "MARK") {
+        box.appendChild(el("mark", { text: node.textContent }));
+      } else {
+        box.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return box;
+  }
+
+  function agreementsNode(hit) {
+    var agreements = hit.convenzioni_attive || [];
+    if (!agreements.length) { return null; }
+    var list = el("ul", { class: "convenzioni-risultato", "aria-label": M.convenzioni_per_te });
+    agreements.forEach(function (c) {
+      var url = agreementUrl(c.id);
+      var title = url ? el("a", { href: url, text: c.titolo }) : document.createTextNode(c.titolo);
+      list.appendChild(el("li", {}, [
+        el("span", { class: "badge convenzione", text: M.convenzione_per_te }), " ", title,
+        c.beneficio ? " – " + c.beneficio : "",
+      ]));
+    });
+    return list;
+  }
+
+  // One result as both pages list it: number, title (linking to its page), kind and
+  // provider, where and how far, the matched words, open now, agreements for the reader.
+  function resultItem(hit, index, opts) {
+    var url = detailUrl(hit, opts && opts.da);
+    var title = url ? el("a", { href: url, text: hit.titolo }) : document.createTextNode(hit.titolo);
+    var where = [];
+    if (hit.comune) { where.push(hit.comune.nome); }
+    if (hit.distanza_km !== null && hit.distanza_km !== undefined) {
+      where.push(fmt(M.distanza, { km: km.format(hit.distanza_km) }));
+    } else if (!hit.punto) {
+      where.push(M.a_domicilio);
+    }
+    var badges = el("p", { class: "badges" });
+    if (hit.aperto_ora === true) { badges.appendChild(el("span", { class: "badge aperto", text: M.aperto })); }
+    if (hit.aperto_ora === false) { badges.appendChild(el("span", { class: "badge chiuso", text: M.chiuso })); }
+    if (hit.demo) { badges.appendChild(el("span", { class: "demo-badge", text: M.demo })); }
+    var agreements = agreementsNode(hit);
+    var classes = "risultato tipo-" + hit.tipo + (agreements ? " con-convenzione" : "");
+    var body = [
+      el("h3", { class: "titolo" }, [title]),
+      el("p", { class: "meta" }, [
+        el("span", { class: "tipo tipo-" + hit.tipo, text: M["tipo_" + hit.tipo] || hit.tipo }),
+        hit.ente ? " · " + hit.ente.nome : "",
+      ]),
+      el("p", { class: "dove" }, [where.join(" · ")]),
+      snippetNode(hit.snippet),
+      badges,
+    ];
+    if (agreements) { body.push(agreements); }
+    return el("li", { class: classes, "data-key": hit.tipo + ":" + hit.id, id: "risultato-" + hit.tipo + "-" + hit.id }, [
+      el("span", { class: "numero", "aria-hidden": "true", text: String(index + 1) }),
+      el("div", { class: "corpo" }, body),
+    ]);
+  }
+
+  window.Ricerca = {
+    M: M,
+    readJson: readJson,
+    fmt: fmt,
+    el: el,
+    getJson: getJson,
+    countText: countText,
+    fieldErrors: fieldErrors,
+    detailUrl: detailUrl,
+    resultItem: resultItem,
+  };
+})();

@@ -1,0 +1,86 @@
+"""One login for the whole site, in a real Chromium: an area asks for it and comes back, the
+old logins lead to it, the navigation shows what the user can reach, and logging out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.convenzioni.builders import make_rete
+from tests.punti_informazione.builders import (
+    make_amministratore_rete,
+    make_operatore,
+    make_punto,
+    make_user,
+)
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "una-password-lunga"
+
+
+def login(page, username: str) -> None:
+    page.get_by_label("Nome utente").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+
+
+def areas(page) -> list[str]:
+    return page.locator(".site-nav [data-area]").all_inner_texts()
+
+
+def test_an_operator_logs_in_once_from_the_console_and_out_again(
+    live_server, territorio_live, page
+):
+    make_operatore(make_punto(nome="Sportello di prova"), user=make_user("operatrice"))
+    page.goto(live_server.url + "/pit/osservatorio/")
+    assert urlparse(page.url).path == "/accedi/"
+    assert page.get_by_role("heading", name="Accedi").is_visible()
+
+    # A wrong password is said, the username stays.
+    page.get_by_label("Nome utente").fill("operatrice")
+    page.get_by_label("Password").fill("sbagliata")
+    page.get_by_role("button", name="Accedi").click()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_label("Nome utente").input_value() == "operatrice"
+
+    login(page, "operatrice")
+    page.wait_for_url("**/pit/osservatorio/")  # back where the login was asked
+    assert areas(page) == ["Console dei PIT"]
+    page.get_by_role("link", name="Console dei PIT").click()
+    assert page.get_by_role("link", name="Console dei PIT").get_attribute("aria-current") == "page"
+
+    page.get_by_role("button", name="Esci (operatrice)").click()
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+    assert page.get_by_role("link", name="Accedi").is_visible()
+    page.goto(live_server.url + "/pit/")
+    assert urlparse(page.url).path == "/accedi/"
+
+
+def test_the_old_logins_lead_to_the_one_login_and_each_user_lands_in_their_area(
+    live_server, territorio_live, page
+):
+    utente = make_amministratore_rete(make_user("rete"))
+    make_rete(nome="Rete Sud-Est").amministratori.add(utente)
+    page.goto(live_server.url + "/convenzioni/accedi/")
+    assert urlparse(page.url).path == "/accedi/"
+    login(page, "rete")
+    page.wait_for_url("**/pit/")  # the first area a network administrator may open
+    assert areas(page) == ["Console dei PIT", "Moderazione convenzioni"]
+    page.get_by_role("link", name="Moderazione convenzioni").click()
+    assert page.get_by_role("heading", name="Moderazione delle convenzioni").is_visible()
+
+
+def test_the_navigation_works_from_the_keyboard(live_server, territorio_live, page):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")  # the skip link first
+    assert page.evaluate("document.activeElement.textContent") == "Vai al contenuto"
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Accedi":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accedi/?next=/")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == "id_username"  # the form is ready to type in
