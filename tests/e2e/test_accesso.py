@@ -82,5 +82,5 @@ def test_the_navigation_works_from_the_keyboard(live_server, territorio_live, pa
             break
     page.keyboard.press("Enter")
     page.wait_for_url("**/accedi/?next=/")
-    focused = page.evaluate("document.activeElement.id")
-    assert focused == "id_username"  # the form is ready to type in
+    # The form is ready to type in (autofocus lands once the page has loaded).
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
