@@ -352,10 +352,11 @@ def test_facet_aggregations_only_when_asked():
     assert set(request(SearchQuery(), facets=False)["aggs"]) == {"oggetti"}
     ambiti = {"paullese": ["015167"], "rozzano": ["015189", "015015"]}
     aggs = es.build_search(SearchQuery(), facets=True, ambiti=ambiti).to_dict()["aggs"]
-    assert set(aggs) == {"oggetti", "categoria", "tipo_ente", "comune", "ambito"}
+    assert set(aggs) == {"oggetti", "tipo", "categoria", "tipo_ente", "comune", "ambito"}
+    assert aggs["tipo"]["terms"]["field"] == "tipo"
     assert aggs["categoria"]["terms"]["field"] == "categorie"
     assert aggs["comune"]["terms"]["field"] == "comune_id"
-    for name in ("categoria", "tipo_ente", "comune", "ambito"):
+    for name in ("tipo", "categoria", "tipo_ente", "comune", "ambito"):
         assert aggs[name]["aggs"]["oggetti"]["cardinality"]["field"] == "chiave"
     assert aggs["ambito"]["filters"]["filters"] == {
         "paullese": {"terms": {"comune_id": ["015167"]}},
@@ -394,6 +395,7 @@ def test_map_points_when_zoomed_in():
     assert "aggs" not in body
     assert body["size"] == MAX_POINTS
     assert body["sort"] == [{"riga_id": {"order": "asc"}}]
+    assert set(body["_source"]) == {"tipo", "oggetto_id", "titolo", "sede_id", "demo", "punto"}
 
 
 def test_map_answers_from_a_cluster_response():
@@ -431,10 +433,11 @@ def test_map_answers_from_a_cluster_response():
     assert [c.count for c in result.clusters] == [3, 2]
     assert result.clusters[1].bounds == [9.26, 45.35, 9.32, 45.41]
     assert result.clusters[1].centro == [9.29, 45.38]
-    points = {"hits": {"hits": [{"_source": {"tipo": "servizio", "oggetto_id": 4, "titolo": "T",
+    points = {"hits": {"hits": [{"_source": {"tipo": "pit", "oggetto_id": 4, "titolo": "T",
+                                             "sede_id": 8, "demo": True,
                                              "punto": {"lat": 45.3, "lon": 9.3}}}]}}  # fmt: skip
     assert es.map_from_response(points, 15).points == [
-        {"tipo": "servizio", "id": 4, "titolo": "T", "lon": 9.3, "lat": 45.3}
+        {"tipo": "pit", "id": 4, "titolo": "T", "sede_id": 8, "demo": True, "lon": 9.3, "lat": 45.3}
     ]
 
 
@@ -453,7 +456,7 @@ def test_suggestions_match_like_the_search_and_give_each_title_once():
 
 @pytest.mark.django_db
 def test_documents_from_the_rows_of_search_documento(catalogo):
-    nido = es.rows_for([catalogo["nido"].pk])
+    nido = es.rows_for("servizio", [catalogo["nido"].pk])
     assert len(nido) == 2  # one per place
     document = es.document_from_row(nido[0])
     assert document["chiave"] == f"servizio:{catalogo['nido'].pk}"
@@ -472,7 +475,7 @@ def test_documents_from_the_rows_of_search_documento(catalogo):
     ]) - {"tutto"}  # fmt: skip
     json.dumps(document)  # ready for the bulk API
 
-    (babysitter,) = es.rows_for([catalogo["babysitter"].pk])
+    (babysitter,) = es.rows_for("servizio", [catalogo["babysitter"].pk])
     document = es.document_from_row(babysitter)
     assert document["punto"] is None and document["comune_id"] is None
     assert document["comuni_copertura"] == ["015140"]
@@ -487,7 +490,7 @@ def _raw_hit(row: dict, **extra) -> dict:
 
 @pytest.mark.django_db
 def test_hits_say_what_postgres_says(catalogo):
-    rows = {row["titolo"]: row for row in es.rows_for([s.pk for s in catalogo.values()])}
+    rows = {row["titolo"]: row for row in es.rows_for("servizio", [s.pk for s in catalogo.values()])}
     caffe = rows["Caffè Alzheimer"]
     babysitter = rows["Baby sitter a domicilio"]
     raw = {
@@ -532,6 +535,7 @@ def test_facets_are_distinct_objects_labelled_like_postgres():
 
     aggregations = {
         "oggetti": {"value": 2},
+        "tipo": {"buckets": [bucket("servizio", 3, 2)]},
         "categoria": {"buckets": [bucket("infanzia", 3, 2), bucket("infanzia.nido", 2, 1)]},
         "tipo_ente": {"buckets": [bucket("terzo_settore", 2, 1), bucket("impresa", 1, 1)]},
         "comune": {"buckets": [bucket("015140", 1, 1), bucket("015192", 1, 1)]},
@@ -548,6 +552,7 @@ def test_facets_are_distinct_objects_labelled_like_postgres():
         name: {b["valore"]: b["conteggio"] for b in buckets} for name, buckets in facets.items()
     }
     assert counts == {
+        "tipo": {"servizio": 2},
         "categoria": {"infanzia": 2, "infanzia.nido": 1},
         "tipo_ente": {"terzo_settore": 1, "impresa": 1},
         "comune": {"015140": 1, "015192": 1},
@@ -556,6 +561,7 @@ def test_facets_are_distinct_objects_labelled_like_postgres():
     comune = {b["valore"]: b["etichetta"] for b in facets["comune"]}
     assert comune["015140"] == "Melegnano"
     assert facets["tipo_ente"][0]["etichetta"]  # a readable label
+    assert facets["tipo"] == [{"valore": "servizio", "etichetta": "Servizio", "conteggio": 2}]
 
 
 # --- no cluster: BackendUnavailable, and postgres answers -------------------------------
@@ -578,7 +584,7 @@ def test_pages_beyond_the_result_window_go_to_postgres(dead_cluster):
 
 @pytest.mark.django_db
 def test_sync_never_fails_the_caller(dead_cluster, catalogo, caplog):
-    es.sync_servizi({catalogo["nido"].pk})  # logs, does not raise
+    es.sync("servizio", {catalogo["nido"].pk})  # logs, does not raise
     assert "Elasticsearch sync failed" in caplog.text
 
 
@@ -622,8 +628,8 @@ def recorder(settings, monkeypatch):
 def test_sync_indexes_the_new_rows_then_deletes_the_others(recorder, catalogo):
     nido = catalogo["nido"]
     recorder.indices.exists.return_value = True
-    es.sync_servizi({nido.pk})
-    row_ids = [row["id"] for row in es.rows_for([nido.pk])]
+    es.sync("servizio", {nido.pk})
+    row_ids = [row["id"] for row in es.rows_for("servizio", [nido.pk])]
     assert [action["_id"] for action in recorder.sent] == row_ids
     assert {action["_index"] for action in recorder.sent} == {"test-welfare-documenti"}
     assert recorder.sent[0]["_source"]["chiave"] == f"servizio:{nido.pk}"
@@ -640,7 +646,7 @@ def test_sync_indexes_the_new_rows_then_deletes_the_others(recorder, catalogo):
 @pytest.mark.django_db
 def test_sync_of_a_deleted_service_only_deletes(recorder):
     recorder.indices.exists.return_value = True
-    es.sync_servizi({987654321})
+    es.sync("servizio", {987654321})
     assert recorder.sent == []
     must_not = recorder.delete_by_query.call_args.kwargs["query"]["bool"]["must_not"]
     assert must_not == [{"terms": {"riga_id": []}}]
@@ -649,7 +655,7 @@ def test_sync_of_a_deleted_service_only_deletes(recorder):
 @pytest.mark.django_db
 def test_sync_without_the_index_waits_for_a_rebuild(recorder, caplog):
     recorder.indices.exists.return_value = False
-    es.sync_servizi({1})
+    es.sync("servizio", {1})
     assert recorder.sent == [] and not recorder.delete_by_query.called
     assert "search_index --rebuild" in caplog.text
 
