@@ -7,7 +7,7 @@ shaped like the cluster's. With a dead URL every call falls back to postgres.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from unittest.mock import MagicMock
 from zoneinfo import ZoneInfo
 
@@ -18,8 +18,9 @@ from django.db import connection
 from marketplace.search import service
 from marketplace.search.backends import elasticsearch as es
 from marketplace.search.backends.postgres import MAX_POINTS
+from marketplace.search.index import reindex
 from marketplace.search.models import DocumentoRicerca
-from marketplace.search.query import Ordinamento, SearchQuery
+from marketplace.search.query import ConvenzioniPer, Ordinamento, SearchQuery
 from marketplace.search.service import BackendUnavailable
 from marketplace.search.text import postgres_tsquery
 from tests.search.conftest import MELEGNANO, SAN_DONATO
@@ -94,6 +95,7 @@ def test_the_mapping_of_places_keys_and_texts():
         assert properties[number]["type"] == "long", number
     assert {properties[b]["type"] for b in ("gratuito", "accessibile", "demo")} == {"boolean"}
     assert properties["aggiornato_il"]["type"] == "date"
+    assert {properties[d]["type"] for d in ("valido_dal", "valido_al")} == {"date"}
     titolo = properties["titolo"]
     assert titolo["analyzer"] == "italiano"
     assert titolo["fields"]["keyword"]["type"] == "keyword"
@@ -257,6 +259,61 @@ def test_categories_comuni_and_the_other_filters():
         {"accessibile": False},
     ):
         assert expected in term
+
+
+def test_agreements_are_kept_within_their_dates_on_the_day_asked():
+    day = date(2026, 12, 24)
+    rule = {
+        "bool": {
+            "should": [
+                {"bool": {"must_not": [{"exists": {"field": "valido_dal"}}]}},  # other kinds
+                {
+                    "bool": {
+                        "filter": [
+                            {"range": {"valido_dal": {"lte": "2026-12-24"}}},
+                            {"range": {"valido_al": {"gte": "2026-12-24"}}},
+                        ]
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    assert rule in filters_of(request(SearchQuery(oggi=day)))
+    assert (
+        rule
+        in es.build_map(SearchQuery(oggi=day, bbox=(9, 45, 9.5, 45.5)), 9).to_dict()["query"][
+            "bool"
+        ]["filter"]
+    )
+    only_services = filters_of(request(SearchQuery(oggi=day, tipi=("servizio", "pit"))))
+    assert rule not in only_services  # nothing dated among them
+
+
+def test_con_convenzione_per_keeps_the_ids_the_agreements_rule_gave():
+    per = ConvenzioniPer(beneficiario=MagicMock(), convenzioni=(7, 9), enti=(3,))
+    clauses = filters_of(request(SearchQuery(con_convenzione_per=per)))
+    assert {
+        "bool": {
+            "should": [
+                {
+                    "bool": {
+                        "filter": [{"terms": {"ente_id": [3]}}],
+                        "must_not": [{"term": {"tipo": "convenzione"}}],
+                    }
+                },
+                {
+                    "bool": {
+                        "filter": [
+                            {"term": {"tipo": "convenzione"}},
+                            {"terms": {"oggetto_id": [7, 9]}},
+                        ]
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    } in clauses
 
 
 def test_open_at_filters_on_the_schedules_open_then():
@@ -446,6 +503,8 @@ def test_suggestions_match_like_the_search_and_give_each_title_once():
     assert body["query"]["bool"]["must"] == [
         {"match_bool_prefix": {"tutto": {"query": "asil", "operator": "and"}}}
     ]
+    # As postgres' titles: not agreements, which are valid only within their dates.
+    assert body["query"]["bool"]["filter"] == [{"terms": {"tipo": ["pit", "servizio"]}}]
     assert body["collapse"] == {"field": "titolo.keyword"}
     assert body["size"] == 8
     assert es.build_suggest("  ?! ", 8) is None
@@ -489,8 +548,35 @@ def _raw_hit(row: dict, **extra) -> dict:
 
 
 @pytest.mark.django_db
+def test_documents_of_info_points_and_agreements(rete_sud_est):
+    sportello = rete_sud_est["punti"]["sportello"]
+    (row,) = es.rows_for("pit", [sportello.pk])
+    document = es.document_from_row(row)
+    assert document["chiave"] == f"pit:{sportello.pk}" and document["tipo"] == "pit"
+    assert document["titolo"] == "Sportello welfare di San Donato"
+    # What postgres vectorises beyond title, topics and Ente: kind, topics, description.
+    assert document["descrizione"].startswith("Sportello di welfare conciliativo")
+    assert "Asilo nido e micronido" in document["categorie_nomi"]
+    assert document["orario_id"] == sportello.orario_id and document["valido_dal"] is None
+    sconto = rete_sud_est["convenzioni"]["sconto"]
+    rows = es.rows_for("convenzione", [sconto.pk])
+    assert len(rows) == 2  # the nursery's two places
+    document = es.document_from_row(rows[0])
+    assert document["chiave"] == f"convenzione:{sconto.pk}"
+    assert document["valido_dal"] == sconto.data_inizio.isoformat()
+    assert document["valido_al"] == sconto.data_fine.isoformat()
+    assert document["descrizione"].startswith("Sconto del 15%")
+    assert set(document) == set(es.SearchDocument._doc_type.mapping.properties.to_dict()[
+        "properties"
+    ]) - {"tutto"}  # fmt: skip
+    json.dumps(document)
+
+
+@pytest.mark.django_db
 def test_hits_say_what_postgres_says(catalogo):
-    rows = {row["titolo"]: row for row in es.rows_for("servizio", [s.pk for s in catalogo.values()])}
+    rows = {
+        row["titolo"]: row for row in es.rows_for("servizio", [s.pk for s in catalogo.values()])
+    }
     caffe = rows["Caffè Alzheimer"]
     babysitter = rows["Baby sitter a domicilio"]
     raw = {
@@ -519,6 +605,7 @@ def test_hits_say_what_postgres_says(catalogo):
         "tipo": "terzo_settore",
     }
     assert first.score == 2.5
+    assert first.demo is False
     # Delivered at home: no place, no distance, no schedule; the text's start as snippet.
     assert second.comune is None and second.punto is None and second.distanza_km is None
     assert second.aperto_ora is None
@@ -641,6 +728,26 @@ def test_sync_indexes_the_new_rows_then_deletes_the_others(recorder, catalogo):
         {"terms": {"oggetto_id": [nido.pk]}},
     ]
     assert delete["query"]["bool"]["must_not"] == [{"terms": {"riga_id": row_ids}}]
+
+
+@pytest.mark.django_db
+def test_sync_sends_each_kind_on_its_own(recorder, rete_sud_est):
+    recorder.indices.exists.return_value = True
+    sportello = rete_sud_est["punti"]["sportello"]
+    es.sync("pit", [sportello.pk])
+    assert [action["_source"]["chiave"] for action in recorder.sent] == [f"pit:{sportello.pk}"]
+    delete = recorder.delete_by_query.call_args.kwargs["query"]["bool"]["filter"]
+    assert delete == [{"term": {"tipo": "pit"}}, {"terms": {"oggetto_id": [sportello.pk]}}]
+
+
+@pytest.mark.django_db
+def test_a_reindex_sends_what_it_rewrote(recorder, settings, rete_sud_est, monkeypatch):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    synced = []
+    monkeypatch.setattr(es, "sync", lambda tipo, ids: synced.append((tipo, list(ids))))
+    sconto = rete_sud_est["convenzioni"]["sconto"]
+    reindex({"convenzione": [sconto.pk], "pit": []})
+    assert synced == [("convenzione", [sconto.pk])]
 
 
 @pytest.mark.django_db
