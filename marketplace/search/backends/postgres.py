@@ -17,7 +17,13 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
 - facets: exact up to COUNT_CAP rows, estimated beyond from a random sample of objects
   (the `campione` buckets), and flagged as estimates;
 - map clusters: the pre-aggregated grid (`search_cella`) when only the area is
-  filtered, grid grouping of the matching rows otherwise.
+  filtered, grid grouping of the matching rows otherwise; agreements, valid only within
+  their dates, are never pre-aggregated: their rows (a few thousand at most) are grouped
+  with the cells;
+- agreements' dates: a row filter with the day of the request (null for the other kinds,
+  so the planner's estimates do not change); `con_convenzione_per`: the Ente ids and
+  agreement ids the convenzioni selectors computed for the request, read through the
+  `ente_id` and (`tipo`, `oggetto_id`) indexes.
 """
 
 from __future__ import annotations
