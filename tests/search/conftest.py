@@ -1,4 +1,5 @@
-"""A small known catalogue, indexed, and a `cerca` helper that asks one backend.
+"""A small known catalogue, indexed, and a `cerca` helper that asks one backend; with
+`cerca_tutto`, also info points and the agreements of a company network.
 
 Every semantic test runs once per backend: postgres always; Elasticsearch when
 ELASTICSEARCH_URL points to a live cluster (skipped, with the reason, otherwise).
