@@ -1,10 +1,13 @@
 """A short-lived cache of search answers, for the queries many people ask at once.
 
-Each answer is stored under its endpoint, the language, the canonical query string
-and the index version (`search_stato.versione`, raised in the same transaction as
-every index change): an answer is never served once the data it came from changed,
-whichever process changed it and whichever cache backend is configured. What is
-left is the age of "open now", at most SEARCH_CACHE_SECONDS.
+Each answer is stored under its endpoint, the language, the canonical query string,
+the index version (`search_stato.versione`, raised in the same transaction as every
+index change, and by the changes of what answers read beyond the rows: network
+memberships, see index.schedule_version_bump) and the day (agreements are found only
+within their dates, and no row changes at midnight): an answer is never served once
+the data it came from changed, whichever process changed it and whichever cache
+backend is configured. What is left is the age of "open now", at most
+SEARCH_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import get_language
 
 CACHE_HEADER = "X-Search-Cache"
@@ -32,7 +36,8 @@ def index_version() -> int:
 def cache_key(endpoint: str, request: HttpRequest, version: int) -> str:
     canonical = urlencode(sorted(request.GET.lists()), doseq=True)
     digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
-    return f"cerca:{endpoint}:{settings.SEARCH_BACKEND}:{get_language()}:{version}:{digest}"
+    day = timezone.localdate().isoformat()
+    return f"cerca:{endpoint}:{settings.SEARCH_BACKEND}:{get_language()}:{version}:{day}:{digest}"
 
 
 def cached_answer(endpoint: str, request: HttpRequest, compute: Callable[[], dict]):

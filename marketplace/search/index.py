@@ -1,21 +1,28 @@
-"""Keeping the search index in step with the catalogue.
+"""Keeping the search index in step with the catalogue, the PIT network and the agreements.
 
-The postgres index (`search_documento`) is rebuilt from the catalogue tables by one
-set-based statement, used both for a full rebuild and for the few services a
-transaction touched. Changes are collected during a transaction and applied once,
-after it commits (so a rolled-back import leaves the index untouched). When
-Elasticsearch is configured, the same rows are then sent to it.
+The postgres index (`search_documento`) is rebuilt from the apps' tables by one
+set-based statement per kind of object (its `Sorgente`), used both for a full rebuild
+and for the few objects a transaction touched. Changes are collected during a
+transaction, per kind, and applied once, after it commits (so a rolled-back import
+leaves the index untouched). When Elasticsearch is configured, the same rows are then
+sent to it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import translation
+
+from .models import TipoRisultato
 
 logger = logging.getLogger(__name__)
 
@@ -32,33 +39,54 @@ DERIVED_VALUES = (
     f"floor(ST_Y({{punto}}) / {CELL_DEGREES!r})::int"
 )
 
+# Every row's columns, in the order the SELECT of each kind gives them (see _insert).
+_INSERT = """
+INSERT INTO search_documento (
+    tipo, oggetto_id, sede_id, titolo, testo, ente_id, ente_nome, tipo_ente, categorie,
+    destinatari, lingue, gratuito, accessibile, comune_id, comuni_copertura, punto,
+    orario_id, aggiornato_il, demo, valido_dal, valido_al, vettore, {derived_columns})"""
+
+# The codes and names of some categories (`c`, joined in `{categorie}`) with all their
+# ancestors, so that a category finds its descendants.
+_CON_ANTENATI = """
+    SELECT array_agg(DISTINCT anc.codice) AS codici, string_agg(DISTINCT anc.nome, ' ') AS nomi
+    FROM {categorie}
+    JOIN servizi_categoria anc ON c.codice = anc.codice OR c.codice LIKE anc.codice || '.%%'"""
+
+
+def _insert(select: str, *, tipo: str, oggetto: str, punto: str, categorie: str) -> str:
+    """The INSERT of the rows of one kind: `select` gives the columns of _INSERT, with
+    `{derived_values}` for the derived ones and `{con_antenati}` for _CON_ANTENATI of
+    the categories joined by `categorie`."""
+    derived = DERIVED_VALUES.format(tipo=f"'{tipo}'", oggetto=oggetto, punto=punto)
+    return (
+        (_INSERT + select)
+        .replace("{derived_columns}", DERIVED_COLUMNS)
+        .replace("{derived_values}", derived)
+        .replace("{con_antenati}", _CON_ANTENATI.replace("{categorie}", categorie))
+    )
+
+
 # The rows of one service: one per place, or one without a point when it has none.
 # Categories carry all their ancestors; the text vector weighs the title (A) over
 # categories and provider (B) and the description (C). A full rebuild writes the rows
 # in the order of their places' geohash, so that neighbours share pages: nearest and
 # radius searches, Comuni and map cells then read a few pages instead of one a row.
-_REINDEX_SERVIZI = """
-INSERT INTO search_documento (
-    tipo, oggetto_id, sede_id, titolo, testo, ente_id, ente_nome, tipo_ente, categorie,
-    destinatari, lingue, gratuito, accessibile, comune_id, comuni_copertura, punto,
-    orario_id, aggiornato_il, demo, vettore, {derived_columns})
+_REINDEX_SERVIZI = _insert(
+    """
 SELECT 'servizio', s.id, sd.id, s.titolo,
        concat_ws(' ', s.descrizione, s.requisiti, s.costo_descrizione),
        e.id, e.nome, e.tipo, coalesce(cat.codici, '{{}}'),
        s.destinatari, s.lingue, s.costo = 'gratuito', coalesce(sd.accesso_senza_barriere, false),
        sd.comune_id, coalesce(cop.codici, '{{}}'), sd.punto,
-       s.orario_id, s.aggiornato_il, s.demo,
+       s.orario_id, s.aggiornato_il, s.demo, NULL, NULL,
        setweight(to_tsvector('italiano', s.titolo), 'A')
        || setweight(to_tsvector('italiano', concat_ws(' ', cat.nomi, e.nome)), 'B')
        || setweight(to_tsvector('italiano', concat_ws(' ', s.descrizione, s.requisiti)), 'C'),
        {derived_values}
 FROM servizi_servizio s
 JOIN servizi_ente e ON e.id = s.ente_id
-LEFT JOIN LATERAL (
-    SELECT array_agg(DISTINCT anc.codice) AS codici, string_agg(DISTINCT anc.nome, ' ') AS nomi
-    FROM servizi_servizio_categorie sc
-    JOIN servizi_categoria c ON c.id = sc.categoria_id
-    JOIN servizi_categoria anc ON c.codice = anc.codice OR c.codice LIKE anc.codice || '.%%'
+LEFT JOIN LATERAL ({con_antenati}
     WHERE sc.servizio_id = s.id
 ) cat ON true
 LEFT JOIN LATERAL (
@@ -69,8 +97,124 @@ LEFT JOIN servizi_servizio_sedi ss ON ss.servizio_id = s.id
 LEFT JOIN servizi_sede sd ON sd.id = ss.sede_id
 WHERE s.stato = 'pubblicato' {where}
 {order}
-""".replace("{derived_columns}", DERIVED_COLUMNS).replace(
-    "{derived_values}", DERIVED_VALUES.format(tipo="'servizio'", oggetto="s.id", punto="sd.punto")
+""",
+    tipo="servizio",
+    oggetto="s.id",
+    punto="sd.punto",
+    categorie="servizi_servizio_categorie sc JOIN servizi_categoria c ON c.id = sc.categoria_id",
+)
+
+# The rows of one info point (PIT), at the place of its Sede, as `pit_documento` describes
+# them: its kind (the Italian label, a parameter), its topics and its description are its
+# text; topics carry their ancestors, as a service's categories do; the name weighs (A)
+# over kind, topics and Ente (B) and the description (C). Which PITs: `pit_per_indice`.
+_REINDEX_PIT = _insert(
+    """
+SELECT 'pit', p.id, sd.id, p.nome,
+       concat_ws(' ', k.etichetta, tem.nomi, nullif(p.descrizione, '')),
+       e.id, e.nome, e.tipo, coalesce(cat.codici, '{{}}'),
+       '{{}}', p.lingue, true, sd.accesso_senza_barriere,
+       sd.comune_id, '{{}}', sd.punto,
+       p.orario_id, p.aggiornato_il, p.demo, NULL, NULL,
+       setweight(to_tsvector('italiano', p.nome), 'A')
+       || setweight(to_tsvector('italiano', concat_ws(' ', k.etichetta, cat.nomi, e.nome)), 'B')
+       || setweight(to_tsvector('italiano', p.descrizione), 'C'),
+       {derived_values}
+FROM punti_informazione_puntoinformazione p
+JOIN servizi_ente e ON e.id = p.ente_id
+JOIN servizi_sede sd ON sd.id = p.sede_id
+CROSS JOIN LATERAL (SELECT %s::jsonb ->> p.tipo AS etichetta) k
+LEFT JOIN LATERAL (
+    SELECT string_agg(c.nome, ' ' ORDER BY c.codice) AS nomi
+    FROM punti_informazione_puntoinformazione_temi t
+    JOIN servizi_categoria c ON c.id = t.categoria_id
+    WHERE t.puntoinformazione_id = p.id
+) tem ON true
+LEFT JOIN LATERAL ({con_antenati}
+    WHERE t.puntoinformazione_id = p.id
+) cat ON true
+WHERE true {where}
+{order}
+""",
+    tipo="pit",
+    oggetto="p.id",
+    punto="sd.punto",
+    categorie=(
+        "punti_informazione_puntoinformazione_temi t "
+        "JOIN servizi_categoria c ON c.id = t.categoria_id"
+    ),
+)
+
+# `Convenzione.beneficio_breve()` in SQL (Italian, the language of the text vector): the
+# benefit in a few words, numbers written as Italians do ("10", "12,50"). Kept equal to
+# the model's by tests/search/test_index.py.
+_NUMERO = (
+    "CASE WHEN {v} = trunc({v}) THEN trunc({v})::bigint::text "
+    "ELSE replace(to_char({v}, 'FM999999999990.00'), '.', ',') END"
+)
+_BENEFICIO = """
+    SELECT CASE WHEN tipo.testo <> '' AND conv.beneficio_testo <> ''
+                THEN tipo.testo || ' – ' || conv.beneficio_testo
+                ELSE tipo.testo || conv.beneficio_testo END AS testo
+    FROM (SELECT coalesce(CASE conv.tipo_beneficio
+        WHEN 'percentuale' THEN 'Sconto del ' || {percentuale} || '%%'
+        WHEN 'importo' THEN 'Sconto di ' || {importo} || ' €'
+        WHEN 'prezzo_speciale' THEN 'Prezzo speciale: ' || {importo} || ' €'
+        WHEN 'gratuito' THEN 'Gratuito'
+    END, '') AS testo) tipo
+""".replace("{percentuale}", _NUMERO.format(v="conv.percentuale")).replace(
+    "{importo}", _NUMERO.format(v="conv.importo")
+)
+
+# The rows of one agreement, as `documento_indice` describes them: one per place where it
+# can be used (those of the services it names, otherwise every place of its Ente), or
+# one without a point; the categories of those services (of all the Ente's published
+# ones when it names none), with their ancestors; its validity dates, which searches
+# check against the day of the request. The title weighs (A) over the benefit,
+# categories and Ente (B), and description, conditions and services (C). Which
+# agreements: `convenzioni_da_indicizzare` (published, not yet ended).
+_REINDEX_CONVENZIONI = _insert(
+    """
+SELECT 'convenzione', conv.id, sd.id, conv.titolo,
+       concat_ws(' ', nullif(ben.testo, ''), nullif(conv.descrizione, ''),
+                 nullif(conv.condizioni, ''), srv.titoli),
+       e.id, e.nome, e.tipo, coalesce(cat.codici, '{{}}'),
+       '{{}}', '{{}}', conv.tipo_beneficio = 'gratuito',
+       coalesce(sd.accesso_senza_barriere, false), sd.comune_id, '{{}}', sd.punto,
+       NULL, conv.aggiornato_il, conv.demo, conv.data_inizio, conv.data_fine,
+       setweight(to_tsvector('italiano', conv.titolo), 'A')
+       || setweight(to_tsvector('italiano', concat_ws(' ', ben.testo, cat.nomi, e.nome)), 'B')
+       || setweight(to_tsvector('italiano',
+                    concat_ws(' ', conv.descrizione, conv.condizioni, srv.titoli)), 'C'),
+       {derived_values}
+FROM convenzioni_convenzione conv
+JOIN servizi_ente e ON e.id = conv.ente_id
+CROSS JOIN LATERAL ({beneficio}) ben
+LEFT JOIN LATERAL (
+    SELECT array_agg(s.id) AS ids, string_agg(s.titolo, ' ' ORDER BY s.titolo, s.id) AS titoli
+    FROM convenzioni_convenzione_servizi cs JOIN servizi_servizio s ON s.id = cs.servizio_id
+    WHERE cs.convenzione_id = conv.id
+) srv ON true
+LEFT JOIN LATERAL ({con_antenati}
+    WHERE s.id = ANY(srv.ids)
+       OR (srv.ids IS NULL AND s.ente_id = conv.ente_id AND s.stato = 'pubblicato')
+) cat ON true
+LEFT JOIN LATERAL (
+    SELECT sd.id, sd.punto, sd.comune_id, sd.accesso_senza_barriere FROM servizi_sede sd
+    WHERE (srv.ids IS NULL AND sd.ente_id = conv.ente_id)
+       OR sd.id IN (SELECT ss.sede_id FROM servizi_servizio_sedi ss
+                    WHERE ss.servizio_id = ANY(srv.ids))
+) sd ON true
+WHERE true {where}
+{order}
+""".replace("{beneficio}", _BENEFICIO),
+    tipo="convenzione",
+    oggetto="conv.id",
+    punto="sd.punto",
+    categorie=(
+        "servizi_servizio s JOIN servizi_servizio_categorie sc ON sc.servizio_id = s.id "
+        "JOIN servizi_categoria c ON c.id = sc.categoria_id"
+    ),
 )
 
 
@@ -78,18 +222,106 @@ WHERE s.stato = 'pubblicato' {where}
 class Sorgente:
     """Where the rows of one kind of object come from.
 
-    `insert_sql` has a `{where}` placeholder, filled with `AND <id_column> = ANY(%s)`
-    for some objects, and an `{order}` one, filled for a full rebuild with the
-    geohash order of `point_column`.
+    `insert_sql` has a `{where}` placeholder, filled with the objects to index (`scope`:
+    the app's own selector, where the app says which ones) and, for some objects, with
+    `AND <id_column> = ANY(%s)`; and an `{order}` one, filled for a full rebuild with the
+    geohash order of `point_column`. `parameters` gives the values of the placeholders
+    that come before `{where}`; `of_enti` the objects of some Enti (whose change touches
+    their rows).
+
+    The rows of a `dated` kind are valid only from `valido_dal` to `valido_al`, which a
+    search checks against the day it is asked: nothing is pre-aggregated from them (map
+    cells, type-ahead titles), as that would count them outside their dates.
     """
 
     tipo: str
     insert_sql: str
     id_column: str
     point_column: str
+    of_enti: Callable[[list[int]], Iterable[int]]
+    scope: Callable[[], QuerySet] | None = None
+    parameters: Callable[[], list] = list
+    dated: bool = False
+
+    def statement(self, ids: list[int] | None = None, *, order: str = "") -> tuple[str, list]:
+        """The INSERT of the rows of these objects (of all of them when `ids` is None)."""
+        params = list(self.parameters())
+        where = ""
+        if self.scope is not None:
+            scope_sql, scope_params = self.scope().order_by().values("pk").query.sql_with_params()
+            where += f" AND {self.id_column} IN ({scope_sql})"
+            params += scope_params
+        if ids is not None:
+            where += f" AND {self.id_column} = ANY(%s)"
+            params.append(ids)
+        return self.insert_sql.format(where=where, order=order), params
 
 
-SERVIZI = Sorgente("servizio", _REINDEX_SERVIZI, id_column="s.id", point_column="sd.punto")
+# The apps are imported when first used: servizi.services imports this module.
+def _servizi_of_enti(ente_ids: list[int]) -> Iterable[int]:
+    from servizi.models import Servizio
+
+    return Servizio.objects.filter(ente_id__in=ente_ids).values_list("pk", flat=True)
+
+
+def _pit_scope() -> QuerySet:
+    from punti_informazione.selectors import pit_per_indice
+
+    return pit_per_indice()
+
+
+def _pit_of_enti(ente_ids: list[int]) -> Iterable[int]:
+    from punti_informazione.selectors import pit_ids_per_enti
+
+    return pit_ids_per_enti(ente_ids)
+
+
+def _pit_kinds() -> list:
+    """The labels of the kinds of PIT, in Italian (the language of the text vector)."""
+    from punti_informazione.models import TipoPunto
+
+    with translation.override("it"):
+        return [json.dumps({value: str(label) for value, label in TipoPunto.choices})]
+
+
+def _convenzioni_scope() -> QuerySet:
+    from convenzioni.selectors import convenzioni_da_indicizzare
+
+    return convenzioni_da_indicizzare()
+
+
+def _convenzioni_of_enti(ente_ids: list[int]) -> Iterable[int]:
+    from convenzioni.selectors import convenzione_ids_per_enti
+
+    return convenzione_ids_per_enti(ente_ids)
+
+
+SERVIZIO, PIT, CONVENZIONE = TipoRisultato.SERVIZIO, TipoRisultato.PIT, TipoRisultato.CONVENZIONE
+SERVIZI = Sorgente(
+    SERVIZIO, _REINDEX_SERVIZI, id_column="s.id", point_column="sd.punto", of_enti=_servizi_of_enti
+)
+PUNTI = Sorgente(
+    PIT,
+    _REINDEX_PIT,
+    id_column="p.id",
+    point_column="sd.punto",
+    of_enti=_pit_of_enti,
+    scope=_pit_scope,
+    parameters=_pit_kinds,
+)
+CONVENZIONI = Sorgente(
+    CONVENZIONE,
+    _REINDEX_CONVENZIONI,
+    id_column="conv.id",
+    point_column="sd.punto",
+    of_enti=_convenzioni_of_enti,
+    scope=_convenzioni_scope,
+    dated=True,
+)
+SORGENTI = [SERVIZI, PUNTI, CONVENZIONI]
+PER_TIPO = {sorgente.tipo: sorgente for sorgente in SORGENTI}
+# The kinds whose rows are always valid: the map cells and type-ahead titles are theirs.
+UNDATED = [sorgente.tipo for sorgente in SORGENTI if not sorgente.dated]
 
 # The map cells of some rows, recomputed from the rows of the index.
 _CELLS_OF = """
@@ -117,18 +349,20 @@ INSERT INTO search_cella (tipo, cella_x, cella_y, n, somma_lon, somma_lat,
                           min_lon, min_lat, max_lon, max_lat)
 SELECT tipo, cella_x, cella_y, count(*), sum(ST_X(punto)), sum(ST_Y(punto)),
        min(ST_X(punto)), min(ST_Y(punto)), max(ST_X(punto)), max(ST_Y(punto))
-FROM search_documento WHERE tipo = %s AND cella_x IS NOT NULL GROUP BY tipo, cella_x, cella_y
+FROM search_documento WHERE tipo = ANY(%s) AND cella_x IS NOT NULL
+GROUP BY tipo, cella_x, cella_y
 """
-# The titles of the type-ahead, recounted from the rows of the index.
+# The titles of the type-ahead, recounted from the rows of the kinds always valid.
 _TITLES_OF = "SELECT DISTINCT titolo FROM search_documento WHERE tipo = %s AND oggetto_id = ANY(%s)"
 _REFRESH_TITLES = """
 INSERT INTO search_titolo (testo, chiave, n)
 SELECT titolo, lower(unaccent(titolo)), count(*) FROM search_documento
-WHERE titolo = ANY(%s) GROUP BY titolo
+WHERE titolo = ANY(%s) AND tipo = ANY(%s) GROUP BY titolo
 """
 _REBUILD_TITLES = """
 INSERT INTO search_titolo (testo, chiave, n)
-SELECT titolo, lower(unaccent(titolo)), count(*) FROM search_documento GROUP BY titolo
+SELECT titolo, lower(unaccent(titolo)), count(*) FROM search_documento
+WHERE tipo = ANY(%s) GROUP BY titolo
 """
 # An upsert: a flushed database (tests) has no row.
 _BUMP_VERSION = (
@@ -161,12 +395,11 @@ ON CONFLICT (parola) DO NOTHING
 """
 
 
-SORGENTI = [SERVIZI]
 _NEW_TABLE = "search_documento_nuovo"
 
 
-def rebuild_table(cursor) -> int:
-    """Write the whole index anew: the number of rows.
+def rebuild_table(cursor) -> dict[str, int]:
+    """Write the whole index anew: the number of rows of each kind.
 
     Rows go into a new table without indexes, in the geohash order of their points,
     then the indexes are built on it and it takes the old table's place. Much faster
@@ -189,14 +422,14 @@ def rebuild_table(cursor) -> int:
         f"CREATE TABLE {_NEW_TABLE} (LIKE search_documento INCLUDING DEFAULTS "
         "INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING STORAGE)"
     )
-    count = 0
+    counts = {}
     for sorgente in SORGENTI:
         order = f"ORDER BY ST_GeoHash({sorgente.point_column}, 12) NULLS LAST"
-        sql = sorgente.insert_sql.format(where="", order=order)
+        sql, params = sorgente.statement(order=order)
         cursor.execute(
-            sql.replace("INSERT INTO search_documento ", f"INSERT INTO {_NEW_TABLE} ", 1)
+            sql.replace("INSERT INTO search_documento ", f"INSERT INTO {_NEW_TABLE} ", 1), params
         )
-        count += cursor.rowcount
+        counts[sorgente.tipo] = cursor.rowcount
     for name, definition in indexes:
         cursor.execute(
             definition.replace(f"INDEX {name} ON", f"INDEX {name}_nuovo ON", 1).replace(
@@ -212,28 +445,31 @@ def rebuild_table(cursor) -> int:
         "PRIMARY KEY USING INDEX search_documento_pkey"
     )
     cursor.execute("DELETE FROM search_cella")
-    for sorgente in SORGENTI:
-        cursor.execute(_REBUILD_CELLS, [sorgente.tipo])
+    cursor.execute(_REBUILD_CELLS, [UNDATED])
     cursor.execute("DELETE FROM search_titolo")
-    cursor.execute(_REBUILD_TITLES)
+    cursor.execute(_REBUILD_TITLES, [UNDATED])
     cursor.execute(_BUMP_VERSION)
-    return count
+    return counts
 
 
 def replace_rows(cursor, sorgente: Sorgente, ids: list[int]) -> int:
     """Replace the rows of these objects of one kind, keeping the map cells and the
-    index version in step; the number of rows written."""
-    tipo, insert_sql = sorgente.tipo, sorgente.insert_sql
-    cursor.execute(_CELLS_OF, [tipo, ids])
-    touched = set(cursor.fetchall())
-    cursor.execute(_TITLES_OF, [tipo, ids])
-    titles = {row[0] for row in cursor.fetchall()}
+    type-ahead titles in step; the number of rows written."""
+    tipo, derived = sorgente.tipo, not sorgente.dated
+    touched: set[tuple] = set()
+    titles: set[str] = set()
+    if derived:
+        cursor.execute(_CELLS_OF, [tipo, ids])
+        touched = set(cursor.fetchall())
+        cursor.execute(_TITLES_OF, [tipo, ids])
+        titles = {row[0] for row in cursor.fetchall()}
     cursor.execute(
         "DELETE FROM search_documento WHERE tipo = %s AND oggetto_id = ANY(%s)", [tipo, ids]
     )
-    where = f"AND {sorgente.id_column} = ANY(%s)"
-    cursor.execute(insert_sql.format(where=where, order=""), [ids])
+    cursor.execute(*sorgente.statement(ids))
     count = cursor.rowcount
+    if not derived:
+        return count
     cursor.execute(_CELLS_OF, [tipo, ids])
     touched |= set(cursor.fetchall())
     if touched:
@@ -244,62 +480,94 @@ def replace_rows(cursor, sorgente: Sorgente, ids: list[int]) -> int:
     titles = sorted(titles | {row[0] for row in cursor.fetchall()})
     if titles:
         cursor.execute("DELETE FROM search_titolo WHERE testo = ANY(%s)", [titles])
-        cursor.execute(_REFRESH_TITLES, [titles])
-    cursor.execute(_BUMP_VERSION)
+        cursor.execute(_REFRESH_TITLES, [titles, UNDATED])
     return count
 
 
-def reindex_servizi(ids: Iterable[int] | None = None, *, sync_elasticsearch: bool = True) -> int:
-    """Rebuild the rows of these services (all of them when `ids` is None); return the count.
+def rebuild_index() -> dict[str, int]:
+    """Rebuild the whole postgres index: the number of rows of each kind.
 
-    Elasticsearch, when configured, gets the same rows (a full rebuild of it is
-    `search_index --rebuild`, with a progress bar).
+    Elasticsearch, when configured, is rebuilt apart (`search_index --rebuild`, with a
+    progress bar).
     """
-    ids = None if ids is None else sorted(set(ids))
     with transaction.atomic(), connection.cursor() as cursor:
-        if ids is None:
-            count = rebuild_table(cursor)
-            # A full rebuild also forgets the words of objects that are gone.
-            cursor.execute("DELETE FROM search_vocabolo")
-            cursor.execute(_VOCABOLARIO.format(where=""))
-        else:
-            count = replace_rows(cursor, SERVIZI, ids)
-            cursor.execute(
-                _VOCABOLARIO.format(where="WHERE tipo = 'servizio' AND oggetto_id = ANY(%s)"),
-                [ids],
-            )
-    if sync_elasticsearch and settings.SEARCH_BACKEND == "elasticsearch":
-        from .backends.elasticsearch import sync_servizi
+        counts = rebuild_table(cursor)
+        # A full rebuild also forgets the words of objects that are gone.
+        cursor.execute("DELETE FROM search_vocabolo")
+        cursor.execute(_VOCABOLARIO.format(where=""))
+    return counts
 
-        sync_servizi(ids)
-    return count
+
+def reindex(
+    changes: Mapping[str, Iterable[int]], *, sync_elasticsearch: bool = True
+) -> dict[str, int]:
+    """Rebuild the rows of these objects, per kind (`{"pit": [3, 4], ...}`), in one
+    transaction that also raises the index version (even when nothing was rewritten: an
+    answer may depend on what changed, see schedule_version_bump); the rows written.
+
+    Elasticsearch, when configured, then gets the same rows.
+    """
+    unknown = set(changes) - set(PER_TIPO)
+    if unknown:
+        raise ValueError(f"Unknown kinds of search rows: {sorted(unknown)}")
+    changes = {tipo: sorted(set(ids)) for tipo, ids in changes.items()}
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sorgente in SORGENTI:
+            ids = changes.get(sorgente.tipo)
+            if not ids:
+                continue
+            counts[sorgente.tipo] = replace_rows(cursor, sorgente, ids)
+            cursor.execute(
+                _VOCABOLARIO.format(where="WHERE tipo = %s AND oggetto_id = ANY(%s)"),
+                [sorgente.tipo, ids],
+            )
+        cursor.execute(_BUMP_VERSION)
+    if sync_elasticsearch and settings.SEARCH_BACKEND == "elasticsearch":
+        from .backends.elasticsearch import sync
+
+        for tipo, ids in changes.items():
+            if ids:
+                sync(tipo, ids)
+    return counts
 
 
 class _PendingReindex:
-    """The services one transaction touched, reindexed together when it commits."""
+    """What one transaction touched, reindexed together when it commits: objects by kind,
+    and Enti whose objects of some kinds are looked up then (a change of an Ente or of a
+    place reaches the objects linked to it when the transaction ends)."""
 
-    def __init__(self, ids: Iterable[int] = ()) -> None:
-        self.ids: set[int] = set(ids)
+    def __init__(self) -> None:
+        self.ids: dict[str, set[int]] = defaultdict(set)
+        self.enti: dict[str, set[int]] = defaultdict(set)
         self.done = False
+
+    def changes(self) -> dict[str, set[int]]:
+        changes = {tipo: set(ids) for tipo, ids in self.ids.items()}
+        for tipo, enti in self.enti.items():
+            changes.setdefault(tipo, set()).update(PER_TIPO[tipo].of_enti(sorted(enti)))
+        return changes
 
     def __call__(self) -> None:
         self.done = True
         try:
-            reindex_servizi(self.ids)
-        except Exception:  # the catalogue change is committed: never fail it for the index
-            logger.exception("search index update failed for services %s", sorted(self.ids)[:20])
+            reindex(self.changes())
+        except Exception:  # the change is committed: never fail it for the index
+            logger.exception(
+                "search index update failed for %s",
+                {tipo: sorted(ids)[:20] for tipo, ids in self.ids.items()},
+            )
 
 
 _local = threading.local()
 
 
-def schedule_reindex_servizi(ids: Iterable[int]) -> None:
-    """Reindex these services once the current transaction commits (at once outside one)."""
-    ids = set(ids)
-    if not ids:
-        return
+def _schedule(add: Callable[[_PendingReindex], None]) -> None:
+    """Record a change in this transaction's pending reindex (applied at once outside one)."""
     if not connection.in_atomic_block:
-        _PendingReindex(ids)()
+        pending = _PendingReindex()
+        add(pending)
+        pending()
         return
     pending = getattr(_local, "pending", None)
     # Reuse this transaction's callback while it is still registered: a rollback
@@ -311,4 +579,57 @@ def schedule_reindex_servizi(ids: Iterable[int]) -> None:
     ):
         pending = _local.pending = _PendingReindex()
         transaction.on_commit(pending)
-    pending.ids.update(ids)
+    add(pending)
+
+
+def _check(tipi: Iterable[str]) -> list[str]:
+    tipi = list(tipi)
+    unknown = set(tipi) - set(PER_TIPO)
+    if unknown:
+        raise ValueError(f"Unknown kinds of search rows: {sorted(unknown)}")
+    return tipi
+
+
+def schedule_reindex(tipo: str, ids: Iterable[int]) -> None:
+    """Reindex these objects of one kind once the current transaction commits."""
+    (tipo,) = _check([tipo])
+    ids = set(ids)
+    if ids:
+        _schedule(lambda pending: pending.ids[tipo].update(ids))
+
+
+def schedule_reindex_per_enti(tipi: Iterable[str], ente_ids: Iterable[int]) -> None:
+    """Reindex the objects of these kinds that belong to these Enti, as they are when the
+    current transaction commits (those it moved away from them are scheduled apart)."""
+    tipi = _check(tipi)
+    ente_ids = set(ente_ids)
+    if ente_ids:
+
+        def add(pending: _PendingReindex) -> None:
+            for tipo in tipi:
+                pending.enti[tipo].update(ente_ids)
+
+        _schedule(add)
+
+
+def schedule_reindex_servizi(ids: Iterable[int], *, enti: Iterable[int] | None = None) -> None:
+    """Reindex these services once the current transaction commits, and the agreements
+    of their Enti (an agreement's places, categories and text come from the Ente's
+    services). `enti`: the services' Enti, looked up now when not given (give them for a
+    service being deleted)."""
+    ids = set(ids)
+    if not ids:
+        return
+    if enti is None:
+        from servizi.models import Servizio
+
+        enti = Servizio.objects.filter(pk__in=ids).values_list("ente_id", flat=True).distinct()
+    schedule_reindex(SERVIZIO, ids)
+    schedule_reindex_per_enti([CONVENZIONE], enti)
+
+
+def schedule_version_bump() -> None:
+    """Raise the index version once the current transaction commits, though no row
+    changes: for what answers depend on beyond the rows (network memberships, which
+    `con_convenzione_per` reads at query time), so that no cached answer outlives it."""
+    _schedule(lambda pending: None)

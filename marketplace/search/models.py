@@ -41,6 +41,11 @@ class DocumentoRicerca(models.Model):
     orario_id = models.BigIntegerField(null=True)
     aggiornato_il = models.DateTimeField()
     demo = models.BooleanField(default=False)
+    # The validity of an agreement (start and end included), null for the other kinds.
+    # Searches apply it at query time with the day of the request: nothing is
+    # reindexed at midnight, and rows of agreements not started yet wait in the index.
+    valido_dal = models.DateField(null=True)
+    valido_al = models.DateField(null=True)
     # Indexed by RUM where the extension is installed (ranked top-k straight from the
     # index), by GIN otherwise: see migration 0004 and backends.postgres.ranked_index.
     vettore = SearchVectorField(null=True)
@@ -56,6 +61,8 @@ class DocumentoRicerca(models.Model):
         indexes = [
             models.Index(fields=["tipo", "oggetto_id"], name="search_doc_oggetto"),
             models.Index(fields=["comune_id"], name="search_doc_comune"),
+            # `con_convenzione_per` keeps the rows of the Enti with an agreement for them.
+            models.Index(fields=["ente_id"], name="search_doc_ente"),
             # With the id, the index gives the whole "recently updated" order.
             models.Index(fields=["aggiornato_il", "id"], name="search_doc_aggiornato"),
             models.Index(fields=["campione"], name="search_doc_campione"),
@@ -117,7 +124,11 @@ class TitoloRicerca(models.Model):
     class Meta:
         db_table = "search_titolo"
         indexes = [
-            GistIndex(fields=["chiave"], opclasses=["gist_trgm_ops"], name="search_tit_trgm")
+            # `chiave LIKE 'what was typed%' ORDER BY chiave`: a B-tree range in order.
+            models.Index(
+                fields=["chiave"], opclasses=["text_pattern_ops"], name="search_tit_prefisso"
+            ),
+            GistIndex(fields=["chiave"], opclasses=["gist_trgm_ops"], name="search_tit_trgm"),
         ]
 
 

@@ -8,15 +8,17 @@ field and the reason (a 400).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from convenzioni.selectors import Beneficiario, beneficiario_da_codice, convenzioni_valide_per
 from geo_data.models import Ambito, Comune
 from marketplace.api_fields import BooleanParam
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
@@ -37,6 +39,29 @@ class Ordinamento:
 
 
 @dataclass(frozen=True)
+class ConvenzioniPer:
+    """`con_convenzione_per` resolved by the agreements' own eligibility rule, once per
+    request: the agreements valid on the day for the beneficiary's employees, and the
+    Enti offering them (whose services and PITs the filter keeps)."""
+
+    beneficiario: Beneficiario
+    convenzioni: tuple[int, ...]
+    enti: tuple[int, ...]
+
+    @classmethod
+    def of(cls, beneficiario: Beneficiario, day: date) -> ConvenzioniPer:
+        valide = convenzioni_valide_per(
+            rete=beneficiario.rete, impresa=beneficiario.impresa, day=day
+        ).order_by()
+        pairs = list(valide.values_list("pk", "ente_id"))
+        return cls(
+            beneficiario=beneficiario,
+            convenzioni=tuple(sorted(pk for pk, _ente in pairs)),
+            enti=tuple(sorted({ente for _pk, ente in pairs})),
+        )
+
+
+@dataclass(frozen=True)
 class SearchQuery:
     q: str = ""  # the text searched: what was typed, with its typos corrected
     q_digitata: str = ""
@@ -52,11 +77,13 @@ class SearchQuery:
     gratuito: bool | None = None
     lingua: str = ""
     accessibile: bool | None = None
-    con_convenzione_per: str = ""
+    con_convenzione_per: ConvenzioniPer | None = None
     tipi: tuple[str, ...] = (TipoRisultato.SERVIZIO, TipoRisultato.PIT, TipoRisultato.CONVENZIONE)
     ordinamento: str = Ordinamento.RILEVANZA
     pagina: int = 1
     per_pagina: int = 20
+    # The day the search is asked: an agreement is found only within its dates.
+    oggi: date = field(default_factory=timezone.localdate)
 
     @property
     def offset(self) -> int:
@@ -195,12 +222,11 @@ class SearchParamsSerializer(serializers.Serializer):
             )
         return tipi
 
-    def validate_con_convenzione_per(self, value: str) -> str:
-        # Company networks and member companies arrive with the agreements (convenzioni);
-        # until then no code can be known, and saying so beats an empty answer.
-        raise serializers.ValidationError(
-            _("Nessuna rete o impresa con codice '%(c)s'.") % {"c": value}
-        )
+    def validate_con_convenzione_per(self, value: str) -> Beneficiario:
+        try:
+            return beneficiario_da_codice(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
     def validate(self, data: dict) -> dict:
         has_lat, has_lon = "lat" in data, "lon" in data
@@ -243,6 +269,10 @@ class SearchParamsSerializer(serializers.Serializer):
                 comuni = ("-",)  # a Comune outside the Ambito: nothing can match
         punto = Point(data["lon"], data["lat"], srid=4326) if "lat" in data else None
         aperto_il = timezone.now() if data.get("aperto_ora") else data.get("aperto_il")
+        oggi = timezone.localdate()
+        con_convenzione_per = None
+        if "con_convenzione_per" in data:
+            con_convenzione_per = ConvenzioniPer.of(data["con_convenzione_per"], oggi)
         return SearchQuery(
             q=correct(data.get("q", "")),
             q_digitata=data.get("q", ""),
@@ -258,10 +288,12 @@ class SearchParamsSerializer(serializers.Serializer):
             gratuito=data.get("gratuito"),
             lingua=data.get("lingua", ""),
             accessibile=data.get("accessibile"),
+            con_convenzione_per=con_convenzione_per,
             tipi=data.get("tipo", SearchQuery.tipi),
             ordinamento=data["ordinamento"],
             pagina=data["pagina"],
             per_pagina=data["per_pagina"],
+            oggi=oggi,
         )
 
 

@@ -18,7 +18,11 @@ class Hit:
     punto: list[float] | None
     sede_id: int | None
     score: float = 0.0
-    convenzioni_attive: list[dict] = field(default_factory=list)  # with the agreements (issue 7)
+    demo: bool = False  # invented data of the demo catalogue
+    url: str | None = None  # its page (`scheda-<tipo>`), None until the kind has one
+    # For services and PITs: the Ente's agreements valid today ({id, titolo, beneficio, url});
+    # only those for the beneficiary of `con_convenzione_per` when it is given.
+    convenzioni_attive: list[dict] = field(default_factory=list)
 
 
 # Counting every match of a broad query over a million places costs more than the
@@ -69,7 +73,7 @@ class MapResult:
     backend: str
     zoom: int
     clusters: list[Cluster]
-    points: list[dict]
+    points: list[dict]  # tipo, id, titolo, sede_id, demo, lon, lat, url
 
     def as_dict(self) -> dict:
         return {

@@ -1,16 +1,24 @@
-"""Which backend answers: Elasticsearch when configured and reachable, postgres otherwise."""
+"""Which backend answers (Elasticsearch when configured and reachable, postgres otherwise),
+and what every answer gets whichever backend gave it: the pages' addresses, the agreements."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from convenzioni.selectors import convenzioni_attive_per_ente
 
 from .backends import postgres
+from .models import TipoRisultato
 from .query import SearchQuery
-from .results import MapResult, SearchResult
+from .results import Hit, MapResult, SearchResult
 
 logger = logging.getLogger(__name__)
+
+# The kinds of results that say which agreements their Ente offers.
+_WITH_AGREEMENTS = {TipoRisultato.SERVIZIO, TipoRisultato.PIT}
 
 
 class BackendUnavailable(Exception):
@@ -33,11 +41,64 @@ def _answer(method: str, *args, **kwargs):
 
 
 def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
-    return _answer("search", query, facets=facets)
+    result = _answer("search", query, facets=facets)
+    links = SchedaLinks()
+    for hit in result.hits:
+        hit.url = links.url(hit.tipo, hit.id)
+    _with_agreements(result.hits, query, links)
+    return result
 
 
 def map_view(query: SearchQuery, zoom: int) -> MapResult:
-    return _answer("map_view", query, zoom)
+    result = _answer("map_view", query, zoom)
+    links = SchedaLinks()
+    for point in result.points:
+        point["url"] = links.url(point["tipo"], point["id"])
+    return result
+
+
+class SchedaLinks:
+    """The address of each result's page, named `scheda-<tipo>` (the same for every
+    backend); None for a kind whose page is not there yet.
+
+    Each kind's address is reversed once, for a placeholder id that is then replaced:
+    a map of two thousand points would otherwise reverse two thousand times.
+    """
+
+    _PLACEHOLDER = 918_273_645_546_372_819
+
+    def __init__(self) -> None:
+        self._templates: dict[str, str | None] = {}
+
+    def url(self, tipo: str, pk: int) -> str | None:
+        if tipo not in self._templates:
+            try:
+                self._templates[tipo] = reverse(f"scheda-{tipo}", args=[self._PLACEHOLDER])
+            except NoReverseMatch:
+                self._templates[tipo] = None
+        template = self._templates[tipo]
+        return None if template is None else template.replace(str(self._PLACEHOLDER), str(pk))
+
+
+def _with_agreements(hits: list[Hit], query: SearchQuery, links: SchedaLinks) -> None:
+    """Each service's and PIT's Ente's agreements valid today (those for the beneficiary
+    of `con_convenzione_per` when given), read in one query for the page."""
+    enti = {hit.ente["id"] for hit in hits if hit.tipo in _WITH_AGREEMENTS and hit.ente}
+    if not enti:
+        return
+    beneficiario = query.con_convenzione_per.beneficiario if query.con_convenzione_per else None
+    per_ente = convenzioni_attive_per_ente(
+        enti,
+        rete=beneficiario.rete if beneficiario else None,
+        impresa=beneficiario.impresa if beneficiario else None,
+        day=query.oggi,
+    )
+    for agreements in per_ente.values():
+        for agreement in agreements:
+            agreement["url"] = links.url("convenzione", agreement["id"])
+    for hit in hits:
+        if hit.tipo in _WITH_AGREEMENTS and hit.ente:
+            hit.convenzioni_attive = per_ente.get(hit.ente["id"], [])
 
 
 def suggest(prefix: str, limit: int = 8) -> tuple[str, list[dict]]:

@@ -1,49 +1,126 @@
-"""Which catalogue changes touch which search rows.
+"""Which changes touch which search rows.
 
-Index upkeep is the one place where we listen to model signals: it must follow
-every write path (services, admin, cascading deletes) and it is infrastructure,
-not business logic. Bulk updates that send no signal (servizi_set_stato,
-servizi_mark_verified, the generator) schedule their reindex themselves.
+Index upkeep is the one place where we listen to model signals: it must follow every
+write path (services, admin, cascading deletes) and it is infrastructure, not business
+logic. Bulk updates that send no signal (servizi_set_stato, servizi_mark_verified, the
+generator) schedule their reindex themselves; the agreements' view counter (an
+`.update()`) changes nothing the search shows, and reindexes nothing.
+
+What the rows of each kind are made of:
+
+- a service: the service, its places, categories and covered Comuni, its Ente;
+- an info point (PIT): the PIT, its topics, its Sede, its Ente;
+- an agreement: the agreement, its services (those it names, or all the Ente's
+  published ones) and their places (or all the Ente's places), its Ente;
+- and answers with `con_convenzione_per` also read network memberships and the codes of
+  networks and companies at query time: their changes rewrite no row, but raise the
+  index version, so that no cached answer outlives them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
+from django.db.models import ManyToManyField
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from convenzioni.models import Adesione, Convenzione, Impresa, ReteImprese
+from punti_informazione.models import PuntoInformazione
+from punti_informazione.selectors import pit_ids_per_sedi
 from servizi.models import Ente, Sede, Servizio
 
-from .index import schedule_reindex_servizi
+from .index import (
+    CONVENZIONE,
+    PIT,
+    SERVIZIO,
+    schedule_reindex,
+    schedule_reindex_per_enti,
+    schedule_reindex_servizi,
+    schedule_version_bump,
+)
 
 
 @receiver([post_save, post_delete], sender=Servizio)
 def _servizio_changed(sender, instance: Servizio, **kwargs):
-    schedule_reindex_servizi([instance.pk])
+    schedule_reindex_servizi([instance.pk], enti=[instance.ente_id])
 
 
-@receiver(m2m_changed, sender=Servizio.categorie.through)
-@receiver(m2m_changed, sender=Servizio.sedi.through)
-@receiver(m2m_changed, sender=Servizio.comuni_copertura.through)
-def _servizio_links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
+@receiver([post_save, post_delete], sender=PuntoInformazione)
+def _pit_changed(sender, instance: PuntoInformazione, **kwargs):
+    schedule_reindex(PIT, [instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Convenzione)
+def _convenzione_changed(sender, instance: Convenzione, **kwargs):
+    # State changes and the nightly expiry are plain saves: they come here too.
+    schedule_reindex(CONVENZIONE, [instance.pk])
+
+
+def _owners(field: ManyToManyField, instance, action: str, reverse: bool, pk_set) -> set[int]:
+    """The ids of the objects holding the m2m `field` whose links an m2m_changed touches."""
     if not reverse:
-        schedule_reindex_servizi([instance.pk])
-    elif pk_set:
-        schedule_reindex_servizi(pk_set)
+        return {instance.pk} if action.startswith("post_") else set()
+    if action == "pre_clear":  # afterwards the links are gone, and pk_set is None
+        links = field.remote_field.through.objects.filter(
+            **{field.m2m_reverse_field_name(): instance.pk}
+        )
+        return set(links.values_list(field.m2m_field_name(), flat=True))
+    if action in {"post_add", "post_remove"}:
+        return set(pk_set or ())
+    return set()
+
+
+def _follow_links(field: ManyToManyField, schedule: Callable[[set[int]], None]) -> None:
+    """Follow the links of the m2m `field`, from either side: `schedule` gets the ids of
+    the objects holding it whose links changed."""
+
+    def changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
+        ids = _owners(field, instance, action, reverse, pk_set)
+        if ids:
+            schedule(ids)
+
+    m2m_changed.connect(
+        changed,
+        sender=field.remote_field.through,
+        weak=False,
+        dispatch_uid=f"search-index:{field.model._meta.label}.{field.name}",
+    )
+
+
+for _field in (Servizio.categorie.field, Servizio.sedi.field, Servizio.comuni_copertura.field):
+    _follow_links(_field, schedule_reindex_servizi)
+_follow_links(PuntoInformazione.temi.field, partial(schedule_reindex, PIT))
+for _field in (
+    Convenzione.servizi.field,
+    Convenzione.reti_beneficiarie.field,  # who it is for: `con_convenzione_per` answers
+    Convenzione.imprese_beneficiarie.field,
+):
+    _follow_links(_field, partial(schedule_reindex, CONVENZIONE))
 
 
 @receiver([post_save, pre_delete], sender=Sede)
 def _sede_changed(sender, instance: Sede, **kwargs):
-    # pre_delete: once the place is gone, so are its links to the services.
+    # pre_delete: once the place is gone, so are its links to the services. An agreement
+    # naming no service is used at every place of its Ente.
     schedule_reindex_servizi(
         Servizio.sedi.through.objects.filter(sede_id=instance.pk).values_list(
             "servizio_id", flat=True
         )
     )
+    schedule_reindex(PIT, pit_ids_per_sedi([instance.pk]))
+    schedule_reindex_per_enti([CONVENZIONE], [instance.ente_id])
 
 
 @receiver(post_save, sender=Ente)
 def _ente_changed(sender, instance: Ente, created: bool, **kwargs):
-    if not created:
-        schedule_reindex_servizi(instance.servizi.values_list("pk", flat=True))
+    if not created:  # its name and kind are in the rows of its services, PITs, agreements
+        schedule_reindex_per_enti([SERVIZIO, PIT, CONVENZIONE], [instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Adesione)
+@receiver([post_save, post_delete], sender=Impresa)
+@receiver([post_save, post_delete], sender=ReteImprese)
+def _beneficiari_changed(sender, **kwargs):
+    schedule_version_bump()

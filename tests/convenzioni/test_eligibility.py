@@ -148,5 +148,9 @@ def test_what_the_search_shows_per_provider_and_what_it_indexes(rete, ente):
         ente.pk: [{"id": valida.pk, "titolo": valida.titolo, "beneficio": "Sconto del 20%"}]
     }
     assert convenzioni_attive_per_ente([ente.pk], impresa=make_impresa()) == {}
+    # Without a beneficiary: every agreement valid today (not the future, not under review).
+    assert convenzioni_attive_per_ente([ente.pk]) == {
+        ente.pk: [{"id": valida.pk, "titolo": valida.titolo, "beneficio": "Sconto del 20%"}]
+    }
     # The index holds the published ones not yet ended, starting later included.
     assert set(convenzioni_da_indicizzare()) == {valida, futura}

@@ -194,6 +194,24 @@ def test_position_radius_and_distances(live_server, catalogo_demo, new_page):
     assert "il punto scelto sulla mappa" in page.locator("#posizione-stato").inner_text()
 
 
+# A move of the map may be drawn twice (at the move and at the end of its animation):
+# the state is read once the map has drawn nothing new for half a second.
+_MAP_QUIET = """() => new Promise((resolve) => {
+  const map = document.getElementById('mappa-territorio');
+  let last = map.dataset.aggiornamenti;
+  const check = () => setTimeout(() => {
+    const now = map.dataset.aggiornamenti;
+    if (now === last && !document.querySelector('.leaflet-zoom-anim')) { resolve(true); }
+    else { last = now; check(); }
+  }, 500);
+  check();
+})"""
+
+
+def map_quiet(page) -> None:
+    page.wait_for_function(_MAP_QUIET)
+
+
 def test_clusters_then_points_and_search_this_area(live_server, catalogo_demo, page):
     open_home(page, live_server.url + "/")
     page.wait_for_selector("#mappa-territorio[data-gruppi]")
@@ -202,6 +220,7 @@ def test_clusters_then_points_and_search_this_area(live_server, catalogo_demo, p
 
     # A click on a cluster zooms into it, until the places themselves show.
     for _attempt in range(6):
+        map_quiet(page)
         if page.get_attribute("#mappa-territorio", "data-gruppi") == "0":
             break
         before = int(page.get_attribute("#mappa-territorio", "data-aggiornamenti"))

@@ -1,4 +1,5 @@
-"""A small known catalogue, indexed, and a `cerca` helper that asks one backend.
+"""A small known catalogue, indexed, and a `cerca` helper that asks one backend; with
+`cerca_tutto`, also info points and the agreements of a company network.
 
 Every semantic test runs once per backend: postgres always; Elasticsearch when
 ELASTICSEARCH_URL points to a live cluster (skipped, with the reason, otherwise).
@@ -7,21 +8,25 @@ ELASTICSEARCH_URL points to a live cluster (skipped, with the reason, otherwise)
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 
+from convenzioni.services import adesione_chiudi
 from geo_data.models import Comune
 from servizi import orari
 from servizi.models import Categoria
+from tests.convenzioni.builders import make_convenzione, make_impresa, make_rete, oggi
+from tests.punti_informazione.builders import make_punto
 from tests.servizi.builders import make_ente, make_sede, make_servizio
 
 MELEGNANO = Point(9.3237, 45.3573, srid=4326)
 SAN_DONATO = Point(9.2686, 45.4103, srid=4326)
 PAULLO = Point(9.4006, 45.4183, srid=4326)
 DUOMO = Point(9.1916, 45.4641, srid=4326)
+MUNICIPIO_SAN_DONATO = Point(9.2700, 45.4090, srid=4326)
 SAN_SILVESTRO = orari.Eccezione(
     date(2026, 12, 31), date(2026, 12, 31), chiuso=True, descrizione="San Silvestro"
 )
@@ -110,6 +115,90 @@ def catalogo(db, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def rete_sud_est(catalogo, django_capture_on_commit_callbacks):
+    """On top of the catalogue: three info points and the agreements of a company network.
+
+    The cooperative (nursery, Alzheimer café) offers the network's employees a discount
+    on the nursery and a last-day offer, and one member company's employees free entry
+    to the café; the home-services company offers the network a discount that starts
+    next month. One company is a member, one never was, one left yesterday.
+    """
+    coop, casa = catalogo["nido"].ente, catalogo["lavanderia"].ente
+    with django_capture_on_commit_callbacks(execute=True):
+        comune = make_ente(nome="Comune di San Donato Milanese", tipo="pubblico")
+        municipio = make_sede(ente=comune, punto=MUNICIPIO_SAN_DONATO, nome="Municipio")
+        punti = {
+            "sportello": make_punto(
+                ente=comune,
+                sede=municipio,
+                nome="Sportello welfare di San Donato",
+                tipo="sportello_welfare",
+                temi=categorie("infanzia.nido", "anziani.badanti"),
+                lingue=["it", "ar"],
+                descrizione="Orientamento sulla conciliazione tra lavoro e famiglia.",
+                orario="lun-ven 09:00-13:00",
+            ),
+            "famiglia": make_punto(
+                ente=coop,
+                sede=catalogo["nido"].sedi.get(nome="Sede principale"),  # in Melegnano
+                nome="Punto famiglia Il Girasole",
+                tipo="terzo_settore",
+                temi=categorie("infanzia"),
+                orario="sab 09:00-12:00",
+            ),
+            "chiuso": make_punto(
+                ente=comune, sede=municipio, nome="Sportello chiuso", attivo=False
+            ),
+        }
+        rete = make_rete(nome="Rete Imprese Sud-Est", slug="sud-est")
+        rete.enti_partner.add(coop, casa)
+        membro = make_impresa(reti=(rete,), nome="Officine Lambro", slug="officine-lambro")
+        make_impresa(nome="Impresa Fuori Rete", slug="fuori-rete")
+        uscita = make_impresa(reti=(rete,), nome="Ex Socia S.r.l.", slug="ex-socia")
+        adesione_chiudi(adesione=uscita.adesioni.get(), data_fine=oggi() - timedelta(days=1))
+        convenzioni = {
+            "sconto": make_convenzione(
+                ente=coop,
+                reti=[rete],
+                stato="pubblicata",
+                titolo="Sconto sul nido per i dipendenti",
+                percentuale=15,
+                descrizione="Per i figli dei dipendenti delle imprese della rete.",
+            ),
+            "ultimo_giorno": make_convenzione(
+                ente=coop,
+                reti=[rete],
+                stato="pubblicata",
+                titolo="Offerta di fine anno",
+                tipo_beneficio="importo",
+                percentuale=None,
+                importo="12.50",
+                data_fine=oggi(),
+            ),
+            "ingresso": make_convenzione(
+                ente=coop,
+                imprese=[membro],
+                stato="pubblicata",
+                titolo="Ingresso gratuito al caffè",
+                tipo_beneficio="gratuito",
+                percentuale=None,
+            ),
+            "futura": make_convenzione(
+                ente=casa,
+                reti=[rete],
+                stato="pubblicata",
+                titolo="Lavanderia scontata dal mese prossimo",
+                data_inizio=oggi() + timedelta(days=30),
+                data_fine=oggi() + timedelta(days=120),
+            ),
+            "bozza": make_convenzione(ente=coop, reti=[rete], titolo="Sconto in bozza"),
+        }
+        convenzioni["sconto"].servizi.set([catalogo["nido"]])
+        convenzioni["ingresso"].servizi.set([catalogo["caffe"]])
+    return {"punti": punti, "convenzioni": convenzioni, "rete": rete, "membro": membro}
+
+
+@pytest.fixture
 def cerca(client, backend, catalogo):
     """GET /api/v1/cerca/ on the chosen backend; checks that backend answered."""
     if backend == "elasticsearch":
@@ -125,6 +214,13 @@ def cerca(client, backend, catalogo):
 
     ask.servizi = catalogo
     return ask
+
+
+@pytest.fixture
+def cerca_tutto(rete_sud_est, cerca):
+    """`cerca` on the catalogue with the info points and the agreements."""
+    cerca.rete_sud_est = rete_sud_est
+    return cerca
 
 
 def titoli(body) -> list[str]:

@@ -7,7 +7,7 @@ shaped like the cluster's. With a dead URL every call falls back to postgres.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from unittest.mock import MagicMock
 from zoneinfo import ZoneInfo
 
@@ -18,8 +18,9 @@ from django.db import connection
 from marketplace.search import service
 from marketplace.search.backends import elasticsearch as es
 from marketplace.search.backends.postgres import MAX_POINTS
+from marketplace.search.index import reindex
 from marketplace.search.models import DocumentoRicerca
-from marketplace.search.query import Ordinamento, SearchQuery
+from marketplace.search.query import ConvenzioniPer, Ordinamento, SearchQuery
 from marketplace.search.service import BackendUnavailable
 from marketplace.search.text import postgres_tsquery
 from tests.search.conftest import MELEGNANO, SAN_DONATO
@@ -94,6 +95,7 @@ def test_the_mapping_of_places_keys_and_texts():
         assert properties[number]["type"] == "long", number
     assert {properties[b]["type"] for b in ("gratuito", "accessibile", "demo")} == {"boolean"}
     assert properties["aggiornato_il"]["type"] == "date"
+    assert {properties[d]["type"] for d in ("valido_dal", "valido_al")} == {"date"}
     titolo = properties["titolo"]
     assert titolo["analyzer"] == "italiano"
     assert titolo["fields"]["keyword"]["type"] == "keyword"
@@ -259,6 +261,61 @@ def test_categories_comuni_and_the_other_filters():
         assert expected in term
 
 
+def test_agreements_are_kept_within_their_dates_on_the_day_asked():
+    day = date(2026, 12, 24)
+    rule = {
+        "bool": {
+            "should": [
+                {"bool": {"must_not": [{"exists": {"field": "valido_dal"}}]}},  # other kinds
+                {
+                    "bool": {
+                        "filter": [
+                            {"range": {"valido_dal": {"lte": "2026-12-24"}}},
+                            {"range": {"valido_al": {"gte": "2026-12-24"}}},
+                        ]
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    assert rule in filters_of(request(SearchQuery(oggi=day)))
+    assert (
+        rule
+        in es.build_map(SearchQuery(oggi=day, bbox=(9, 45, 9.5, 45.5)), 9).to_dict()["query"][
+            "bool"
+        ]["filter"]
+    )
+    only_services = filters_of(request(SearchQuery(oggi=day, tipi=("servizio", "pit"))))
+    assert rule not in only_services  # nothing dated among them
+
+
+def test_con_convenzione_per_keeps_the_ids_the_agreements_rule_gave():
+    per = ConvenzioniPer(beneficiario=MagicMock(), convenzioni=(7, 9), enti=(3,))
+    clauses = filters_of(request(SearchQuery(con_convenzione_per=per)))
+    assert {
+        "bool": {
+            "should": [
+                {
+                    "bool": {
+                        "filter": [{"terms": {"ente_id": [3]}}],
+                        "must_not": [{"term": {"tipo": "convenzione"}}],
+                    }
+                },
+                {
+                    "bool": {
+                        "filter": [
+                            {"term": {"tipo": "convenzione"}},
+                            {"terms": {"oggetto_id": [7, 9]}},
+                        ]
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    } in clauses
+
+
 def test_open_at_filters_on_the_schedules_open_then():
     when = datetime(2026, 12, 24, 10, tzinfo=ROME)
     query = SearchQuery(aperto_il=when)
@@ -352,10 +409,11 @@ def test_facet_aggregations_only_when_asked():
     assert set(request(SearchQuery(), facets=False)["aggs"]) == {"oggetti"}
     ambiti = {"paullese": ["015167"], "rozzano": ["015189", "015015"]}
     aggs = es.build_search(SearchQuery(), facets=True, ambiti=ambiti).to_dict()["aggs"]
-    assert set(aggs) == {"oggetti", "categoria", "tipo_ente", "comune", "ambito"}
+    assert set(aggs) == {"oggetti", "tipo", "categoria", "tipo_ente", "comune", "ambito"}
+    assert aggs["tipo"]["terms"]["field"] == "tipo"
     assert aggs["categoria"]["terms"]["field"] == "categorie"
     assert aggs["comune"]["terms"]["field"] == "comune_id"
-    for name in ("categoria", "tipo_ente", "comune", "ambito"):
+    for name in ("tipo", "categoria", "tipo_ente", "comune", "ambito"):
         assert aggs[name]["aggs"]["oggetti"]["cardinality"]["field"] == "chiave"
     assert aggs["ambito"]["filters"]["filters"] == {
         "paullese": {"terms": {"comune_id": ["015167"]}},
@@ -394,6 +452,7 @@ def test_map_points_when_zoomed_in():
     assert "aggs" not in body
     assert body["size"] == MAX_POINTS
     assert body["sort"] == [{"riga_id": {"order": "asc"}}]
+    assert set(body["_source"]) == {"tipo", "oggetto_id", "titolo", "sede_id", "demo", "punto"}
 
 
 def test_map_answers_from_a_cluster_response():
@@ -431,10 +490,11 @@ def test_map_answers_from_a_cluster_response():
     assert [c.count for c in result.clusters] == [3, 2]
     assert result.clusters[1].bounds == [9.26, 45.35, 9.32, 45.41]
     assert result.clusters[1].centro == [9.29, 45.38]
-    points = {"hits": {"hits": [{"_source": {"tipo": "servizio", "oggetto_id": 4, "titolo": "T",
+    points = {"hits": {"hits": [{"_source": {"tipo": "pit", "oggetto_id": 4, "titolo": "T",
+                                             "sede_id": 8, "demo": True,
                                              "punto": {"lat": 45.3, "lon": 9.3}}}]}}  # fmt: skip
     assert es.map_from_response(points, 15).points == [
-        {"tipo": "servizio", "id": 4, "titolo": "T", "lon": 9.3, "lat": 45.3}
+        {"tipo": "pit", "id": 4, "titolo": "T", "sede_id": 8, "demo": True, "lon": 9.3, "lat": 45.3}
     ]
 
 
@@ -443,6 +503,8 @@ def test_suggestions_match_like_the_search_and_give_each_title_once():
     assert body["query"]["bool"]["must"] == [
         {"match_bool_prefix": {"tutto": {"query": "asil", "operator": "and"}}}
     ]
+    # As postgres' titles: not agreements, which are valid only within their dates.
+    assert body["query"]["bool"]["filter"] == [{"terms": {"tipo": ["pit", "servizio"]}}]
     assert body["collapse"] == {"field": "titolo.keyword"}
     assert body["size"] == 8
     assert es.build_suggest("  ?! ", 8) is None
@@ -453,7 +515,7 @@ def test_suggestions_match_like_the_search_and_give_each_title_once():
 
 @pytest.mark.django_db
 def test_documents_from_the_rows_of_search_documento(catalogo):
-    nido = es.rows_for([catalogo["nido"].pk])
+    nido = es.rows_for("servizio", [catalogo["nido"].pk])
     assert len(nido) == 2  # one per place
     document = es.document_from_row(nido[0])
     assert document["chiave"] == f"servizio:{catalogo['nido'].pk}"
@@ -472,7 +534,7 @@ def test_documents_from_the_rows_of_search_documento(catalogo):
     ]) - {"tutto"}  # fmt: skip
     json.dumps(document)  # ready for the bulk API
 
-    (babysitter,) = es.rows_for([catalogo["babysitter"].pk])
+    (babysitter,) = es.rows_for("servizio", [catalogo["babysitter"].pk])
     document = es.document_from_row(babysitter)
     assert document["punto"] is None and document["comune_id"] is None
     assert document["comuni_copertura"] == ["015140"]
@@ -486,8 +548,35 @@ def _raw_hit(row: dict, **extra) -> dict:
 
 
 @pytest.mark.django_db
+def test_documents_of_info_points_and_agreements(rete_sud_est):
+    sportello = rete_sud_est["punti"]["sportello"]
+    (row,) = es.rows_for("pit", [sportello.pk])
+    document = es.document_from_row(row)
+    assert document["chiave"] == f"pit:{sportello.pk}" and document["tipo"] == "pit"
+    assert document["titolo"] == "Sportello welfare di San Donato"
+    # What postgres vectorises beyond title, topics and Ente: kind, topics, description.
+    assert document["descrizione"].startswith("Sportello di welfare conciliativo")
+    assert "Asilo nido e micronido" in document["categorie_nomi"]
+    assert document["orario_id"] == sportello.orario_id and document["valido_dal"] is None
+    sconto = rete_sud_est["convenzioni"]["sconto"]
+    rows = es.rows_for("convenzione", [sconto.pk])
+    assert len(rows) == 2  # the nursery's two places
+    document = es.document_from_row(rows[0])
+    assert document["chiave"] == f"convenzione:{sconto.pk}"
+    assert document["valido_dal"] == sconto.data_inizio.isoformat()
+    assert document["valido_al"] == sconto.data_fine.isoformat()
+    assert document["descrizione"].startswith("Sconto del 15%")
+    assert set(document) == set(es.SearchDocument._doc_type.mapping.properties.to_dict()[
+        "properties"
+    ]) - {"tutto"}  # fmt: skip
+    json.dumps(document)
+
+
+@pytest.mark.django_db
 def test_hits_say_what_postgres_says(catalogo):
-    rows = {row["titolo"]: row for row in es.rows_for([s.pk for s in catalogo.values()])}
+    rows = {
+        row["titolo"]: row for row in es.rows_for("servizio", [s.pk for s in catalogo.values()])
+    }
     caffe = rows["Caffè Alzheimer"]
     babysitter = rows["Baby sitter a domicilio"]
     raw = {
@@ -516,6 +605,7 @@ def test_hits_say_what_postgres_says(catalogo):
         "tipo": "terzo_settore",
     }
     assert first.score == 2.5
+    assert first.demo is False
     # Delivered at home: no place, no distance, no schedule; the text's start as snippet.
     assert second.comune is None and second.punto is None and second.distanza_km is None
     assert second.aperto_ora is None
@@ -532,6 +622,7 @@ def test_facets_are_distinct_objects_labelled_like_postgres():
 
     aggregations = {
         "oggetti": {"value": 2},
+        "tipo": {"buckets": [bucket("servizio", 3, 2)]},
         "categoria": {"buckets": [bucket("infanzia", 3, 2), bucket("infanzia.nido", 2, 1)]},
         "tipo_ente": {"buckets": [bucket("terzo_settore", 2, 1), bucket("impresa", 1, 1)]},
         "comune": {"buckets": [bucket("015140", 1, 1), bucket("015192", 1, 1)]},
@@ -548,6 +639,7 @@ def test_facets_are_distinct_objects_labelled_like_postgres():
         name: {b["valore"]: b["conteggio"] for b in buckets} for name, buckets in facets.items()
     }
     assert counts == {
+        "tipo": {"servizio": 2},
         "categoria": {"infanzia": 2, "infanzia.nido": 1},
         "tipo_ente": {"terzo_settore": 1, "impresa": 1},
         "comune": {"015140": 1, "015192": 1},
@@ -556,6 +648,7 @@ def test_facets_are_distinct_objects_labelled_like_postgres():
     comune = {b["valore"]: b["etichetta"] for b in facets["comune"]}
     assert comune["015140"] == "Melegnano"
     assert facets["tipo_ente"][0]["etichetta"]  # a readable label
+    assert facets["tipo"] == [{"valore": "servizio", "etichetta": "Servizio", "conteggio": 2}]
 
 
 # --- no cluster: BackendUnavailable, and postgres answers -------------------------------
@@ -578,7 +671,7 @@ def test_pages_beyond_the_result_window_go_to_postgres(dead_cluster):
 
 @pytest.mark.django_db
 def test_sync_never_fails_the_caller(dead_cluster, catalogo, caplog):
-    es.sync_servizi({catalogo["nido"].pk})  # logs, does not raise
+    es.sync("servizio", {catalogo["nido"].pk})  # logs, does not raise
     assert "Elasticsearch sync failed" in caplog.text
 
 
@@ -622,8 +715,8 @@ def recorder(settings, monkeypatch):
 def test_sync_indexes_the_new_rows_then_deletes_the_others(recorder, catalogo):
     nido = catalogo["nido"]
     recorder.indices.exists.return_value = True
-    es.sync_servizi({nido.pk})
-    row_ids = [row["id"] for row in es.rows_for([nido.pk])]
+    es.sync("servizio", {nido.pk})
+    row_ids = [row["id"] for row in es.rows_for("servizio", [nido.pk])]
     assert [action["_id"] for action in recorder.sent] == row_ids
     assert {action["_index"] for action in recorder.sent} == {"test-welfare-documenti"}
     assert recorder.sent[0]["_source"]["chiave"] == f"servizio:{nido.pk}"
@@ -638,9 +731,29 @@ def test_sync_indexes_the_new_rows_then_deletes_the_others(recorder, catalogo):
 
 
 @pytest.mark.django_db
+def test_sync_sends_each_kind_on_its_own(recorder, rete_sud_est):
+    recorder.indices.exists.return_value = True
+    sportello = rete_sud_est["punti"]["sportello"]
+    es.sync("pit", [sportello.pk])
+    assert [action["_source"]["chiave"] for action in recorder.sent] == [f"pit:{sportello.pk}"]
+    delete = recorder.delete_by_query.call_args.kwargs["query"]["bool"]["filter"]
+    assert delete == [{"term": {"tipo": "pit"}}, {"terms": {"oggetto_id": [sportello.pk]}}]
+
+
+@pytest.mark.django_db
+def test_a_reindex_sends_what_it_rewrote(recorder, settings, rete_sud_est, monkeypatch):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    synced = []
+    monkeypatch.setattr(es, "sync", lambda tipo, ids: synced.append((tipo, list(ids))))
+    sconto = rete_sud_est["convenzioni"]["sconto"]
+    reindex({"convenzione": [sconto.pk], "pit": []})
+    assert synced == [("convenzione", [sconto.pk])]
+
+
+@pytest.mark.django_db
 def test_sync_of_a_deleted_service_only_deletes(recorder):
     recorder.indices.exists.return_value = True
-    es.sync_servizi({987654321})
+    es.sync("servizio", {987654321})
     assert recorder.sent == []
     must_not = recorder.delete_by_query.call_args.kwargs["query"]["bool"]["must_not"]
     assert must_not == [{"terms": {"riga_id": []}}]
@@ -649,7 +762,7 @@ def test_sync_of_a_deleted_service_only_deletes(recorder):
 @pytest.mark.django_db
 def test_sync_without_the_index_waits_for_a_rebuild(recorder, caplog):
     recorder.indices.exists.return_value = False
-    es.sync_servizi({1})
+    es.sync("servizio", {1})
     assert recorder.sent == [] and not recorder.delete_by_query.called
     assert "search_index --rebuild" in caplog.text
 

@@ -1,13 +1,22 @@
-"""The search index follows commits, and rebuilds from scratch on demand."""
+"""The search index follows commits, and rebuilds from scratch on demand: services, info
+points and agreements, each row what its app says it is."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 
-from marketplace.search.models import DocumentoRicerca
-from servizi.services import servizi_set_stato
-from tests.servizi.builders import make_sede, make_servizio
+from convenzioni.selectors import documento_indice
+from convenzioni.services import convenzione_registra_visualizzazione, convenzione_ritira
+from marketplace.search.models import DocumentoRicerca, StatoIndice
+from punti_informazione.selectors import pit_documento, pit_per_indice
+from punti_informazione.services import punto_update
+from servizi.services import ente_update, sede_update, servizi_set_stato, servizio_update
+from tests.convenzioni.builders import make_convenzione, make_fornitore, make_impresa, make_rete
+from tests.punti_informazione.builders import categoria, make_punto
+from tests.servizi.builders import MELEGNANO, SAN_DONATO, make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +54,9 @@ def test_the_rebuild_command_indexes_everything_published(capsys):
     DocumentoRicerca.objects.all().delete()
     call_command("search_index", rebuild=True, no_progress=True)
     assert DocumentoRicerca.objects.count() == 2
-    assert "postgres: 2 righe" in capsys.readouterr().out
+    assert "postgres: 2 righe indicizzate (servizio 2, pit 0, convenzione 0)" in (
+        capsys.readouterr().out
+    )
 
 
 def test_the_command_asks_for_rebuild():
@@ -53,3 +64,191 @@ def test_the_command_asks_for_rebuild():
 
     with pytest.raises(CommandError, match="--rebuild"):
         call_command("search_index")
+
+
+# --- info points and agreements ------------------------------------------------------------
+
+
+def _rows(tipo: str, oggetto_id: int):
+    return DocumentoRicerca.objects.filter(tipo=tipo, oggetto_id=oggetto_id).order_by("sede_id")
+
+
+def _version() -> int:
+    return StatoIndice.objects.get(pk=1).versione
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what a committed transaction would run after it (the index upkeep)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_a_pits_row_is_what_its_app_says_it_is(commit):
+    with commit():
+        punto = make_punto(
+            nome="Sportello welfare",
+            tipo="sportello_welfare",
+            temi=[categoria("infanzia.nido"), categoria("anziani")],
+            lingue=["it", "ro"],
+            descrizione="Orientamento sui servizi per la prima infanzia.",
+        )
+        make_punto(nome="Non attivo", attivo=False)
+    (row,) = _rows("pit", punto.pk)
+    expected = pit_documento(pit_per_indice([punto.pk]).get())
+    assert expected.pop("tipo") == row.tipo
+    assert set(expected.pop("categorie")) == set(row.categorie)
+    assert expected.pop("punto").coords == row.punto.coords
+    assert {name: getattr(row, name) for name in expected} == expected
+    # The kind, the topics, the description.
+    assert row.testo == (
+        "Sportello di welfare conciliativo Anziani e non autosufficienza Asilo nido e "
+        "micronido Orientamento sui servizi per la prima infanzia."
+    )
+    assert not DocumentoRicerca.objects.filter(titolo="Non attivo").exists()
+
+
+@pytest.mark.parametrize(
+    ("benefit", "words"),
+    [
+        ({"tipo_beneficio": "percentuale", "percentuale": 15}, "Sconto del 15%"),
+        ({"tipo_beneficio": "percentuale", "percentuale": "12.5"}, "Sconto del 12,50%"),
+        ({"tipo_beneficio": "importo", "importo": 30, "percentuale": None}, "Sconto di 30 €"),
+        (
+            {"tipo_beneficio": "prezzo_speciale", "importo": "9.90", "percentuale": None},
+            "Prezzo speciale: 9,90 €",
+        ),
+        (
+            {"tipo_beneficio": "gratuito", "percentuale": None, "beneficio_testo": "La prima ora"},
+            "Gratuito – La prima ora",
+        ),
+        (
+            {"tipo_beneficio": "altro", "percentuale": None, "beneficio_testo": "Un omaggio"},
+            "Un omaggio",
+        ),
+    ],
+)
+def test_an_agreements_rows_are_what_its_app_says_they_are(commit, benefit, words):
+    with commit():
+        rete = make_rete()
+        ente = make_fornitore(rete, nome="Cooperativa Aurora")
+        sedi = [make_sede(ente=ente, punto=SAN_DONATO), make_sede(ente=ente, punto=MELEGNANO)]
+        nido = make_servizio(
+            ente=ente, titolo="Nido Aurora", sedi=sedi[:1], categorie=[categoria("infanzia.nido")]
+        )
+        convenzione = make_convenzione(
+            ente=ente,
+            reti=[rete],
+            stato="pubblicata",
+            descrizione="Per i dipendenti.",
+            condizioni="Con il tesserino.",
+            **benefit,
+        )
+        convenzione.servizi.set([nido])
+    expected = documento_indice(convenzione)
+    assert expected["beneficio"] == words
+    rows = list(_rows("convenzione", convenzione.pk))
+    assert [row.sede_id for row in rows] == [sedi[0].pk]  # where its service is
+    (row,) = rows
+    assert row.testo == expected["testo"]
+    assert row.titolo == expected["titolo"] and row.ente_id == expected["ente_id"]
+    assert (row.ente_nome, row.tipo_ente) == (expected["ente_nome"], expected["tipo_ente"])
+    assert (row.valido_dal, row.valido_al) == (expected["data_inizio"], expected["data_fine"])
+    assert set(expected["categorie"]) <= set(row.categorie) == {"infanzia", "infanzia.nido"}
+    assert row.comune_id == expected["sedi"][0]["comune_id"]
+    assert row.gratuito is (benefit["tipo_beneficio"] == "gratuito")
+
+
+def test_an_agreement_naming_no_service_is_at_every_place_of_its_ente(commit):
+    with commit():
+        rete = make_rete()
+        ente = make_fornitore(rete)
+        convenzione = make_convenzione(ente=ente, reti=[rete], stato="pubblicata")
+    (senza_sede,) = _rows("convenzione", convenzione.pk)
+    assert senza_sede.punto is None  # an Ente without places: one row without a point
+    with commit():
+        sede = make_sede(ente=ente, punto=SAN_DONATO)  # a new place of the Ente
+        make_servizio(ente=ente, sedi=[sede], categorie=[categoria("salva-tempo.lavanderia")])
+    (row,) = _rows("convenzione", convenzione.pk)
+    assert row.sede_id == sede.pk and row.comune_id == "015192"
+    assert set(row.categorie) == {"salva-tempo", "salva-tempo.lavanderia"}
+
+
+def test_the_rows_follow_the_pit_its_place_and_its_ente(commit):
+    with commit():
+        punto = make_punto(nome="Sportello", temi=[categoria("infanzia")])
+    with commit():
+        punto.temi.set([categoria("anziani.badanti")])
+    assert set(_rows("pit", punto.pk).get().categorie) == {"anziani", "anziani.badanti"}
+    with commit():
+        sede_update(sede=punto.sede, punto=MELEGNANO)
+    assert _rows("pit", punto.pk).get().comune_id == "015140"
+    with commit():
+        ente_update(ente=punto.ente, nome="Comune di Melegnano")
+    assert _rows("pit", punto.pk).get().ente_nome == "Comune di Melegnano"
+    with commit():
+        punto_update(punto=punto, attivo=False)
+    assert not _rows("pit", punto.pk).exists()
+
+
+def test_the_rows_follow_the_agreement_its_services_and_its_state(commit):
+    with commit():
+        rete = make_rete()
+        ente = make_fornitore(rete)
+        sede = make_sede(ente=ente, punto=SAN_DONATO)
+        altra = make_sede(ente=ente, punto=MELEGNANO)
+        servizio = make_servizio(ente=ente, titolo="Doposcuola", sedi=[sede])
+        convenzione = make_convenzione(ente=ente, reti=[rete], stato="pubblicata")
+        convenzione.servizi.set([servizio])
+    assert [r.sede_id for r in _rows("convenzione", convenzione.pk)] == [sede.pk]
+    with commit():  # the service moves: the agreement is used at its new place
+        servizio.sedi.set([altra])
+    assert [r.sede_id for r in _rows("convenzione", convenzione.pk)] == [altra.pk]
+    with commit():
+        servizio_update(servizio=servizio, titolo="Doposcuola e compiti")
+    assert "Doposcuola e compiti" in _rows("convenzione", convenzione.pk).get().testo
+    with commit():
+        servizio.delete()  # gone with its links: the agreement now names no service
+    assert {r.sede_id for r in _rows("convenzione", convenzione.pk)} == {sede.pk, altra.pk}
+    with commit():
+        convenzione_ritira(convenzione=convenzione, nota="Sospesa.")
+    assert not _rows("convenzione", convenzione.pk).exists()
+
+
+def test_expired_agreements_leave_the_index_with_the_nightly_command(commit):
+    with commit():
+        rete = make_rete()
+        convenzione = make_convenzione(ente=make_fornitore(rete), reti=[rete], stato="pubblicata")
+    with commit():
+        call_command("scadenza_convenzioni", data=str(convenzione.data_fine + timedelta(1)))
+    assert not _rows("convenzione", convenzione.pk).exists()
+
+
+def test_the_view_counter_touches_nothing_but_memberships_raise_the_version(commit):
+    with commit():
+        rete = make_rete()
+        convenzione = make_convenzione(ente=make_fornitore(rete), reti=[rete], stato="pubblicata")
+    before = _version()
+    with commit():
+        convenzione_registra_visualizzazione(convenzione=convenzione)
+    assert _version() == before
+    with commit():  # who may use the agreement changed: cached answers must not survive
+        make_impresa(reti=(rete,))
+    assert _version() > before
+
+
+def test_the_rebuild_indexes_services_pits_and_agreements(capsys, commit):
+    with commit():
+        rete = make_rete()
+        make_convenzione(ente=make_fornitore(rete), reti=[rete], stato="pubblicata")
+        make_punto(nome="Sportello")
+        make_servizio(titolo="Uno")
+    DocumentoRicerca.objects.all().delete()
+    call_command("search_index", rebuild=True, no_progress=True)
+    assert sorted(DocumentoRicerca.objects.values_list("tipo", flat=True)) == [
+        "convenzione",
+        "pit",
+        "servizio",
+    ]
+    assert "postgres: 3 righe indicizzate (servizio 1, pit 1, convenzione 1)" in (
+        capsys.readouterr().out
+    )

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 
 from geo_data.models import Ambito, Comune
 from marketplace.search.models import DocumentoRicerca
-from servizi.models import Categoria, Servizio, StatoServizio
+from servizi.models import Categoria
 from servizi.seed import seed_categorie
 
 REGION = "Lombardia"
@@ -55,9 +55,7 @@ class Command(BaseCommand):
             call_command("load_demo_data", allow_production=demo, **quiet)
             call_command("load_demo_convenzioni", allow_production=demo, **quiet)
 
-        # The index follows every commit; this fills it for catalogues that predate it.
-        if (
-            not DocumentoRicerca.objects.exists()
-            and Servizio.objects.filter(stato=StatoServizio.PUBBLICATO).exists()
-        ):
+        # The index follows every commit; this fills it for data that predate it (and
+        # after a migration that empties it, as a change of what it holds does).
+        if not DocumentoRicerca.objects.exists():
             call_command("search_index", rebuild=True, no_progress=True, **quiet)

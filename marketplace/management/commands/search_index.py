@@ -1,4 +1,4 @@
-"""Rebuild the search index from the catalogue: postgres, and Elasticsearch when configured."""
+"""Rebuild the search index of services, PITs and agreements: postgres, and Elasticsearch."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.search.index import reindex_servizi
+from marketplace.search.index import rebuild_index
 
 
 class Command(BaseCommand):
     help = (
-        "Ricostruisce l'indice di ricerca dal catalogo (tabella search_documento e, se "
-        "ELASTICSEARCH_URL è impostato, l'indice Elasticsearch)."
+        "Ricostruisce l'indice di ricerca di servizi, PIT e convenzioni (tabella "
+        "search_documento e, se ELASTICSEARCH_URL è impostato, l'indice Elasticsearch)."
     )
 
     def add_arguments(self, parser):
@@ -28,10 +28,12 @@ class Command(BaseCommand):
         if not rebuild:
             raise CommandError("Indica --rebuild: per ora l'unica operazione è la ricostruzione.")
         start = time.perf_counter()
-        rows = reindex_servizi(None, sync_elasticsearch=False)
+        counts = rebuild_index()
         if options["verbosity"]:
+            per_tipo = ", ".join(f"{tipo} {n}" for tipo, n in counts.items())
             self.stdout.write(
-                f"postgres: {rows} righe indicizzate in {time.perf_counter() - start:.1f} s."
+                f"postgres: {sum(counts.values())} righe indicizzate ({per_tipo}) "
+                f"in {time.perf_counter() - start:.1f} s."
             )
         if settings.SEARCH_BACKEND == "elasticsearch":
             from marketplace.search.backends.elasticsearch import rebuild

@@ -1,4 +1,5 @@
-"""The Elasticsearch backend: the rows of `search_documento`, one ES document per row.
+"""The Elasticsearch backend: the rows of `search_documento` (services, PITs, agreements),
+one ES document per row.
 
 It answers like the postgres backend on the same data (same filters, results, counts
 and facet counts; same order by distance). How it stays in step with postgres:
@@ -17,7 +18,11 @@ and facet counts; same order by distance). How it stays in step with postgres:
 - schedules: ES cannot evaluate them, so the schedules open at `aperto_il` are found
   in SQL (the same `open_at_sql` as postgres) and the documents filtered on `orario_id`;
 - Ambiti: a `filters` aggregation, one filter per Ambito on its member Comuni (exact
-  distinct counts, membership always current, nothing to reindex when it changes).
+  distinct counts, membership always current, nothing to reindex when it changes);
+- agreements: found only within their dates (`valido_dal`..`valido_al`), a range
+  filter with the day of the request, as in postgres; `con_convenzione_per`: terms
+  filters on the Ente ids and agreement ids the convenzioni selectors gave the query;
+- type-ahead titles, as postgres' `search_titolo`, only of the kinds always valid.
 
 Any failure to answer (connection, timeout, missing index, a page beyond the result
 window) raises `BackendUnavailable`, and the service answers from postgres.
@@ -57,7 +62,9 @@ from elasticsearch.dsl import (
 
 from geo_data.models import Ambito
 from marketplace.search.backends.postgres import (
+    DATED_TYPES,
     DECAY_KM,
+    FACETS,
     MAX_POINTS,
     POINTS_FROM_ZOOM,
     category_suggestions,
@@ -82,7 +89,7 @@ MAX_RESULT_WINDOW = 10_000  # ES's index.max_result_window: deeper pages go to p
 MAX_CLUSTERS = 50_000
 COUNT_PRECISION = 40_000  # the most `cardinality` allows: exact in practice below it
 FACET_PRECISION = 3_000  # per facet bucket (memory grows with buckets x precision)
-FACET_SIZES = {"categoria": 2_000, "tipo_ente": 100, "comune": 10_000}
+FACET_SIZES = {"tipo": 10, "categoria": 2_000, "tipo_ente": 100, "comune": 10_000}
 CHUNK = 2_000  # rows per SQL batch and per bulk request
 SIMPLIFY_DEGREES = 0.001  # ~100 m: coverage shapes for the index, not for display
 COVERAGE_CACHE = 512  # distinct coverage sets kept per sync or rebuild
@@ -194,6 +201,8 @@ class SearchDocument(Document):
     copertura = GeoShape(ignore_malformed=True)  # union of the covered Comuni, simplified
     orario_id = Long()
     aggiornato_il = Date()
+    valido_dal = Date()  # an agreement's validity (start and end included); none for others
+    valido_al = Date()
     tutto = Text(analyzer=italiano)  # what decides a text match, like postgres' `vettore`
 
     class Index:
@@ -250,7 +259,7 @@ _ROWS_SQL = """
 SELECT d.id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.testo, d.ente_id, d.ente_nome,
        d.tipo_ente, d.categorie, d.destinatari, d.lingue, d.gratuito, d.accessibile,
        d.comune_id, d.comuni_copertura, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat,
-       d.orario_id, d.aggiornato_il, d.demo,
+       d.orario_id, d.aggiornato_il, d.demo, d.valido_dal, d.valido_al,
        (SELECT string_agg(c.nome, ' ' ORDER BY c.codice) FROM servizi_categoria c
         WHERE c.codice = ANY(d.categorie)) AS categorie_nomi,
        (SELECT concat_ws(' ', s.descrizione, s.requisiti) FROM servizi_servizio s
@@ -315,18 +324,26 @@ def _rows(
     return rows
 
 
-def rows_for(ids: Iterable[int], *, coverage: _Coverage | None = None) -> list[dict]:
-    """The current rows of these services, with their coverage shape."""
+def rows_for(tipo: str, ids: Iterable[int], *, coverage: _Coverage | None = None) -> list[dict]:
+    """The current rows of these objects of one kind, with their coverage shape."""
     ids = sorted(set(ids))
     coverage = coverage or _Coverage()
     rows: list[dict] = []
     for chunk in _chunks(ids, CHUNK):
-        rows += _rows("d.tipo = 'servizio' AND d.oggetto_id = ANY(%s)", [chunk], coverage)
+        rows += _rows("d.tipo = %s AND d.oggetto_id = ANY(%s)", [tipo, chunk], coverage)
     return rows
 
 
+def _day(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def document_from_row(row: dict) -> dict:
-    """The ES source of one `search_documento` row (as read by `rows_for`)."""
+    """The ES source of one `search_documento` row (as read by `rows_for`).
+
+    `descrizione` is what postgres vectorises beyond title, categories and provider:
+    a service's description and requirements; a PIT's or an agreement's whole text.
+    """
     has_point = row.get("lon") is not None and row.get("lat") is not None
     updated = row["aggiornato_il"]
     return {
@@ -354,6 +371,8 @@ def document_from_row(row: dict) -> dict:
         "copertura": row.get("copertura"),
         "orario_id": row["orario_id"],
         "aggiornato_il": updated.isoformat() if isinstance(updated, datetime) else updated,
+        "valido_dal": _day(row.get("valido_dal")),
+        "valido_al": _day(row.get("valido_al")),
     }
 
 
@@ -381,18 +400,15 @@ def _bulk(client: Elasticsearch, rows: list[dict], index: str, *, refresh: bool 
     return sent
 
 
-def sync_servizi(ids: Iterable[int] | None) -> None:
-    """Send the current rows of these services (all of them when None); never raises.
+def sync(tipo: str, ids: Iterable[int]) -> None:
+    """Send the current rows of these objects of one kind; never raises.
 
-    Runs after the catalogue change is committed: new rows are indexed first, then the
-    services' other documents deleted, so a search never sees a service vanish (a
-    moment of duplicates is harmless: results are collapsed per object).
+    Runs after the change is committed: new rows are indexed first, then the objects'
+    other documents deleted, so a search never sees an object vanish (a moment of
+    duplicates is harmless: results are collapsed per object).
     """
+    ids = sorted(set(ids))
     try:
-        if ids is None:
-            rebuild(progress=False)
-            return
-        ids = sorted(set(ids))
         if not ids:
             return
         client = get_client(indexing=True)
@@ -402,26 +418,21 @@ def sync_servizi(ids: Iterable[int] | None) -> None:
             return
         coverage = _Coverage()
         for chunk in _chunks(ids, CHUNK):
-            rows = rows_for(chunk, coverage=coverage)
+            rows = rows_for(tipo, chunk, coverage=coverage)
             _bulk(client, rows, index, refresh=True)  # visible before the old ones go
             client.delete_by_query(
                 index=index,
                 query={
                     "bool": {
-                        "filter": [
-                            {"term": {"tipo": "servizio"}},
-                            {"terms": {"oggetto_id": chunk}},
-                        ],
+                        "filter": [{"term": {"tipo": tipo}}, {"terms": {"oggetto_id": chunk}}],
                         "must_not": [{"terms": {"riga_id": [row["id"] for row in rows]}}],
                     }
                 },
                 conflicts="proceed",
                 refresh=True,
             )
-    except Exception:  # the catalogue change is committed: never fail it for the index
-        logger.exception(
-            "Elasticsearch sync failed for services %s", "all" if ids is None else list(ids)[:20]
-        )
+    except Exception:  # the change is committed: never fail it for the index
+        logger.exception("Elasticsearch sync failed for %s %s", tipo, ids[:20])
 
 
 def rebuild(progress: bool = True) -> int:
@@ -482,7 +493,7 @@ def _swap_alias(client: Elasticsearch, alias: str, name: str) -> None:
 
 HIT_SOURCE = [
     *("tipo", "oggetto_id", "sede_id", "titolo", "testo", "ente_id", "ente_nome"),
-    *("tipo_ente", "comune_id", "orario_id", "punto"),
+    *("tipo_ente", "comune_id", "orario_id", "punto", "demo"),
 ]
 TEXT_FIELDS = ["titolo^3", "categorie_nomi^2", "ente_nome^1.5", "testo"]
 
@@ -598,6 +609,46 @@ def filters(query: SearchQuery, orari: OrariAperti | None = None) -> list[Q]:
     """The filters of postgres' `_Sql._build`, one for one."""
     q = query
     clauses = [Q("terms", tipo=list(q.tipi))]
+    if DATED_TYPES & set(q.tipi):
+        # Agreements only within their dates, on the day of the request.
+        oggi = q.oggi.isoformat()
+        clauses.append(
+            Q(
+                "bool",
+                should=[
+                    Q("bool", must_not=[Q("exists", field="valido_dal")]),
+                    Q(
+                        "bool",
+                        filter=[
+                            Q("range", valido_dal={"lte": oggi}),
+                            Q("range", valido_al={"gte": oggi}),
+                        ],
+                    ),
+                ],
+                minimum_should_match=1,
+            )
+        )
+    if q.con_convenzione_per is not None:
+        clauses.append(
+            Q(
+                "bool",
+                should=[
+                    Q(
+                        "bool",
+                        filter=[Q("terms", ente_id=list(q.con_convenzione_per.enti))],
+                        must_not=[Q("term", tipo="convenzione")],
+                    ),
+                    Q(
+                        "bool",
+                        filter=[
+                            Q("term", tipo="convenzione"),
+                            Q("terms", oggetto_id=list(q.con_convenzione_per.convenzioni)),
+                        ],
+                    ),
+                ],
+                minimum_should_match=1,
+            )
+        )
     if q.categorie:
         clauses.append(Q("terms", categorie=list(q.categorie)))
     if q.tipo_ente:
@@ -743,7 +794,12 @@ def build_search(
 
 
 def _facet_aggs(search: Search, ambiti: dict[str, list[str]]) -> None:
-    fields = {"categoria": "categorie", "tipo_ente": "tipo_ente", "comune": "comune_id"}
+    fields = {
+        "tipo": "tipo",
+        "categoria": "categorie",
+        "tipo_ente": "tipo_ente",
+        "comune": "comune_id",
+    }
     for name, field in fields.items():
         search.aggs.bucket(name, "terms", field=field, size=FACET_SIZES[name]).metric(
             "oggetti", "cardinality", field="chiave", precision_threshold=FACET_PRECISION
@@ -847,6 +903,7 @@ def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
                 aperto_ora=more["aperto_ora"],
                 punto=[point["lon"], point["lat"]] if point else None,
                 sede_id=source.get("sede_id"),
+                demo=bool(source.get("demo")),
                 score=round(float(hit.get("_score") or 0.0), 6),
             )
         )
@@ -857,8 +914,8 @@ def _facets(aggregations: dict) -> dict[str, list[dict]]:
     def count(bucket: dict) -> int:
         return min(int(bucket["oggetti"]["value"]), int(bucket["doc_count"]))
 
-    raw: dict[str, list[dict]] = {}
-    for name in ("categoria", "tipo_ente", "comune"):
+    raw: dict[str, list[dict]] = {name: [] for name in FACETS}
+    for name in ("tipo", "categoria", "tipo_ente", "comune"):
         buckets = aggregations.get(name, {}).get("buckets", [])
         raw[name] = [{"valore": b["key"], "n": count(b)} for b in buckets if b["doc_count"]]
     ambiti = aggregations.get("ambito", {}).get("buckets", {})
@@ -880,7 +937,7 @@ def build_map(query: SearchQuery, zoom: int, *, orari: OrariAperti | None = None
     if zoom >= POINTS_FROM_ZOOM:
         return (
             search.sort({"riga_id": {"order": "asc"}})
-            .source(["tipo", "oggetto_id", "titolo", "punto"])
+            .source(["tipo", "oggetto_id", "titolo", "sede_id", "demo", "punto"])
             .extra(size=MAX_POINTS, track_total_hits=False, timeout=_TIMEOUT)
         )
     grid = {"field": "punto", "precision": min(zoom + 2, 29), "size": MAX_CLUSTERS}
@@ -911,6 +968,8 @@ def map_from_response(raw: dict, zoom: int) -> MapResult:
                     "tipo": source["tipo"],
                     "id": source["oggetto_id"],
                     "titolo": source["titolo"],
+                    "sede_id": source.get("sede_id"),
+                    "demo": bool(source.get("demo")),
                     "lon": source["punto"]["lon"],
                     "lat": source["punto"]["lat"],
                 }
@@ -949,9 +1008,11 @@ def build_suggest(prefix: str, limit: int) -> Search | None:
         Q("match", **{"titolo.prefissi": {"query": folded, "operator": "and"}}),
         Q("match_phrase_prefix", titolo={"query": folded, "boost": 2}),
     ]
+    # As postgres' type-ahead titles: only the kinds whose rows are always valid.
+    kinds = Q("terms", tipo=sorted(set(SearchQuery.tipi) - DATED_TYPES))
     return (
         Search(index=settings.ELASTICSEARCH_INDEX)
-        .query(Q("bool", must=must, should=ranking))
+        .query(Q("bool", filter=[kinds], must=must, should=ranking))
         .collapse("titolo.keyword")
         .sort({"_score": {"order": "desc"}}, {"titolo.keyword": {"order": "asc"}})
         .source(["titolo"])

@@ -17,26 +17,36 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
 - facets: exact up to COUNT_CAP rows, estimated beyond from a random sample of objects
   (the `campione` buckets), and flagged as estimates;
 - map clusters: the pre-aggregated grid (`search_cella`) when only the area is
-  filtered, grid grouping of the matching rows otherwise.
+  filtered, grid grouping of the matching rows otherwise; agreements, valid only within
+  their dates, are never pre-aggregated: their rows (a few thousand at most) are grouped
+  with the cells;
+- agreements' dates: a row filter with the day of the request (null for the other kinds,
+  so the planner's estimates do not change); `con_convenzione_per`: the Ente ids and
+  agreement ids the convenzioni selectors computed for the request, read through the
+  `ente_id` and (`tipo`, `oggetto_id`) indexes.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from convenzioni.models import Convenzione
 from geo_data.models import Ambito, Comune
-from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, SAMPLE_BUCKETS
+from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
 from marketplace.search.text import postgres_tsquery, query_groups, words
-from servizi.models import Categoria, TipoEnte
+from marketplace.templatetags.sito import nome_tradotto
+from punti_informazione.models import PuntoInformazione
+from servizi.models import Categoria, Servizio, TipoEnte
 
 NAME = "postgres"
 LOCAL = ZoneInfo("Europe/Rome")
@@ -49,6 +59,8 @@ FIRST_BATCH = 400
 # Facets of a broad search are estimated on about this many sampled rows.
 FACET_SAMPLE_ROWS = 1000
 ALL_TYPES = frozenset(SearchQuery.tipi)
+# Kinds whose rows are valid only within their dates (agreements).
+DATED_TYPES = frozenset(PER_TIPO) - frozenset(UNDATED)
 POINT_SQL = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
 TSQUERY_SQL = "to_tsquery('italiano', %s)"
 
@@ -84,6 +96,18 @@ class _Sql:
         q, a = self.query, self.a
         if set(q.tipi) != ALL_TYPES:
             self.add(f"{a}.tipo = ANY(%s)", list(q.tipi))
+        if DATED_TYPES & set(q.tipi):
+            # Agreements only within their dates, on the day of the request.
+            self.add(
+                f"({a}.valido_dal IS NULL OR %s BETWEEN {a}.valido_dal AND {a}.valido_al)", q.oggi
+            )
+        if q.con_convenzione_per is not None:
+            self.add(
+                f"(({a}.tipo <> 'convenzione' AND {a}.ente_id = ANY(%s::bigint[])) "
+                f"OR ({a}.tipo = 'convenzione' AND {a}.oggetto_id = ANY(%s::bigint[])))",
+                list(q.con_convenzione_per.enti),
+                list(q.con_convenzione_per.convenzioni),
+            )
         if q.q and words(q.q):
             vector = f"{a}.vettore" if self.ranked else f"strip({a}.vettore)"
             self.add(f"{vector} @@ {TSQUERY_SQL}", postgres_tsquery(q.q))
@@ -195,7 +219,7 @@ def ranked_index() -> bool:
 
 _ROW_COLUMNS = """
     d.id AS row_id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.ente_id, d.ente_nome,
-    d.tipo_ente, d.comune_id, d.orario_id, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
+    d.tipo_ente, d.comune_id, d.orario_id, d.demo, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
 """
 _DISTANCE_SQL = f"ST_Distance(d.punto::geography, {POINT_SQL}, false) / 1000.0"
 
@@ -432,6 +456,7 @@ def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
                 aperto_ora=more["aperto_ora"],
                 punto=[row["lon"], row["lat"]] if row["lon"] is not None else None,
                 sede_id=row["sede_id"],
+                demo=row["demo"],
                 score=round(float(row["score"]), 6),
             )
         )
@@ -446,6 +471,8 @@ WITH m AS MATERIALIZED (
     SELECT DISTINCT ON (tipo, oggetto_id) tipo, oggetto_id, tipo_ente, categorie FROM m
 )
 SELECT 'oggetti' AS facet, NULL AS valore, count(*) AS n FROM o
+UNION ALL
+SELECT 'tipo', tipo, count(*) FROM o GROUP BY tipo
 UNION ALL
 SELECT 'categoria', c, count(*) FROM o, unnest(o.categorie) c GROUP BY c
 UNION ALL
@@ -491,7 +518,7 @@ def _facets(sql: _Sql, matching: _Matching) -> tuple[dict[str, list[dict]], int]
         rows, scale = _fetch(_FACETS_SQL.format(where=sql.where), sql.params), 1.0
     else:
         rows, scale = _sampled_facet_rows(sql)
-    raw: dict[str, list[dict]] = {"categoria": [], "tipo_ente": [], "comune": [], "ambito": []}
+    raw: dict[str, list[dict]] = {name: [] for name in FACETS}
     objects = 0
     for row in rows:
         n = round(row["n"] * scale)
@@ -502,10 +529,25 @@ def _facets(sql: _Sql, matching: _Matching) -> tuple[dict[str, list[dict]], int]
     return label_facets(raw), objects
 
 
+FACETS = ("tipo", "categoria", "tipo_ente", "comune", "ambito")
+# What each kind of result is called, in the reader's language.
+_KIND_MODELS = {"servizio": Servizio, "pit": PuntoInformazione, "convenzione": Convenzione}
+
+
+def category_names() -> list[tuple[str, str, str]]:
+    """(code, name in the reader's language, Italian name) of every category."""
+    return [
+        (categoria.codice, nome_tradotto(categoria), categoria.nome)
+        for categoria in Categoria.objects.only("codice", "nome", "nome_en")
+    ]
+
+
 def label_facets(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """Facet buckets with a readable label, biggest first (shared by the backends)."""
+    """Facet buckets with a readable label in the reader's language, biggest first
+    (shared by the backends)."""
     labels = {
-        "categoria": dict(Categoria.objects.values_list("codice", "nome")),
+        "tipo": {tipo: capfirst(model._meta.verbose_name) for tipo, model in _KIND_MODELS.items()},
+        "categoria": {codice: nome for codice, nome, _italiano in category_names()},
         "tipo_ente": dict(TipoEnte.choices),
         "comune": dict(
             Comune.objects.filter(pk__in=[b["valore"] for b in raw.get("comune", [])]).values_list(
@@ -537,13 +579,15 @@ TITLE_CANDIDATES = 50
 
 
 def category_suggestions(prefix: str) -> list[dict]:
-    """Categories each typed word begins a word of (the same rule for every backend)."""
+    """Categories each typed word begins a word of (the same rule for every backend),
+    named in the reader's language."""
     typed = words(prefix)
     if not typed:
         return []
     found = []
-    for codice, nome in Categoria.objects.values_list("codice", "nome"):
-        name_words = words(nome)
+    for codice, nome, italiano in category_names():
+        # Named in the reader's language; typed words may be Italian ones too.
+        name_words = words(nome) + words(italiano)
         if all(any(w.startswith(t) for w in name_words) for t in typed):
             found.append({"testo": nome, "tipo": "categoria", "codice": codice})
     return found[:MAX_CATEGORY_SUGGESTIONS]
@@ -614,12 +658,23 @@ def only_the_area(query: SearchQuery) -> bool:
     )
 
 
+# The pre-aggregated cells of the kinds always valid that touch the area, and the rows of
+# the kinds valid only within their dates (a few thousand agreements at most), grouped
+# into the map's cells together.
 _CELLS_SQL = """
 SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS lat,
        min(min_lon) AS minlon, min(min_lat) AS minlat, max(max_lon) AS maxlon,
        max(max_lat) AS maxlat
-FROM search_cella
-WHERE tipo = ANY(%s) AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s
+FROM (
+    SELECT cella_x, cella_y, n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat
+    FROM search_cella
+    WHERE tipo = ANY(%s) AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s
+    UNION ALL
+    SELECT d.cella_x, d.cella_y, 1, ST_X(d.punto), ST_Y(d.punto), ST_X(d.punto),
+           ST_Y(d.punto), ST_X(d.punto), ST_Y(d.punto)
+    FROM search_documento d
+    WHERE {dated} AND d.cella_x BETWEEN %s AND %s AND d.cella_y BETWEEN %s AND %s
+) celle
 GROUP BY cella_x >> %s, cella_y >> %s
 ORDER BY n DESC
 """
@@ -630,7 +685,8 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
     if zoom >= POINTS_FROM_ZOOM:
         rows = _fetch(
             f"""
-            SELECT d.tipo, d.oggetto_id AS id, d.titolo, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
+            SELECT d.tipo, d.oggetto_id AS id, d.titolo, d.sede_id, d.demo,
+                   ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
             FROM search_documento d WHERE {sql.where} AND d.punto IS NOT NULL
             ORDER BY d.id LIMIT %s
             """,
@@ -639,17 +695,24 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
         return MapResult(backend=NAME, zoom=zoom, clusters=[], points=rows)
     shift = CELL_ZOOM - zoom
     if only_the_area(query):
-        # The pre-aggregated cells that touch the area: at the edge of the view a
-        # cluster may count places up to one cell (about a kilometre) outside it.
+        # The cells that touch the area: at the edge of the view a cluster may count
+        # places up to one cell (about a kilometre) outside it.
         minlon, minlat, maxlon, maxlat = query.bbox
+        cells = [
+            math.floor(minlon / CELL_DEGREES),
+            math.floor(maxlon / CELL_DEGREES),
+            math.floor(minlat / CELL_DEGREES),
+            math.floor(maxlat / CELL_DEGREES),
+        ]
+        dated_kinds = tuple(t for t in query.tipi if t in DATED_TYPES)
+        dated = _Sql(replace(query, tipi=dated_kinds, bbox=None)) if dated_kinds else None
         rows = _fetch(
-            _CELLS_SQL,
+            _CELLS_SQL.format(dated=dated.where if dated else "false"),
             [
-                list(query.tipi),
-                math.floor(minlon / CELL_DEGREES),
-                math.floor(maxlon / CELL_DEGREES),
-                math.floor(minlat / CELL_DEGREES),
-                math.floor(maxlat / CELL_DEGREES),
+                [t for t in query.tipi if t not in DATED_TYPES],
+                *cells,
+                *(dated.params if dated else []),
+                *cells,
                 shift,
                 shift,
             ],
