@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-DONE = "() => +(document.getElementById('risultati').dataset.completate || 0) >= {n}"
+# Null-safe: a wait that spans a navigation sees a page without the list for a moment.
+DONE = "() => +(document.getElementById('risultati')?.dataset.completate || 0) >= {n}"
 
 
 def searches_done(page) -> int:
