@@ -60,11 +60,14 @@ class DocumentoRicerca(models.Model):
         db_table = "search_documento"
         indexes = [
             models.Index(fields=["tipo", "oggetto_id"], name="search_doc_oggetto"),
-            models.Index(fields=["comune_id"], name="search_doc_comune"),
             # `con_convenzione_per` keeps the rows of the Enti with an agreement for them.
             models.Index(fields=["ente_id"], name="search_doc_ente"),
             # With the id, the index gives the whole "recently updated" order.
             models.Index(fields=["aggiornato_il", "id"], name="search_doc_aggiornato"),
+            # A Comune's rows, by date: its most recent first without visiting the rest.
+            models.Index(
+                fields=["comune_id", "aggiornato_il", "id"], name="search_doc_comune_data"
+            ),
             models.Index(fields=["campione"], name="search_doc_campione"),
             models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_doc_cella"),
             GinIndex(fields=["categorie"], name="search_doc_categorie"),

@@ -257,3 +257,40 @@ def test_categories_are_suggested_when_each_typed_word_begins_one_of_theirs(clie
     assert "infanzia.nido" in categories("nido asi")
     assert "infanzia.nido" not in categories("ilo")  # inside a word is not a start
     assert categories("assistenza dom") == ["anziani.assistenza-domiciliare"]
+
+
+def _plain_or(comuni: list[str]) -> list[int]:
+    """The services of some Comuni, most recently updated first, the plain way."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (aggiornato_il, oggetto_id) oggetto_id, aggiornato_il "
+            "FROM search_documento WHERE comune_id = ANY(%s) OR comuni_copertura && %s "
+            "ORDER BY aggiornato_il DESC, oggetto_id DESC",
+            [comuni, comuni],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize(
+    "params, comuni",
+    [
+        ({"comune": "015140"}, ["015140"]),  # Melegnano: a place and a home service
+        ({"ambito": "san-donato-milanese"}, None),  # several Comuni
+    ],
+)
+def test_a_comune_is_read_through_its_index_and_answers_as_the_plain_or(
+    client, catalogo, monkeypatch, params, comuni
+):
+    from geo_data.models import Ambito
+
+    comuni = comuni or list(
+        Ambito.objects.get(slug=params["ambito"]).comuni.values_list("pk", flat=True)
+    )
+    expected = _plain_or(comuni)
+    body = client.get("/api/v1/cerca/", {**params, "ordinamento": "aggiornamento"}).json()
+    assert [hit["id"] for hit in body["results"]] == expected
+    assert (body["count"], body["count_esatto"]) == (len(expected), True)
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 1)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 1)
+    capped = client.get("/api/v1/cerca/", params).json()
+    assert (capped["count"], capped["count_esatto"]) == (1, False)
