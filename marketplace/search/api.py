@@ -51,8 +51,10 @@ def _params(serializer_class, request):
 
 
 def _respond(endpoint: str, request, compute) -> Response:
-    """The answer of `compute()`, from the cache when the same question was just asked
-    on the same data; bad parameters raise (a 400) before the cache is consulted."""
+    """The answer of `compute()`, which validates the parameters and then searches, from
+    the cache when the same question was just answered on the same data (so it was
+    valid: every change of what validation reads, categories, Comuni, networks, raises
+    the index version too). Bad parameters raise a 400, and nothing is stored."""
     body, cache_state = cached_answer(endpoint, request, compute)
     return Response(body, headers={BACKEND_HEADER: body["backend"], CACHE_HEADER: cache_state})
 
@@ -70,9 +72,8 @@ class CercaView(APIView):
 
     @extend_schema(parameters=[CercaParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        params = _params(CercaParamsSerializer, request)
-
         def compute() -> dict:
+            params = _params(CercaParamsSerializer, request)
             query = params.to_query()
             result = service.search(query, facets=params.validated_data["facette"])
             return {
@@ -94,12 +95,11 @@ class MappaView(APIView):
 
     @extend_schema(parameters=[MappaParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        params = _params(MappaParamsSerializer, request)
-        return _respond(
-            "mappa",
-            request,
-            lambda: service.map_view(params.to_query(), params.validated_data["zoom"]).as_dict(),
-        )
+        def compute() -> dict:
+            params = _params(MappaParamsSerializer, request)
+            return service.map_view(params.to_query(), params.validated_data["zoom"]).as_dict()
+
+        return _respond("mappa", request, compute)
 
 
 class SuggerimentiView(APIView):
@@ -110,9 +110,8 @@ class SuggerimentiView(APIView):
 
     @extend_schema(parameters=[SuggerimentiParamsSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        params = _params(SuggerimentiParamsSerializer, request)
-
         def compute() -> dict:
+            params = _params(SuggerimentiParamsSerializer, request)
             backend, suggestions = service.suggest(
                 params.validated_data["q"], params.validated_data["limite"]
             )

@@ -8,7 +8,8 @@ generator) schedule their reindex themselves; the agreements' view counter (an
 
 What the rows of each kind are made of:
 
-- a service: the service, its places, categories and covered Comuni, its Ente;
+- a service: the service, its places, categories (codes and names, with their
+  ancestors') and covered Comuni, its Ente;
 - an info point (PIT): the PIT, its topics, its Sede, its Ente;
 - an agreement: the agreement, its services (those it names, or all the Ente's
   published ones) and their places (or all the Ente's places), its Ente;
@@ -29,7 +30,8 @@ from django.dispatch import receiver
 from convenzioni.models import Adesione, Convenzione, Impresa, ReteImprese
 from punti_informazione.models import PuntoInformazione
 from punti_informazione.selectors import pit_ids_per_sedi
-from servizi.models import Ente, Sede, Servizio
+from servizi.models import Categoria, Ente, Sede, Servizio
+from servizi.selectors import categorie_con_discendenti
 
 from .index import (
     CONVENZIONE,
@@ -123,4 +125,25 @@ def _ente_changed(sender, instance: Ente, created: bool, **kwargs):
 @receiver([post_save, post_delete], sender=Impresa)
 @receiver([post_save, post_delete], sender=ReteImprese)
 def _beneficiari_changed(sender, **kwargs):
+    schedule_version_bump()
+
+
+@receiver([post_save, pre_delete], sender=Categoria)
+def _categoria_changed(sender, instance: Categoria, **kwargs):
+    # Its code and name are in the rows of the services and PITs filed under it or below
+    # it (pre_delete: a deletion removes their links without an m2m signal), and what
+    # the search accepts as `categoria` changes: raise the version for cached answers.
+    famiglia = categorie_con_discendenti([instance.codice])
+    schedule_reindex_servizi(
+        Servizio.categorie.through.objects.filter(categoria__in=famiglia).values_list(
+            "servizio_id", flat=True
+        )
+    )
+    temi = PuntoInformazione.temi.through
+    schedule_reindex(
+        PIT,
+        temi.objects.filter(categoria__in=famiglia).values_list(
+            temi._meta.get_field("puntoinformazione").attname, flat=True
+        ),
+    )
     schedule_version_bump()

@@ -252,3 +252,19 @@ def test_the_rebuild_indexes_services_pits_and_agreements(capsys, commit):
     assert "postgres: 3 righe indicizzate (servizio 1, pit 1, convenzione 1)" in (
         capsys.readouterr().out
     )
+
+
+def test_renaming_a_category_reaches_the_text_of_its_services(
+    client, django_capture_on_commit_callbacks
+):
+    from servizi.models import Categoria
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_servizio(titolo="Servizio senza parole chiave")
+    assert client.get("/api/v1/cerca/", {"q": "cicogna"}).json()["count"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        madre = Categoria.objects.get(codice="anziani")  # the service is in a child of it
+        madre.nome = "Anziani e cicogne"
+        madre.save()
+    body = client.get("/api/v1/cerca/", {"q": "cicogna"}).json()
+    assert [hit["titolo"] for hit in body["results"]] == ["Servizio senza parole chiave"]
