@@ -581,7 +581,8 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
     """The facet rows of the objects in the first `campione` buckets, and the scale.
 
     One bucket first (a sixty-fourth of the objects); when it holds too few rows for
-    an estimate, as many buckets as should hold about FACET_SAMPLE_ROWS rows.
+    an estimate, four times as many, and so on: 1, 4, 16, 64 buckets, each with a text
+    index of its own (migration 0007).
     """
     buckets = 1
     while True:
@@ -591,7 +592,7 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
         sampled = next(row["n"] for row in rows if row["facet"] == "oggetti")
         if buckets == SAMPLE_BUCKETS or sampled * 3 >= FACET_SAMPLE_ROWS:
             return rows, SAMPLE_BUCKETS / buckets
-        buckets = min(SAMPLE_BUCKETS, math.ceil(buckets * FACET_SAMPLE_ROWS / max(sampled, 1)))
+        buckets *= 4
 
 
 def _facets(sql: _Sql, matching: _Matching) -> tuple[dict[str, list[dict]], int]:
