@@ -10,10 +10,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name='documentoricerca',
-            name='search_doc_comune',
-        ),
         migrations.AddIndex(
             model_name='documentoricerca',
             index=models.Index(fields=['comune_id', 'aggiornato_il', 'id'], name='search_doc_comune_data'),

@@ -398,8 +398,8 @@ _RECENT = "d.aggiornato_il DESC, d.id DESC"
 
 def _in_comuni(query: SearchQuery) -> tuple[_Sql, list[tuple[str, list]]]:
     """The query without its Comuni, and the two conditions that replace them: the rows
-    placed in the Comuni, through the (comune_id, aggiornato_il, id) index, and those
-    delivered at home there (few), never both for one row.
+    placed in the Comuni, read through a Comune's indexes (by date for a page, in table
+    order for a count), and those delivered at home there (few), never both for a row.
 
     As one OR, the planner can only visit every row of the Comuni (Milan has 94,000) or
     walk the catalogue by date; and it expects a Comune's rows anywhere in the table,
@@ -447,7 +447,8 @@ def _recent_in_comuni(
 def _count(query: SearchQuery, sql: _Sql) -> _Matching:
     """How many rows and objects match, counted up to COUNT_CAP + 1 rows."""
     if query.comuni:
-        # In the order of the Comune's index, so that it is the index that is read.
+        # In the order of the Comune's index, so that it is the index that is read: its
+        # rows in table order, neighbours on the same pages.
         rest, branches = _in_comuni(query)
         union, params = [], []
         for condition, condition_params in branches:
