@@ -331,11 +331,15 @@ def convenzioni_attive_per_ente(
     ente_ids, *, rete=None, impresa=None, day: date | None = None
 ) -> dict[int, list[dict]]:
     """For search hits: per Ente id, the agreements valid on `day` ({id, titolo, beneficio}),
-    for the employees of `rete` or `impresa` when one is given, otherwise all of them.
+    for the employees of `rete` or `impresa` when one is given, otherwise all of them;
+    of the Enti `ente_ids`, or of every Ente when it is None.
 
     One query, reading only what the benefit's words need.
     """
-    queryset = filter_valide_il(Convenzione.objects.filter(ente_id__in=list(ente_ids)), day)
+    queryset = Convenzione.objects.all()
+    if ente_ids is not None:
+        queryset = queryset.filter(ente_id__in=list(ente_ids))
+    queryset = filter_valide_il(queryset, day)
     if rete is not None or impresa is not None:
         queryset = filter_per_beneficiario(queryset, rete=rete, impresa=impresa, day=day)
     queryset = queryset.only(

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api_fields import BooleanParam
+from marketplace.api_fields import BooleanParam, FieldsCopiedShallowly
 
 from . import service
 from .cache import CACHE_HEADER, cached_answer
@@ -39,7 +39,7 @@ class MappaParamsSerializer(SearchParamsSerializer):
         return data
 
 
-class SuggerimentiParamsSerializer(serializers.Serializer):
+class SuggerimentiParamsSerializer(FieldsCopiedShallowly, serializers.Serializer):
     q = serializers.CharField(min_length=1, max_length=100)
     limite = serializers.IntegerField(required=False, min_value=1, max_value=20, default=8)
 
@@ -53,8 +53,9 @@ def _params(serializer_class, request):
 def _respond(endpoint: str, request, compute) -> Response:
     """The answer of `compute()`, which validates the parameters and then searches, from
     the cache when the same question was just answered on the same data (so it was
-    valid: every change of what validation reads, categories, Comuni, networks, raises
-    the index version too). Bad parameters raise a 400, and nothing is stored."""
+    valid: a change of the categories or networks validation reads raises the index
+    version too; Comuni and Ambiti change only when the territory is reloaded). Bad
+    parameters raise a 400, and nothing is stored."""
     body, cache_state = cached_answer(endpoint, request, compute)
     return Response(body, headers={BACKEND_HEADER: body["backend"], CACHE_HEADER: cache_state})
 

@@ -8,12 +8,18 @@ within their dates, and no row changes at midnight): an answer is never served o
 the data it came from changed, whichever process changed it and whichever cache
 backend is configured. What is left is the age of "open now", at most
 SEARCH_CACHE_SECONDS.
+
+The same key, less the question, serves `memo`: the small reference data every
+answer is built from (agreements in force per Ente, category codes and names), kept
+in the process for as long as the index version and the day stay the same, so that a
+cheap search does not rebuild them with the ORM on every request.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Hashable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -31,6 +37,40 @@ def index_version() -> int:
         cursor.execute("SELECT versione FROM search_stato WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+# What `memo` holds: (version, day) it was computed for, and the values by key.
+_memo_state: dict = {"stamp": None, "values": {}}
+_memo_lock = threading.Lock()
+# A bound on the values kept for one index version (one per language and beneficiary).
+MEMO_MAX_VALUES = 256
+
+
+def memo(key: Hashable, compute: Callable[[], object]):
+    """`compute()`, computed once per process for `key`, the reader's language, the day
+    and the index version; every call when SEARCH_MEMO is off (the tests': their
+    rollbacks take the version back with the data). What `compute` reads must raise the
+    index version when it changes, as for the response cache."""
+    if not settings.SEARCH_MEMO:
+        return compute()
+    stamp = (index_version(), timezone.localdate())
+    full_key = (key, get_language())
+    with _memo_lock:
+        if _memo_state["stamp"] != stamp:
+            _memo_state["stamp"], _memo_state["values"] = stamp, {}
+        values = _memo_state["values"]
+        if full_key in values:
+            return values[full_key]
+    value = compute()
+    with _memo_lock:
+        if _memo_state["stamp"] == stamp and len(values) < MEMO_MAX_VALUES:
+            values[full_key] = value
+    return value
+
+
+def memo_clear() -> None:
+    with _memo_lock:
+        _memo_state["stamp"], _memo_state["values"] = None, {}
 
 
 def cache_key(endpoint: str, request: HttpRequest, version: int) -> str:

@@ -20,9 +20,10 @@ from rest_framework import serializers
 
 from convenzioni.selectors import Beneficiario, beneficiario_da_codice, convenzioni_valide_per
 from geo_data.models import Ambito, Comune
-from marketplace.api_fields import BooleanParam
+from marketplace.api_fields import BooleanParam, FieldsCopiedShallowly
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
+from .cache import memo
 from .models import TipoRisultato
 from .results import COUNT_CAP
 from .spelling import correct
@@ -94,7 +95,7 @@ def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-class SearchParamsSerializer(serializers.Serializer):
+class SearchParamsSerializer(FieldsCopiedShallowly, serializers.Serializer):
     """The request parameters; `to_query()` turns valid ones into a SearchQuery."""
 
     q = serializers.CharField(
@@ -142,7 +143,9 @@ class SearchParamsSerializer(serializers.Serializer):
 
     def validate_categoria(self, value: str) -> tuple[str, ...]:
         codici = tuple(_csv(value))
-        known = set(Categoria.objects.filter(codice__in=codici).values_list("codice", flat=True))
+        known = memo(
+            "category_codes", lambda: frozenset(Categoria.objects.values_list("codice", flat=True))
+        )
         unknown = [c for c in codici if c not in known]
         if unknown:
             raise serializers.ValidationError(

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from convenzioni.selectors import convenzioni_attive_per_ente
 
 from .backends import postgres
+from .cache import memo
 from .models import TipoRisultato
 from .query import SearchQuery
 from .results import Hit, MapResult, SearchResult
@@ -82,23 +83,42 @@ class SchedaLinks:
 
 def _with_agreements(hits: list[Hit], query: SearchQuery, links: SchedaLinks) -> None:
     """Each service's and PIT's Ente's agreements valid today (those for the beneficiary
-    of `con_convenzione_per` when given), read in one query for the page."""
+    of `con_convenzione_per` when given)."""
     enti = {hit.ente["id"] for hit in hits if hit.tipo in _WITH_AGREEMENTS and hit.ente}
     if not enti:
         return
-    beneficiario = query.con_convenzione_per.beneficiario if query.con_convenzione_per else None
-    per_ente = convenzioni_attive_per_ente(
-        enti,
-        rete=beneficiario.rete if beneficiario else None,
-        impresa=beneficiario.impresa if beneficiario else None,
-        day=query.oggi,
-    )
-    for agreements in per_ente.values():
-        for agreement in agreements:
-            agreement["url"] = links.url("convenzione", agreement["id"])
+    per_ente = _agreements_in_force(enti, query, links)
     for hit in hits:
         if hit.tipo in _WITH_AGREEMENTS and hit.ente:
             hit.convenzioni_attive = per_ente.get(hit.ente["id"], [])
+
+
+def _agreements_in_force(enti: set[int], query: SearchQuery, links: SchedaLinks) -> dict:
+    """Per Ente id, its agreements valid on the query's day for the query's beneficiary.
+
+    With the memo on, those of every Ente, read once per index version and day (any
+    change of an agreement or a membership raises the version; agreements are a few per
+    Ente, where services are many); off, those of the page's Enti, in one query. The
+    lists are shared between answers: read them, never change them.
+    """
+    beneficiario = query.con_convenzione_per.beneficiario if query.con_convenzione_per else None
+
+    def load(ente_ids) -> dict:
+        per_ente = convenzioni_attive_per_ente(
+            ente_ids,
+            rete=beneficiario.rete if beneficiario else None,
+            impresa=beneficiario.impresa if beneficiario else None,
+            day=query.oggi,
+        )
+        for agreements in per_ente.values():
+            for agreement in agreements:
+                agreement["url"] = links.url("convenzione", agreement["id"])
+        return per_ente
+
+    if not settings.SEARCH_MEMO:
+        return load(enti)
+    codice = beneficiario.codice if beneficiario else None
+    return memo(("convenzioni_attive", query.oggi, codice), lambda: load(None))
 
 
 def suggest(prefix: str, limit: int = 8) -> tuple[str, list[dict]]:

@@ -153,6 +153,9 @@ SEARCH_MAX_BBOX_DEGREES = env.float("SEARCH_MAX_BBOX_DEGREES", default=10.0)
 # Answers of the search endpoints are kept this long in CACHES["default"] (0: never),
 # never beyond a change of the index (marketplace/search/cache.py).
 SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
+# Each process keeps what every answer is built from (agreements in force, categories)
+# for the current index version and day (marketplace/search/cache.py, `memo`).
+SEARCH_MEMO = env.bool("SEARCH_MEMO", default=True)
 
 # A published service whose data were last verified longer ago than this is
 # flagged "to re-verify" to its curators.

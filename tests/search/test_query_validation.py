@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.http import QueryDict
+
+from marketplace.search.api import CercaParamsSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +86,28 @@ def test_errors_speak_english_when_asked(client):
 
 def test_a_valid_polygon_is_accepted(client):
     assert client.get("/api/v1/cerca/", {"poligono": json.dumps(SQUARE)}).status_code == 200
+
+
+def test_each_request_validates_with_fields_of_its_own():
+    # The fields are copied shallowly (FieldsCopiedShallowly): one request's binding and
+    # errors never reach the next.
+    bad = CercaParamsSerializer(data=QueryDict("lat=91&lon=9&per_pagina=0"))
+    good = CercaParamsSerializer(data=QueryDict("lat=45.4&lon=9.2&per_pagina=5"))
+    assert not bad.is_valid()
+    assert set(bad.errors) == {"lat", "per_pagina"}
+    assert good.is_valid(), good.errors
+    assert good.validated_data["per_pagina"] == 5
+    assert all(bad.fields[name] is not good.fields[name] for name in good.fields)
+    assert good.fields["lat"].parent is good and bad.fields["lat"].parent is bad
+    declared = CercaParamsSerializer._declared_fields["lat"]
+    assert getattr(declared, "parent", None) is None  # the declared field is never bound
+
+
+def test_errors_keep_each_language_after_the_other(client):
+    # Range messages are worded once per field: each language has fields of its own.
+    for language, words in [("it", "minore o uguale a 90"), ("en", "less than or equal to 90")]:
+        for _again in range(2):
+            response = client.get(
+                "/api/v1/cerca/", {"lat": "91", "lon": "9"}, headers={"accept-language": language}
+            )
+            assert words in response.json()["lat"][0], language

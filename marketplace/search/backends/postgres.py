@@ -40,6 +40,7 @@ from django.utils.text import capfirst
 
 from convenzioni.models import Convenzione
 from geo_data.models import Ambito, Comune
+from marketplace.search.cache import memo
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
@@ -628,10 +629,24 @@ _KIND_MODELS = {"servizio": Servizio, "pit": PuntoInformazione, "convenzione": C
 
 def category_names() -> list[tuple[str, str, str]]:
     """(code, name in the reader's language, Italian name) of every category."""
-    return [
-        (categoria.codice, nome_tradotto(categoria), categoria.nome)
-        for categoria in Categoria.objects.only("codice", "nome", "nome_en")
-    ]
+    return memo(
+        "category_names",
+        lambda: [
+            (categoria.codice, nome_tradotto(categoria), categoria.nome)
+            for categoria in Categoria.objects.only("codice", "nome", "nome_en")
+        ],
+    )
+
+
+def _category_words() -> list[tuple[str, str, list[str]]]:
+    """(code, name in the reader's language, the words of both names) of every category."""
+    return memo(
+        "category_words",
+        lambda: [
+            (codice, nome, words(nome) + words(italiano))
+            for codice, nome, italiano in category_names()
+        ],
+    )
 
 
 def label_facets(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
@@ -677,9 +692,8 @@ def category_suggestions(prefix: str) -> list[dict]:
     if not typed:
         return []
     found = []
-    for codice, nome, italiano in category_names():
-        # Named in the reader's language; typed words may be Italian ones too.
-        name_words = words(nome) + words(italiano)
+    # Named in the reader's language; typed words may be Italian ones too.
+    for codice, nome, name_words in _category_words():
         if all(any(w.startswith(t) for w in name_words) for t in typed):
             found.append({"testo": nome, "tipo": "categoria", "codice": codice})
     return found[:MAX_CATEGORY_SUGGESTIONS]

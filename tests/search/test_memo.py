@@ -1,0 +1,133 @@
+"""The memo: what every answer is built from (agreements in force per Ente, category
+codes and names) is kept in the process for one index version and one day, and never
+served once a change of them has been committed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.http import QueryDict
+from django.utils import timezone
+
+from convenzioni.models import Impresa
+from convenzioni.services import adesione_create, convenzione_ritira
+from marketplace.search.api import CercaParamsSerializer
+from marketplace.search.cache import memo, memo_clear
+from servizi.models import Categoria
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def memo_on(settings):
+    settings.SEARCH_MEMO = True
+    memo_clear()
+    yield
+    memo_clear()
+
+
+def agreements_of(client, titolo: str, **params) -> list[str]:
+    response = client.get("/api/v1/cerca/", {"tipo": "servizio", **params})
+    assert response.status_code == 200, response.content
+    hit = next(h for h in response.json()["results"] if h["titolo"] == titolo)
+    return [c["titolo"] for c in hit["convenzioni_attive"]]
+
+
+def test_a_value_is_computed_once_per_index_version(memo_on, django_capture_on_commit_callbacks):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert memo("prova", compute) == 1
+    assert memo("prova", compute) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        Categoria.objects.create(codice="prova.nuova", nome="Categoria di prova")
+    assert memo("prova", compute) == 2
+
+
+def test_off_it_computes_every_time(settings):
+    settings.SEARCH_MEMO = False
+    calls = []
+    memo("prova", lambda: calls.append(1))
+    memo("prova", lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+def test_the_same_answers_as_without_it(client, settings, rete_sud_est):
+    settings.SEARCH_MEMO = False
+    without = agreements_of(client, "Asilo nido Il Girasole")
+    settings.SEARCH_MEMO = True
+    memo_clear()
+    assert agreements_of(client, "Asilo nido Il Girasole") == without
+    assert agreements_of(client, "Asilo nido Il Girasole") == without  # from the memo
+    assert without == [
+        "Ingresso gratuito al caffè",
+        "Offerta di fine anno",
+        "Sconto sul nido per i dipendenti",
+    ]
+
+
+def test_a_withdrawn_agreement_leaves_the_hits_at_once(
+    client, memo_on, rete_sud_est, django_capture_on_commit_callbacks
+):
+    assert "Sconto sul nido per i dipendenti" in agreements_of(client, "Asilo nido Il Girasole")
+    with django_capture_on_commit_callbacks(execute=True):
+        convenzione_ritira(convenzione=rete_sud_est["convenzioni"]["sconto"], nota="Fine fondi")
+    assert "Sconto sul nido per i dipendenti" not in agreements_of(client, "Asilo nido Il Girasole")
+
+
+def test_a_new_membership_shows_its_agreements_at_once(
+    client, memo_on, rete_sud_est, django_capture_on_commit_callbacks
+):
+    per_outsider = {"con_convenzione_per": "impresa:fuori-rete"}
+    response = client.get("/api/v1/cerca/", {"tipo": "servizio", **per_outsider})
+    assert response.json()["count"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        adesione_create(
+            rete=rete_sud_est["rete"],
+            impresa=Impresa.objects.get(slug="fuori-rete"),
+            data_inizio=timezone.localdate(),
+        )
+    assert agreements_of(client, "Asilo nido Il Girasole", **per_outsider) == [
+        "Offerta di fine anno",
+        "Sconto sul nido per i dipendenti",
+    ]
+
+
+def test_a_new_category_is_accepted_at_once(memo_on, catalogo, django_capture_on_commit_callbacks):
+    def errors(codice: str) -> dict:
+        params = CercaParamsSerializer(data=QueryDict(f"categoria={codice}"))
+        params.is_valid()
+        return params.errors
+
+    assert "categoria" in errors("infanzia.ludoteca")
+    with django_capture_on_commit_callbacks(execute=True):
+        Categoria.objects.create(
+            codice="infanzia.ludoteca",
+            nome="Ludoteca",
+            genitore=Categoria.objects.get(codice="infanzia"),
+        )
+    assert errors("infanzia.ludoteca") == {}
+
+
+def test_a_new_day_drops_an_agreement_that_ended(client, memo_on, rete_sud_est, monkeypatch):
+    assert "Offerta di fine anno" in agreements_of(client, "Asilo nido Il Girasole")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda *args: real(*args) if args else tomorrow)
+    assert "Offerta di fine anno" not in agreements_of(client, "Asilo nido Il Girasole")
+
+
+def test_category_names_follow_the_language(client, memo_on, catalogo):
+    def suggested(language: str) -> list[str]:
+        response = client.get(
+            "/api/v1/cerca/suggerimenti/", {"q": "asil"}, headers={"accept-language": language}
+        )
+        return [s["testo"] for s in response.json()["suggerimenti"] if s["tipo"] == "categoria"]
+
+    italiano = suggested("it")
+    assert suggested("en") != italiano
+    assert italiano and suggested("it") == italiano
