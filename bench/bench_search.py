@@ -59,6 +59,7 @@ import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from queries import QUERIES  # noqa: E402  (bench/, this script's folder)
 
 from marketplace.search import service  # noqa: E402
 from marketplace.search.api import CercaParamsSerializer, MappaParamsSerializer  # noqa: E402
@@ -76,24 +77,6 @@ SEARCH_TABLES = [
     "search_stato",
 ]
 
-# The point is the centre of Milano (Piazza del Duomo), where most Sedi are; 015146 is
-# Milano's ISTAT code; the bbox covers all of Lombardy. Words: "Asilo nido" is a title of
-# the generator's infanzia.nido services, "assistenza" is in titles and descriptions of
-# anziani, disabilità and formazione services.
-QUERIES: dict[str, str] = {
-    "text only": "/api/v1/cerca/?q=asilo&facette=false",
-    "text + radius 10 km": (
-        "/api/v1/cerca/?q=assistenza&lat=45.4642&lon=9.19&raggio_km=10&facette=false"
-    ),
-    "category + Comune": "/api/v1/cerca/?categoria=anziani&comune=015146&facette=false",
-    "nearest 20": (
-        "/api/v1/cerca/?lat=45.4642&lon=9.19&ordinamento=distanza&per_pagina=20&facette=false"
-    ),
-    "map clusters, region, zoom 9": "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9",
-    "text + facets": "/api/v1/cerca/?q=asilo",
-    "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",
-    "ping (framework ceiling)": "/api/v1/ping/",
-}
 PING = "ping (framework ceiling)"
 MAP = "map clusters, region, zoom 9"
 SEARCHES = [

@@ -242,9 +242,14 @@ def ranked_index() -> bool:
     return _RANKED_INDEX[database]
 
 
-_ROW_COLUMNS = """
-    d.id AS row_id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.ente_id, d.ente_nome,
-    d.tipo_ente, d.comune_id, d.orario_id, d.demo, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
+# What the statements choosing the rows read of each: a broad text reads a thousand
+# candidates to rank and count them, and only the page's rows are shown (_hits reads
+# what they show: turning a thousand rows of titles and names into Python cost more
+# than the query).
+_ROW_COLUMNS = "d.id AS row_id, d.tipo, d.oggetto_id"
+_SHOWN_COLUMNS = """
+    d.sede_id, d.titolo, d.ente_id, d.ente_nome, d.tipo_ente, d.comune_id, d.demo,
+    ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
 """
 _DISTANCE_SQL = f"ST_Distance(d.punto::geography, {POINT_SQL}, false) / 1000.0"
 
@@ -519,7 +524,7 @@ def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
         row["row_id"]: row
         for row in _fetch(
             f"""
-            SELECT d.id AS row_id, c.nome AS comune_nome,
+            SELECT d.id AS row_id, {_SHOWN_COLUMNS}, c.nome AS comune_nome,
                    CASE WHEN d.orario_id IS NULL THEN NULL ELSE {open_clause} END AS aperto_ora,
                    {headline} AS snippet, left(d.testo, 200) AS inizio
             FROM search_documento d LEFT JOIN geo_data_comune c ON c.codice_istat = d.comune_id
@@ -536,19 +541,19 @@ def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
             Hit(
                 tipo=row["tipo"],
                 id=row["oggetto_id"],
-                titolo=row["titolo"],
-                ente={"id": row["ente_id"], "nome": row["ente_nome"], "tipo": row["tipo_ente"]},
+                titolo=more["titolo"],
+                ente={"id": more["ente_id"], "nome": more["ente_nome"], "tipo": more["tipo_ente"]},
                 comune=(
-                    {"codice_istat": row["comune_id"], "nome": more["comune_nome"]}
-                    if row["comune_id"]
+                    {"codice_istat": more["comune_id"], "nome": more["comune_nome"]}
+                    if more["comune_id"]
                     else None
                 ),
                 distanza_km=round(row["dist"], 3) if row["dist"] is not None else None,
                 snippet=snippet,
                 aperto_ora=more["aperto_ora"],
-                punto=[row["lon"], row["lat"]] if row["lon"] is not None else None,
-                sede_id=row["sede_id"],
-                demo=row["demo"],
+                punto=[more["lon"], more["lat"]] if more["lon"] is not None else None,
+                sede_id=more["sede_id"],
+                demo=more["demo"],
                 score=round(float(row["score"]), 6),
             )
         )
