@@ -723,7 +723,7 @@ def write_markdown(figures: dict) -> None:
     )
     add(
         "- the memo of agreements in force and categories (SEARCH_MEMO) is on in every run, "
-        "as configured by default: computed once per index version and day, in each worker\n"
+        "as configured by default: computed once per index version and day, in each worker"
     )
     add(
         f"- raw SQL: the statements of one request, captured in-process with the memo warm, "
