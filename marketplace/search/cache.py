@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -39,6 +40,9 @@ def index_version() -> int:
     return row[0] if row else 0
 
 
+# The index version read for the request being answered (set by cached_answer), so
+# that its memos do not read it again.
+_request_version: ContextVar[int | None] = ContextVar("search_request_version", default=None)
 # What `memo` holds: (version, day) it was computed for, and the values by key.
 _memo_state: dict = {"stamp": None, "values": {}}
 _memo_lock = threading.Lock()
@@ -53,7 +57,8 @@ def memo(key: Hashable, compute: Callable[[], object]):
     index version when it changes, as for the response cache."""
     if not settings.SEARCH_MEMO:
         return compute()
-    stamp = (index_version(), timezone.localdate())
+    version = _request_version.get()
+    stamp = (index_version() if version is None else version, timezone.localdate())
     full_key = (key, get_language())
     with _memo_lock:
         if _memo_state["stamp"] != stamp:
@@ -81,14 +86,24 @@ def cache_key(endpoint: str, request: HttpRequest, version: int) -> str:
 
 
 def cached_answer(endpoint: str, request: HttpRequest, compute: Callable[[], dict]):
-    """(body, "hit" | "miss" | "off"): the stored answer, or `compute()` stored."""
+    """(body, "hit" | "miss" | "off"): the stored answer, or `compute()` stored.
+
+    The index version is read once for the request: the cache key and every `memo`
+    that `compute()` asks for use it."""
     seconds = settings.SEARCH_CACHE_SECONDS
-    if seconds <= 0:
+    if seconds <= 0 and not settings.SEARCH_MEMO:
         return compute(), "off"
-    key = cache_key(endpoint, request, index_version())
-    body = cache.get(key)
-    if body is not None:
-        return body, "hit"
-    body = compute()
-    cache.set(key, body, seconds)
-    return body, "miss"
+    version = index_version()
+    token = _request_version.set(version)
+    try:
+        if seconds <= 0:
+            return compute(), "off"
+        key = cache_key(endpoint, request, version)
+        body = cache.get(key)
+        if body is not None:
+            return body, "hit"
+        body = compute()
+        cache.set(key, body, seconds)
+        return body, "miss"
+    finally:
+        _request_version.reset(token)

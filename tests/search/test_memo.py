@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convenzioni.models import Impresa
@@ -131,3 +133,12 @@ def test_category_names_follow_the_language(client, memo_on, catalogo):
     italiano = suggested("it")
     assert suggested("en") != italiano
     assert italiano and suggested("it") == italiano
+
+
+def test_a_request_reads_the_index_version_once(client, memo_on, rete_sud_est):
+    params = {"categoria": "infanzia", "q": "nido", "tipo": "servizio"}
+    for _warm_and_measure in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/cerca/", params).status_code == 200
+    versions = [q for q in queries.captured_queries if "search_stato" in q["sql"]]
+    assert len(versions) == 1
