@@ -58,11 +58,11 @@ django.setup()
 import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from queries import QUERIES  # noqa: E402  (bench/, this script's folder)
 
 from marketplace.search import service  # noqa: E402
 from marketplace.search.api import CercaParamsSerializer, MappaParamsSerializer  # noqa: E402
+from marketplace.search.sql import PreparingCursor  # noqa: E402
 from servizi.generator import TOUCHED_TABLES  # noqa: E402
 
 RESULTS_JSON = ROOT / "bench" / "results" / "search.json"
@@ -501,48 +501,77 @@ def describe(answer: dict) -> dict[str, object]:
 
 
 # --------------------------------------------------------------------------- raw SQL
-def capture_sql(path: str) -> list[dict[str, str]]:
+def capture_sql(path: str) -> list[dict]:
     """The statements one request of `path` runs, as the view runs them, in-process:
     validation (with the spelling correction), then the backend through `service`; the
     second time it is asked, as a server that has been answering has its memo (the
-    agreements in force, the categories) filled for the index version."""
+    agreements in force, the categories) filled for the index version. Each with its
+    parameters and whether the application prepares it (marketplace/search/sql.py), so
+    that the raw replay sends it the same way."""
     _capture_sql_once(path)
     return _capture_sql_once(path)
 
 
-def _capture_sql_once(path: str) -> list[dict[str, str]]:
+class _Capture:
+    """An execute wrapper that keeps each statement, its parameters and its cursor kind."""
+
+    def __init__(self, phase: str, into: list[dict]) -> None:
+        self.phase, self.into = phase, into
+
+    def __call__(self, execute, sql, params, many, context):
+        self.into.append(
+            {
+                "phase": self.phase,
+                "sql": sql,
+                "params": params,
+                "prepared": isinstance(context["cursor"].cursor, PreparingCursor),
+            }
+        )
+        return execute(sql, params, many, context)
+
+
+def _capture_sql_once(path: str) -> list[dict]:
     url = urlsplit(path)
     if url.path.endswith("/ping/"):
         return []
     data = QueryDict(url.query)
+    statements: list[dict] = []
     if url.path.endswith("/suggerimenti/"):
-        with CaptureQueriesContext(connection) as backend:
+        with connection.execute_wrapper(_Capture("backend", statements)):
             service.suggest(data["q"])
-        return [{"phase": "backend", "sql": q["sql"]} for q in backend.captured_queries]
+        return statements
     mappa = url.path.endswith("/mappa/")
     params = (MappaParamsSerializer if mappa else CercaParamsSerializer)(data=data)
-    with CaptureQueriesContext(connection) as validation:
+    with connection.execute_wrapper(_Capture("validation", statements)):
         params.is_valid(raise_exception=True)
         query = params.to_query()
-    with CaptureQueriesContext(connection) as backend:
+    with connection.execute_wrapper(_Capture("backend", statements)):
         if mappa:
             service.map_view(query, params.validated_data["zoom"])
         else:
             service.search(query, facets=params.validated_data["facette"])
-    return [{"phase": "validation", "sql": q["sql"]} for q in validation.captured_queries] + [
-        {"phase": "backend", "sql": q["sql"]} for q in backend.captured_queries
-    ]
+    return statements
 
 
 def raw_connection() -> psycopg.Connection:
     """A plain psycopg connection with the application's connection parameters (among
     them the session options of settings, such as `-c jit=off`)."""
     params = connection.get_connection_params()
-    # Django's own objects (adapters, cursor class) stay out. No server-side prepared
-    # statements: Django's client-side binding sends plain text statements too.
+    # Django's own objects (adapters, cursor class) stay out. Statements are sent as the
+    # application sends them: with their values written in (Django's client-side
+    # binding), or bound on the server and prepared where the application prepares.
     for key in ("context", "cursor_factory", "prepare_threshold", "server_side_binding"):
         params.pop(key, None)
-    return psycopg.connect(**params, autocommit=True, prepare_threshold=None)
+    return psycopg.connect(**params, autocommit=True)
+
+
+def _run(conn: psycopg.Connection, statement: dict) -> None:
+    if statement["prepared"]:
+        conn.execute(statement["sql"], statement["params"], prepare=True).fetchall()
+    else:
+        with psycopg.ClientCursor(conn) as cursor:
+            cursor.execute(statement["sql"], statement["params"], prepare=False)
+            cursor.fetchall()
 
 
 def time_raw(
@@ -550,22 +579,19 @@ def time_raw(
 ) -> dict[str, object]:
     per_statement: list[list[float]] = [[] for _ in statements]
     totals: list[float] = []
-    with conn.cursor() as cursor:
-        for _ in range(2):  # warm
-            for statement in statements:
-                cursor.execute(statement["sql"])
-                cursor.fetchall()
-        deadline = time.perf_counter() + max_seconds
-        while len(totals) < repeat and time.perf_counter() < deadline:
-            total = 0.0
-            for i, statement in enumerate(statements):
-                t0 = time.perf_counter()
-                cursor.execute(statement["sql"])
-                cursor.fetchall()
-                elapsed = time.perf_counter() - t0
-                per_statement[i].append(elapsed)
-                total += elapsed
-            totals.append(total)
+    for _ in range(6):  # warm (and past the five runs before a generic plan is tried)
+        for statement in statements:
+            _run(conn, statement)
+    deadline = time.perf_counter() + max_seconds
+    while len(totals) < repeat and time.perf_counter() < deadline:
+        total = 0.0
+        for i, statement in enumerate(statements):
+            t0 = time.perf_counter()
+            _run(conn, statement)
+            elapsed = time.perf_counter() - t0
+            per_statement[i].append(elapsed)
+            total += elapsed
+        totals.append(total)
     return {
         "iterations": len(totals),
         **summary_ms(totals),
@@ -574,11 +600,17 @@ def time_raw(
                 "phase": statement["phase"],
                 "median_ms": summary_ms(times)["p50_ms"],
                 "mean_ms": summary_ms(times)["mean_ms"],
-                "sql": statement["sql"].strip(),
+                "prepared": statement["prepared"],
+                "sql": _text(conn, statement),
             }
             for statement, times in zip(statements, per_statement, strict=True)
         ],
     }
+
+
+def _text(conn: psycopg.Connection, statement: dict) -> str:
+    """The statement with its values written in."""
+    return psycopg.ClientCursor(conn).mogrify(statement["sql"], statement["params"]).strip()
 
 
 def explain(conn: psycopg.Connection, sql: str) -> list[str]:
@@ -727,7 +759,9 @@ def write_markdown(figures: dict) -> None:
     )
     add(
         f"- raw SQL: the statements of one request, captured in-process with the memo warm, "
-        f"run one after the other with psycopg (no prepared statements) at concurrency 1, up to "
+        f"run one after the other with psycopg at concurrency 1, each sent as the application "
+        f"sends it (values written in, or bound on the server and prepared where the "
+        f"application prepares: the hits of a page), up to "
         f"{st['raw SQL repeat']} times ({st['raw SQL max seconds']:g} s at most); one sample = "
         "the sum of the statements\n"
     )

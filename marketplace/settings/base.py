@@ -111,6 +111,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 # work_mem: at 4 MB (the default) the bitmaps of broad searches turn lossy and their
 # sorts spill to disk; the search reads rows in index order and needs little more.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c work_mem=32MB")
+# Prepared statements only where the code asks for them (marketplace/search/sql.py):
+# Django's own cursors bind on the client and never prepare; psycopg prepares a
+# server-binding statement after this many runs, or at once when asked.
+DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2**31)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,6 +160,10 @@ SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
 # Each process keeps what every answer is built from (agreements in force, categories)
 # for the current index version and day (marketplace/search/cache.py, `memo`).
 SEARCH_MEMO = env.bool("SEARCH_MEMO", default=True)
+# The hits of a page as a prepared statement (marketplace/search/sql.py). Off behind a
+# pooler in transaction mode that does not track prepared statements (PgBouncer before
+# 1.21, or without max_prepared_statements): the next transaction may run elsewhere.
+SEARCH_PREPARED_STATEMENTS = env.bool("SEARCH_PREPARED_STATEMENTS", default=True)
 
 # A published service whose data were last verified longer ago than this is
 # flagged "to re-verify" to its curators.

@@ -78,15 +78,15 @@ def test_nearest_first_batches_rank_as_every_match_would(many, monkeypatch, cent
     monkeypatch.setattr(postgres, "FIRST_BATCH", 10_000)  # one batch: every match is read
     everything, _ = postgres._rank_near(query, tsquery, 3)
     batches = []
-    real_fetch = postgres._fetch
+    real_fetch = postgres.fetch_dicts
 
-    def counting_fetch(sql, params):
-        rows = real_fetch(sql, params)
+    def counting_fetch(sql, params, **options):
+        rows = real_fetch(sql, params, **options)
         if "<->" in sql:
             batches.append(len(rows))
         return rows
 
-    monkeypatch.setattr(postgres, "_fetch", counting_fetch)
+    monkeypatch.setattr(postgres, "fetch_dicts", counting_fetch)
     monkeypatch.setattr(postgres, "FIRST_BATCH", 1)  # batches of 3, 12, 48 rows
     batched, _ = postgres._rank_near(query, tsquery, 3)
     assert [row["row_id"] for row in batched] == [row["row_id"] for row in everything]

@@ -75,6 +75,7 @@ from marketplace.search.backends.postgres import (
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
 from marketplace.search.service import BackendUnavailable
+from marketplace.search.sql import fetch_dicts
 from marketplace.search.text import query_groups, words
 
 logger = logging.getLogger(__name__)
@@ -278,13 +279,6 @@ GROUP BY k.i
 """
 
 
-def _fetch(sql: str, params: list) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -302,7 +296,7 @@ class _Coverage:
         if missing:
             found = {
                 row["i"]: json.loads(row["shape"]) if row["shape"] else None
-                for row in _fetch(_COVERAGE_SQL, [SIMPLIFY_DEGREES, json.dumps(missing)])
+                for row in fetch_dicts(_COVERAGE_SQL, [SIMPLIFY_DEGREES, json.dumps(missing)])
             }
             for position, key in enumerate(missing, start=1):
                 self.shapes[key] = found.get(position)
@@ -319,7 +313,7 @@ def _rows(
     where: str, params: list, coverage: _Coverage | None = None, *, limit: int | None = None
 ) -> list[dict]:
     sql = _ROWS_SQL.format(where=where, limit="LIMIT %s" if limit else "")
-    rows = _fetch(sql, [*params, limit] if limit else params)
+    rows = fetch_dicts(sql, [*params, limit] if limit else params)
     (coverage or _Coverage()).add_to(rows)
     return rows
 
@@ -580,7 +574,7 @@ def orari_aperti(when: datetime) -> OrariAperti:
     lists is returned, so the ES terms filter stays at most half of all schedules.
     """
     clause, params = open_at_sql("o.id", when)
-    row = _fetch(
+    row = fetch_dicts(
         f"""
         WITH t AS MATERIALIZED (SELECT o.id, {clause} AS aperto FROM servizi_orario o),
              n AS (SELECT 2 * count(*) FILTER (WHERE aperto) <= count(*) AS pochi FROM t)
@@ -850,7 +844,7 @@ def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
     origin = [query.punto.x, query.punto.y] if query.punto is not None else [None, None]
     extra = {
         row["i"]: row
-        for row in _fetch(
+        for row in fetch_dicts(
             f"""
             SELECT p.i, c.nome AS comune_nome,
                    CASE WHEN p.orario_id IS NULL THEN NULL ELSE {open_clause} END AS aperto_ora,

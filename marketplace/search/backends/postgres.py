@@ -44,6 +44,7 @@ from marketplace.search.cache import memo
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
+from marketplace.search.sql import fetch_dicts
 from marketplace.search.text import postgres_tsquery, query_groups, words
 from marketplace.templatetags.sito import nome_tradotto
 from punti_informazione.models import PuntoInformazione
@@ -211,13 +212,6 @@ def open_at_sql(orario: str, when) -> tuple[str, list]:
     return clause, params
 
 
-def _fetch(sql: str, params: list) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _snippet(raw: str | None) -> str:
     """ts_headline output made safe for HTML, with the matched words in <mark>."""
     text = html.escape(raw or "")
@@ -269,7 +263,7 @@ def _first_per_object(rows: list[dict]) -> list[dict]:
 def _saturation(tsquery: str, text: str) -> float:
     """The text rank of a perfect title match: every word typed, once, in a title."""
     typed = " ".join(" ".join(group[0]) for group in query_groups(text))
-    return _fetch(
+    return fetch_dicts(
         f"SELECT ts_rank(setweight(to_tsvector('italiano', %s), 'A'), {TSQUERY_SQL}) AS t",
         [typed, tsquery],
     )[0]["t"]
@@ -324,7 +318,7 @@ def _rank_near(
         batch = max(wanted_rows, FIRST_BATCH)
     matching = None
     while True:
-        rows = _fetch(
+        rows = fetch_dicts(
             f"""
             SELECT {_ROW_COLUMNS}, {_DISTANCE_SQL} AS dist, {text_rank} AS testo
             FROM search_documento d WHERE {sql.where}
@@ -384,7 +378,7 @@ def _page_rows(
     else:
         score, score_params = "1.0::float", []
         order, order_params = _RECENT, []
-    rows = _fetch(
+    rows = fetch_dicts(
         f"""
         SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist
         FROM search_documento d WHERE {sql.where}
@@ -443,7 +437,7 @@ def _recent_in_comuni(
         )"""
         )
         params += [*dist_params, *sql.params, *condition_params, wanted_rows]
-    return _fetch(
+    return fetch_dicts(
         f"SELECT * FROM ({' UNION ALL '.join(union)}) r "
         "ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
         [*params, wanted_rows],
@@ -470,10 +464,10 @@ def _count(query: SearchQuery, sql: _Sql) -> _Matching:
             "LIMIT %s) capped"
         )
         params = [*sql.params, COUNT_CAP + 1]
-    rows = _fetch(capped, params)[0]["n"]
+    rows = fetch_dicts(capped, params)[0]["n"]
     if rows > COUNT_CAP:
         return _Matching(rows, COUNT_CAP)
-    objects = _fetch(
+    objects = fetch_dicts(
         f"SELECT count(DISTINCT (d.tipo, d.oggetto_id)) AS n FROM search_documento d "
         f"WHERE {sql.where}",
         sql.params,
@@ -522,7 +516,7 @@ def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
         headline_params = [tsquery]
     extra = {
         row["row_id"]: row
-        for row in _fetch(
+        for row in fetch_dicts(
             f"""
             SELECT d.id AS row_id, {_SHOWN_COLUMNS}, c.nome AS comune_nome,
                    CASE WHEN d.orario_id IS NULL THEN NULL ELSE {open_clause} END AS aperto_ora,
@@ -531,6 +525,7 @@ def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
             WHERE d.id = ANY(%s)
             """,
             open_params + headline_params + [ids],
+            prepared=True,
         )
     }
     hits = []
@@ -593,7 +588,7 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
     """
     buckets = 1
     while True:
-        rows = _fetch(
+        rows = fetch_dicts(
             _FACETS_SQL.format(where=f"{sql.where} AND d.campione < %s"), [*sql.params, buckets]
         )
         sampled = next(row["n"] for row in rows if row["facet"] == "oggetti")
@@ -611,9 +606,12 @@ def _facets(sql: _Sql, matching: _Matching) -> tuple[dict[str, list[dict]], int]
     and the counts are scaled up: estimates.
     """
     if matching.row_ids is not None:
-        rows, scale = _fetch(_FACETS_SQL.format(where="d.id = ANY(%s)"), [matching.row_ids]), 1.0
+        rows, scale = (
+            fetch_dicts(_FACETS_SQL.format(where="d.id = ANY(%s)"), [matching.row_ids]),
+            1.0,
+        )
     elif matching.rows <= COUNT_CAP:
-        rows, scale = _fetch(_FACETS_SQL.format(where=sql.where), sql.params), 1.0
+        rows, scale = fetch_dicts(_FACETS_SQL.format(where=sql.where), sql.params), 1.0
     else:
         rows, scale = _sampled_facet_rows(sql)
     raw: dict[str, list[dict]] = {name: [] for name in FACETS}
@@ -721,14 +719,14 @@ def suggest(prefix: str, limit: int = 8) -> list[dict]:
     folded = " ".join(words(prefix))
     if not folded:
         return []
-    rows = _fetch(  # `folded` has letters, digits and spaces only: nothing to escape
+    rows = fetch_dicts(  # `folded` has letters, digits and spaces only: nothing to escape
         "SELECT testo, n FROM search_titolo WHERE chiave LIKE %s ORDER BY chiave LIMIT %s",
         [f"{folded}%", TITLE_CANDIDATES],
     )
     rows.sort(key=lambda row: (-row["n"], row["testo"]))
     titles = [row["testo"] for row in rows]
     if len(titles) < limit:
-        similar = _fetch(
+        similar = fetch_dicts(
             """
             SELECT testo, word_similarity(%s, chiave) AS sim FROM search_titolo
             ORDER BY chiave <->> %s LIMIT %s
@@ -794,7 +792,7 @@ ORDER BY n DESC
 def map_view(query: SearchQuery, zoom: int) -> MapResult:
     sql = _Sql(query)
     if zoom >= POINTS_FROM_ZOOM:
-        rows = _fetch(
+        rows = fetch_dicts(
             f"""
             SELECT d.tipo, d.oggetto_id AS id, d.titolo, d.sede_id, d.demo,
                    ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
@@ -817,7 +815,7 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
         ]
         dated_kinds = tuple(t for t in query.tipi if t in DATED_TYPES)
         dated = _Sql(replace(query, tipi=dated_kinds, bbox=None)) if dated_kinds else None
-        rows = _fetch(
+        rows = fetch_dicts(
             _CELLS_SQL.format(dated=dated.where if dated else "false"),
             [
                 [t for t in query.tipi if t not in DATED_TYPES],
@@ -829,7 +827,7 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
             ],
         )
     else:
-        rows = _fetch(
+        rows = fetch_dicts(
             f"""
             SELECT count(*) AS n, avg(ST_X(d.punto)) AS lon, avg(ST_Y(d.punto)) AS lat,
                    min(ST_X(d.punto)) AS minlon, min(ST_Y(d.punto)) AS minlat,
