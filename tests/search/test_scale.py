@@ -12,8 +12,9 @@ from django.db import connection
 
 from marketplace.search.backends import postgres
 from marketplace.search.models import CellaMappa, TitoloRicerca
+from servizi.models import Servizio
 from servizi.services import servizio_update
-from tests.search.conftest import DUOMO, MELEGNANO, PAULLO, SAN_DONATO, titoli
+from tests.search.conftest import DUOMO, MELEGNANO, PAULLO, SAN_DONATO, categorie, titoli
 from tests.servizi.builders import make_ente, make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
@@ -156,15 +157,70 @@ def _clusters(client, **params):
 def test_map_cells_roll_up_as_grouping_the_points_would(client, many, monkeypatch, zoom):
     area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom}
     from_cells = _clusters(client, **area)
-    monkeypatch.setattr(postgres, "only_the_area", lambda query: False)
+    monkeypatch.setattr(postgres, "cells_category", lambda query: None)
     from_points = _clusters(client, **area)
     assert from_cells == from_points
     assert sum(count for count, _c, _b in from_cells) == len(PLACES)
 
 
+@pytest.fixture
+def two_categories(many, django_capture_on_commit_callbacks):
+    """The first of every three services of `many` also looks after children."""
+    nido = categorie("infanzia.nido")
+    with django_capture_on_commit_callbacks(execute=True):
+        for servizio in Servizio.objects.filter(titolo__startswith="Assistenza domiciliare"):
+            servizio_update(servizio=servizio, categorie=[*servizio.categorie.all(), *nido])
+
+
+@pytest.mark.parametrize("zoom", [5, 9, 13])
+@pytest.mark.parametrize(
+    "categoria, places",
+    [
+        ("anziani.assistenza-domiciliare", len(PLACES)),
+        ("anziani", len(PLACES)),  # the parent: its subcategories' places
+        ("infanzia.nido", 7),
+        ("infanzia", 7),
+        ("disabilita", 0),
+    ],
+)
+def test_a_category_map_from_the_cells_is_grouping_its_points(
+    client, two_categories, monkeypatch, zoom, categoria, places
+):
+    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, "categoria": categoria}
+    from_cells = _clusters(client, **area)
+    monkeypatch.setattr(postgres, "cells_category", lambda query: None)
+    from_points = _clusters(client, **area)
+    assert from_cells == from_points
+    assert sum(count for count, _c, _b in from_cells) == places
+
+
+def test_the_cells_answer_the_area_and_one_category_only():
+    assert postgres.cells_category(_query(bbox="9,45,10,46")) == ""
+    assert postgres.cells_category(_query(bbox="9,45,10,46", categoria="anziani")) == "anziani"
+    assert postgres.cells_category(_query(bbox="9,45,10,46", categoria="anziani,infanzia")) is None
+    assert postgres.cells_category(_query(bbox="9,45,10,46", gratuito="true")) is None
+    assert postgres.cells_category(_query(bbox="9,45,10,46", q="nido")) is None
+    assert postgres.cells_category(_query(categoria="anziani")) is None  # no area
+
+
+def test_category_cells_follow_a_change_of_categories(
+    client, many, django_capture_on_commit_callbacks
+):
+    def on_the_map(categoria):
+        clusters = _clusters(client, bbox="8.5,44.7,11.4,46.6", zoom=9, categoria=categoria)
+        return sum(count for count, _c, _b in clusters)
+
+    assert (on_the_map("anziani"), on_the_map("infanzia")) == (len(PLACES), 0)
+    servizio = Servizio.objects.get(titolo="Servizio 1")
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=servizio, categorie=categorie("infanzia.nido"))
+    assert (on_the_map("anziani"), on_the_map("infanzia")) == (len(PLACES) - 1, 1)
+    assert CellaMappa.objects.filter(categoria="infanzia.nido").count() == 1
+
+
 def test_map_cells_follow_edits_and_deletions(client, catalogo, django_capture_on_commit_callbacks):
     def total():
-        return sum(CellaMappa.objects.values_list("n", flat=True))
+        return sum(CellaMappa.objects.filter(categoria="").values_list("n", flat=True))
 
     assert total() == 5  # the published services' places
     with django_capture_on_commit_callbacks(execute=True):
@@ -203,7 +259,8 @@ def test_a_full_rebuild_gives_the_same_index_with_the_same_indexes(catalogo):
                 "SELECT indexname, indexdef FROM pg_indexes "
                 "WHERE tablename = 'search_documento' ORDER BY indexname"
             )
-            return rows, cursor.fetchall(), sorted(CellaMappa.objects.values_list("n", "cella_x"))
+            cells = sorted(CellaMappa.objects.values_list("categoria", "n", "cella_x"))
+            return rows, cursor.fetchall(), cells
 
     before = snapshot()
     call_command("search_index", rebuild=True, no_progress=True, verbosity=0)

@@ -16,10 +16,10 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
 - counts: exact up to COUNT_CAP rows, "at least" beyond;
 - facets: exact up to COUNT_CAP rows, estimated beyond from a random sample of objects
   (the `campione` buckets), and flagged as estimates;
-- map clusters: the pre-aggregated grid (`search_cella`) when only the area is
-  filtered, grid grouping of the matching rows otherwise; agreements, valid only within
-  their dates, are never pre-aggregated: their rows (a few thousand at most) are grouped
-  with the cells;
+- map clusters: the pre-aggregated grid (`search_cella`) when only the area and at most
+  one category are filtered, grid grouping of the matching rows otherwise; agreements,
+  valid only within their dates, are never pre-aggregated: their rows (a few thousand
+  at most) are grouped with the cells;
 - agreements' dates: a row filter with the day of the request (null for the other kinds,
   so the planner's estimates do not change); `con_convenzione_per`: the Ente ids and
   agreement ids the convenzioni selectors computed for the request, read through the
@@ -748,12 +748,14 @@ POINTS_FROM_ZOOM = CELL_ZOOM + 1
 MAX_POINTS = 2000
 
 
-def only_the_area(query: SearchQuery) -> bool:
-    """Whether the query filters by nothing but the visible area and the result types."""
-    return (
+def cells_category(query: SearchQuery) -> str | None:
+    """Which pre-aggregated cells answer the map of this query: '' (all places) when it
+    filters by nothing but the visible area and the result types, the category's code
+    when also by one category, None when the matching rows must be grouped."""
+    if not (
         query.bbox is not None
         and not (query.q and words(query.q))
-        and not query.categorie
+        and len(query.categorie) <= 1
         and not query.tipo_ente
         and not query.destinatari
         and not query.comuni
@@ -764,12 +766,14 @@ def only_the_area(query: SearchQuery) -> bool:
         and not query.lingua
         and query.accessibile is None
         and not query.con_convenzione_per
-    )
+    ):
+        return None
+    return query.categorie[0] if query.categorie else ""
 
 
-# The pre-aggregated cells of the kinds always valid that touch the area, and the rows of
-# the kinds valid only within their dates (a few thousand agreements at most), grouped
-# into the map's cells together.
+# The pre-aggregated cells of the kinds always valid that touch the area (of all places,
+# or of one category), and the rows of the kinds valid only within their dates (a few
+# thousand agreements at most), grouped into the map's cells together.
 _CELLS_SQL = """
 SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS lat,
        min(min_lon) AS minlon, min(min_lat) AS minlat, max(max_lon) AS maxlon,
@@ -777,7 +781,8 @@ SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS l
 FROM (
     SELECT cella_x, cella_y, n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat
     FROM search_cella
-    WHERE tipo = ANY(%s) AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s
+    WHERE tipo = ANY(%s) AND categoria = %s
+      AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s
     UNION ALL
     SELECT d.cella_x, d.cella_y, 1, ST_X(d.punto), ST_Y(d.punto), ST_X(d.punto),
            ST_Y(d.punto), ST_X(d.punto), ST_Y(d.punto)
@@ -803,7 +808,8 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
         )
         return MapResult(backend=NAME, zoom=zoom, clusters=[], points=rows)
     shift = CELL_ZOOM - zoom
-    if only_the_area(query):
+    categoria = cells_category(query)
+    if categoria is not None:
         # The cells that touch the area: at the edge of the view a cluster may count
         # places up to one cell (about a kilometre) outside it.
         minlon, minlat, maxlon, maxlat = query.bbox
@@ -819,6 +825,7 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
             _CELLS_SQL.format(dated=dated.where if dated else "false"),
             [
                 [t for t in query.tipi if t not in DATED_TYPES],
+                categoria,
                 *cells,
                 *(dated.params if dated else []),
                 *cells,
