@@ -2,7 +2,8 @@
 benchmark imports it before choosing which code to load)."""
 
 # The point is the centre of Milano (Piazza del Duomo), where most Sedi are; 015146 is
-# Milano's ISTAT code; the bbox covers all of Lombardy. Words: "Asilo nido" is a title of
+# Milano's ISTAT code; the bbox covers all of Lombardy ("anziani", elder care, is one of the
+# commonest categories: a sixth of the generated services). Words: "Asilo nido" is a title of
 # the generator's infanzia.nido services, "assistenza" is in titles and descriptions of
 # anziani, disabilità and formazione services.
 QUERIES: dict[str, str] = {
@@ -15,6 +16,9 @@ QUERIES: dict[str, str] = {
         "/api/v1/cerca/?lat=45.4642&lon=9.19&ordinamento=distanza&per_pagina=20&facette=false"
     ),
     "map clusters, region, zoom 9": "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9",
+    "map clusters, one category": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&categoria=anziani"
+    ),
     "text + facets": "/api/v1/cerca/?q=asilo",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",
     "ping (framework ceiling)": "/api/v1/ping/",
