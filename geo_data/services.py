@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from .boundaries import ComuneRecord
 from .models import Ambito, Comune
+from .signals import territorio_cambiato
 
 BATCH_SIZE = 500
 AMBITI_FILE = Path(__file__).resolve().parent / "data" / "ambiti.json"
@@ -81,6 +82,7 @@ def comuni_import(*, records: Iterable[ComuneRecord], progress: bool = False) ->
             bar.update(len(batch))
     for ambito in Ambito.objects.filter(comuni__in=existing).distinct():
         ambito_refresh_geometria(ambito=ambito)
+    territorio_cambiato.send(sender=Comune)
     return ImportResult(created=len(set(codes) - existing), updated=len(existing))
 
 
@@ -125,6 +127,8 @@ def ambiti_load(*, path: Path = AMBITI_FILE, update: bool = False) -> list[Ambit
         )
         ambito.comuni.set(comuni)
         loaded.append(ambito_refresh_geometria(ambito=ambito))
+    if loaded:
+        territorio_cambiato.send(sender=Ambito)
     return loaded
 
 

@@ -28,6 +28,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from convenzioni.models import Adesione, Convenzione, Impresa, ReteImprese
+from geo_data.models import Ambito, Comune
+from geo_data.signals import territorio_cambiato
 from punti_informazione.models import PuntoInformazione
 from punti_informazione.selectors import pit_ids_per_sedi
 from servizi.models import Categoria, Ente, Sede, Servizio
@@ -125,6 +127,16 @@ def _ente_changed(sender, instance: Ente, created: bool, **kwargs):
 @receiver([post_save, post_delete], sender=Impresa)
 @receiver([post_save, post_delete], sender=ReteImprese)
 def _beneficiari_changed(sender, **kwargs):
+    schedule_version_bump()
+
+
+@receiver([post_save, post_delete], sender=Comune)
+@receiver([post_save, post_delete], sender=Ambito)
+@receiver(m2m_changed, sender=Ambito.comuni.through)
+@receiver(territorio_cambiato)
+def _territorio_changed(sender, **kwargs):
+    # The names of Comuni and Ambiti label the facets (kept in each process's memo for
+    # the index version) and are in cached answers: raise the version.
     schedule_version_bump()
 
 

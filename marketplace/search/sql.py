@@ -39,9 +39,11 @@ def fetch_dicts(sql: str, params: list, *, prepared: bool = False) -> list[dict]
         with connection.cursor() as cursor:
             return _rows(cursor, sql, params)
     connection.ensure_connection()
-    with connection._prepare_cursor(PreparingCursor(connection.connection)) as cursor:
+    raw = PreparingCursor(connection.connection)
+    logged = connection.queries_logged
+    with connection.make_debug_cursor(raw) if logged else connection.make_cursor(raw) as cursor:
         rows = _rows(cursor, sql, params)
-    if connection.queries_logged:
+    if logged:
         # psycopg keeps no text of a prepared execution: the record gets the statement
         # with its values written in, as Django records its own.
         text = psycopg.ClientCursor(connection.connection).mogrify(sql, params)

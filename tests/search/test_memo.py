@@ -1,6 +1,6 @@
 """The memo: what every answer is built from (agreements in force per Ente, category
-codes and names) is kept in the process for one index version and one day, and never
-served once a change of them has been committed."""
+codes and names, the names of Comuni and Ambiti) is kept in the process for one index
+version and one day, and never served once a change of them has been committed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from convenzioni.models import Impresa
 from convenzioni.services import adesione_create, convenzione_ritira
+from geo_data.boundaries import ComuneRecord
+from geo_data.models import Comune
+from geo_data.services import comuni_import
 from marketplace.search.api import CercaParamsSerializer
 from marketplace.search.cache import memo, memo_clear
 from servizi.models import Categoria
@@ -142,3 +145,38 @@ def test_a_request_reads_the_index_version_once(client, memo_on, rete_sud_est):
             assert client.get("/api/v1/cerca/", params).status_code == 200
     versions = [q for q in queries.captured_queries if "search_stato" in q["sql"]]
     assert len(versions) == 1
+
+
+def comune_labels(client) -> dict[str, str]:
+    response = client.get("/api/v1/cerca/", {"tipo": "servizio"})
+    assert response.status_code == 200, response.content
+    return {b["valore"]: b["etichetta"] for b in response.json()["facets"]["comune"]}
+
+
+def test_a_renamed_comune_labels_the_facets_at_once(
+    client, memo_on, catalogo, django_capture_on_commit_callbacks
+):
+    assert comune_labels(client)["015140"] == "Melegnano"
+    with django_capture_on_commit_callbacks(execute=True):
+        Comune.objects.filter(pk="015140").update(nome="Melegnano (MI)")
+        Comune.objects.get(pk="015140").save()  # as the admin saves it
+    assert comune_labels(client)["015140"] == "Melegnano (MI)"
+
+
+def test_an_import_of_the_territory_is_followed_at_once(
+    client, memo_on, catalogo, django_capture_on_commit_callbacks
+):
+    assert comune_labels(client)["015140"] == "Melegnano"
+    melegnano = Comune.objects.get(pk="015140")
+    record = ComuneRecord(
+        codice_istat="015140",
+        nome="Melegnano nuova",
+        provincia=melegnano.provincia,
+        sigla_provincia=melegnano.sigla_provincia,
+        regione=melegnano.regione,
+        popolazione=melegnano.popolazione,
+        wkb=bytes(melegnano.geometria.wkb),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        comuni_import(records=[record])  # in bulk: no model signal
+    assert comune_labels(client)["015140"] == "Melegnano nuova"

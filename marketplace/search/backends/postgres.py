@@ -652,6 +652,18 @@ def _category_words() -> list[tuple[str, str, list[str]]]:
     )
 
 
+def _territory_names() -> dict[str, dict[str, str]]:
+    """The names of every Comune by ISTAT code and of every Ambito by slug (a few
+    thousand: reading those of a broad search's 400 Comuni took 2-3 ms per answer)."""
+    return memo(
+        "territory_names",
+        lambda: {
+            "comune": dict(Comune.objects.values_list("pk", "nome")),
+            "ambito": dict(Ambito.objects.values_list("slug", "nome")),
+        },
+    )
+
+
 def label_facets(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """Facet buckets with a readable label in the reader's language, biggest first
     (shared by the backends)."""
@@ -659,12 +671,8 @@ def label_facets(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
         "tipo": {tipo: capfirst(model._meta.verbose_name) for tipo, model in _KIND_MODELS.items()},
         "categoria": {codice: nome for codice, nome, _italiano in category_names()},
         "tipo_ente": dict(TipoEnte.choices),
-        "comune": dict(
-            Comune.objects.filter(pk__in=[b["valore"] for b in raw.get("comune", [])]).values_list(
-                "pk", "nome"
-            )
-        ),
-        "ambito": dict(Ambito.objects.values_list("slug", "nome")),
+        "comune": _territory_names()["comune"],
+        "ambito": _territory_names()["ambito"],
     }
     return {
         name: sorted(
@@ -719,8 +727,13 @@ def suggest(prefix: str, limit: int = 8) -> list[dict]:
     folded = " ".join(words(prefix))
     if not folded:
         return []
-    rows = fetch_dicts(  # `folded` has letters, digits and spaces only: nothing to escape
-        "SELECT testo, n FROM search_titolo WHERE chiave LIKE %s ORDER BY chiave LIMIT %s",
+    # `folded` has letters, digits and spaces only: nothing to escape. In the order of
+    # the prefix index (`~<~`, text_pattern_ops), so that the index gives the first
+    # candidates: in the collation's order every title with the prefix was read and
+    # sorted (1,200 for "asi" at a million services: 1.3 ms instead of 0.1).
+    rows = fetch_dicts(
+        "SELECT testo, n FROM search_titolo WHERE chiave LIKE %s "
+        "ORDER BY chiave USING ~<~ LIMIT %s",
         [f"{folded}%", TITLE_CANDIDATES],
     )
     rows.sort(key=lambda row: (-row["n"], row["testo"]))
