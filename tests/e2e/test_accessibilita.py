@@ -68,6 +68,20 @@ def test_no_serious_accessibility_violation_on_home_results_and_detail_pages(
     assert {name: found for name, found in scanned.items() if found} == {}
 
 
+def test_the_map_attribution_links_are_underlined_whatever_it_says(
+    live_server, catalogo_demo, page
+):
+    # axe checks them only once the line holds more than the link (the boundaries'
+    # sources arrive with the layer): underlined, they pass whenever it looks.
+    open_home(page, live_server.url + "/")
+    page.wait_for_selector(".leaflet-control-attribution a")
+    decorations = page.eval_on_selector_all(
+        ".leaflet-control-attribution a",
+        "links => links.map(a => getComputedStyle(a).textDecorationLine)",
+    )
+    assert decorations and set(decorations) == {"underline"}
+
+
 def test_no_serious_accessibility_violation_on_pit_agreement_login_and_console_pages(
     live_server, catalogo_demo, page
 ):
