@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from marketplace.admin_defaults import URL_HTTPS
+
 from . import services
 from .forms import ConvenzioneBaseForm, add_service_errors
 from .models import Adesione, Convenzione, Impresa, ReteImprese, Utilizzo
@@ -155,6 +157,7 @@ def _write(instance: Convenzione, cleaned: dict, *, actor) -> Convenzione:
 
 @admin.register(Convenzione)
 class ConvenzioneAdmin(SimpleHistoryAdmin):
+    formfield_overrides = URL_HTTPS
     form = ConvenzioneAdminForm
     list_display = ["titolo", "ente", "stato", "data_inizio", "data_fine", "visualizzazioni",
                     "demo"]  # fmt: skip

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from marketplace.admin_defaults import URL_HTTPS
+
 from . import permissions
 from .models import (
     AmministratoreAmbito,
@@ -51,6 +53,7 @@ class PuntoAdminForm(forms.ModelForm):
 
 @admin.register(PuntoInformazione)
 class PuntoInformazioneAdmin(SimpleHistoryAdmin):
+    formfield_overrides = URL_HTTPS
     form = PuntoAdminForm
     list_display = ["nome", "tipo", "ente", "comune", "attivo", "demo"]
     list_filter = ["tipo", "attivo", "demo"]

@@ -9,6 +9,8 @@ from django.utils.translation import ngettext
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from marketplace.admin_defaults import URL_HTTPS
+
 from . import orari
 from .models import (
     Categoria,
@@ -70,6 +72,7 @@ class SedeInline(LeafletGeoAdminMixin, admin.StackedInline):
 
 @admin.register(Ente)
 class EnteAdmin(OwnEntiMixin, SimpleHistoryAdmin):
+    formfield_overrides = URL_HTTPS
     ente_path = "pk"
     list_display = ["nome", "tipo", "codice_fiscale", "stato_verifica", "demo"]
     list_filter = ["tipo", "stato_verifica", "demo"]
@@ -158,6 +161,7 @@ class ServizioAdminForm(forms.ModelForm):
 
 @admin.register(Servizio)
 class ServizioAdmin(OwnEntiMixin, SimpleHistoryAdmin):
+    formfield_overrides = URL_HTTPS
     form = ServizioAdminForm
     list_display = ["titolo", "ente", "stato", "verificato_il", "da_riverificare", "demo"]
     list_filter = [

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 
-from servizi.models import Orario, Sede, Servizio
+from servizi.admin import EnteAdmin
+from servizi.models import Ente, Orario, Sede, Servizio
 from tests.servizi.builders import make_ente, make_servizio
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,12 @@ def test_an_overlapping_schedule_is_refused_by_the_admin_form(admin_client):
     assert response.status_code == 200
     assert "si sovrappongono" in response.content.decode()
     assert not Orario.objects.exists()
+
+
+def test_a_web_address_typed_without_scheme_is_taken_as_https(rf, admin_user):
+    request = rf.get("/admin/servizi/ente/add/")
+    request.user = admin_user
+    form = EnteAdmin(Ente, admin.site).get_form(request)
+    assert form.base_fields["sito_web"].clean("www.comune.melegnano.mi.it") == (
+        "https://www.comune.melegnano.mi.it"
+    )
