@@ -640,20 +640,25 @@ def measure_raw(repeat: int, max_seconds: float) -> dict[str, dict]:
 
 
 # --------------------------------------------------------------------------- targets
+def _p95_checks(http_: dict, names: list[str], what: str, limit_ms: float) -> list[dict]:
+    checks = []
+    for name in names:
+        p95 = http_[name]["c1"]["p95_ms"]
+        checks.append(
+            {
+                "target": f"{what} p95 ≤ {limit_ms:g} ms at concurrency 1",
+                "query": name,
+                "measured": f"{p95} ms",
+                "pass": p95 is not None and p95 <= limit_ms,
+            }
+        )
+    return checks
+
+
 def check_targets(size_figures: dict) -> list[dict[str, object]]:
     http_ = size_figures["http"]
     raw = size_figures["raw_sql"]
-    rows: list[dict[str, object]] = []
-    for name in SEARCHES:
-        p95 = http_[name]["c1"]["p95_ms"]
-        rows.append(
-            {
-                "target": f"search p95 ≤ {SEARCH_P95_MS:g} ms at concurrency 1",
-                "query": name,
-                "measured": f"{p95} ms",
-                "pass": p95 is not None and p95 <= SEARCH_P95_MS,
-            }
-        )
+    rows: list[dict[str, object]] = _p95_checks(http_, SEARCHES, "search", SEARCH_P95_MS)
     for name in QUERIES:
         if name == PING:
             continue
@@ -667,16 +672,7 @@ def check_targets(size_figures: dict) -> list[dict[str, object]]:
                 "pass": ratio is not None and ratio <= API_OVER_SQL,
             }
         )
-    for name in MAPS:
-        p95 = http_[name]["c1"]["p95_ms"]
-        rows.append(
-            {
-                "target": f"map clusters p95 ≤ {MAP_P95_MS:g} ms at concurrency 1",
-                "query": name,
-                "measured": f"{p95} ms",
-                "pass": p95 is not None and p95 <= MAP_P95_MS,
-            }
-        )
+    rows += _p95_checks(http_, MAPS, "map clusters", MAP_P95_MS)
     for key, how in (("http", "cache off"), ("http cached", "cache on")):
         ceiling = size_figures[key][PING]["c8"]["req_per_s"]
         for name in SEARCHES:

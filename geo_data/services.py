@@ -127,8 +127,6 @@ def ambiti_load(*, path: Path = AMBITI_FILE, update: bool = False) -> list[Ambit
         )
         ambito.comuni.set(comuni)
         loaded.append(ambito_refresh_geometria(ambito=ambito))
-    if loaded:
-        territorio_cambiato.send(sender=Ambito)
     return loaded
 
 

@@ -38,6 +38,8 @@ def fetch_dicts(sql: str, params: list, *, prepared: bool = False) -> list[dict]
     if not (prepared and settings.SEARCH_PREPARED_STATEMENTS):
         with connection.cursor() as cursor:
             return _rows(cursor, sql, params)
+    # What connection.cursor() does before it makes a cursor of its own kind.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = PreparingCursor(connection.connection)
     logged = connection.queries_logged

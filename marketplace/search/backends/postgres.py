@@ -667,12 +667,13 @@ def _territory_names() -> dict[str, dict[str, str]]:
 def label_facets(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """Facet buckets with a readable label in the reader's language, biggest first
     (shared by the backends)."""
+    territory = _territory_names()
     labels = {
         "tipo": {tipo: capfirst(model._meta.verbose_name) for tipo, model in _KIND_MODELS.items()},
         "categoria": {codice: nome for codice, nome, _italiano in category_names()},
         "tipo_ente": dict(TipoEnte.choices),
-        "comune": _territory_names()["comune"],
-        "ambito": _territory_names()["ambito"],
+        "comune": territory["comune"],
+        "ambito": territory["ambito"],
     }
     return {
         name: sorted(
