@@ -3,7 +3,8 @@ benchmark imports it before choosing which code to load)."""
 
 # The point is the centre of Milano (Piazza del Duomo), where most Sedi are; 015146 is
 # Milano's ISTAT code; the bbox covers all of Lombardy ("anziani", elder care, is one of the
-# commonest categories: a sixth of the generated services). Words: "Asilo nido" is a title of
+# commonest categories: a sixth of the generated services; 28% of all services are free:
+# the map cells hold either filter alone, not the two together). Words: "Asilo nido" is a title of
 # the generator's infanzia.nido services, "assistenza" is in titles and descriptions of
 # anziani, disabilità and formazione services.
 QUERIES: dict[str, str] = {
@@ -18,6 +19,12 @@ QUERIES: dict[str, str] = {
     "map clusters, region, zoom 9": "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9",
     "map clusters, one category": (
         "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&categoria=anziani"
+    ),
+    "map clusters, free services": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&gratuito=true"
+    ),
+    "map clusters, category + free": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&categoria=anziani&gratuito=true"
     ),
     "text + facets": "/api/v1/cerca/?q=asilo",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",

@@ -80,16 +80,19 @@ class DocumentoRicerca(models.Model):
 
 class CellaMappa(models.Model):
     """The places of one kind in one cell of the map grid at CELL_ZOOM, pre-aggregated:
-    all of them (`categoria` empty), and those of each category (a place counts in each
-    of its categories and their ancestors, as the category filter finds it).
+    all of them (`filtro` empty), and those that pass each single filter value: each of
+    their categories and its ancestors (`filtro` is the category's code, as the category
+    filter finds it), `gratuito=true|false`, `accessibile=true|false`, `tipo_ente=<kind>`,
+    `destinatari=<each>`, `lingua=<each>` (the names and values of the search's
+    parameters; category codes hold no "=").
 
-    A map of the whole region, unfiltered or filtered by one category, rolls these up
+    A map of the whole region, unfiltered or filtered by one of these, rolls these up
     (cells nest exactly from zoom to zoom) instead of grouping up to a million points
     at each request. Derived data, kept in step by `marketplace.search.index`.
     """
 
     tipo = models.CharField(max_length=20, choices=TipoRisultato.choices)
-    categoria = models.CharField(max_length=120, blank=True, default="")
+    filtro = models.CharField(max_length=120, blank=True, default="")
     cella_x = models.IntegerField()
     cella_y = models.IntegerField()
     n = models.IntegerField()
@@ -103,12 +106,12 @@ class CellaMappa(models.Model):
     class Meta:
         db_table = "search_cella"
         constraints = [
-            # The map reads one category's cells in a range of columns.
+            # The map reads one filter's cells in a range of columns.
             models.UniqueConstraint(
-                fields=["tipo", "categoria", "cella_x", "cella_y"], name="search_cella_unica"
+                fields=["tipo", "filtro", "cella_x", "cella_y"], name="search_cella_unica"
             )
         ]
-        # The index upkeep replaces every category's rows of the cells it touched.
+        # The index upkeep replaces every filter's rows of the cells it touched.
         indexes = [models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_cella_xy")]
 
 

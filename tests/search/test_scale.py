@@ -9,6 +9,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Sum
 
 from marketplace.search.backends import postgres
 from marketplace.search.models import CellaMappa, TitoloRicerca
@@ -157,7 +158,7 @@ def _clusters(client, **params):
 def test_map_cells_roll_up_as_grouping_the_points_would(client, many, monkeypatch, zoom):
     area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom}
     from_cells = _clusters(client, **area)
-    monkeypatch.setattr(postgres, "cells_category", lambda query: None)
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
     from_points = _clusters(client, **area)
     assert from_cells == from_points
     assert sum(count for count, _c, _b in from_cells) == len(PLACES)
@@ -188,19 +189,94 @@ def test_a_category_map_from_the_cells_is_grouping_its_points(
 ):
     area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, "categoria": categoria}
     from_cells = _clusters(client, **area)
-    monkeypatch.setattr(postgres, "cells_category", lambda query: None)
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
     from_points = _clusters(client, **area)
     assert from_cells == from_points
     assert sum(count for count, _c, _b in from_cells) == places
 
 
-def test_the_cells_answer_the_area_and_one_category_only():
-    assert postgres.cells_category(_query(bbox="9,45,10,46")) == ""
-    assert postgres.cells_category(_query(bbox="9,45,10,46", categoria="anziani")) == "anziani"
-    assert postgres.cells_category(_query(bbox="9,45,10,46", categoria="anziani,infanzia")) is None
-    assert postgres.cells_category(_query(bbox="9,45,10,46", gratuito="true")) is None
-    assert postgres.cells_category(_query(bbox="9,45,10,46", q="nido")) is None
-    assert postgres.cells_category(_query(categoria="anziani")) is None  # no area
+@pytest.fixture
+def varied(django_capture_on_commit_callbacks):
+    """The places of PLACES, each with a service whose provider kind, cost, access,
+    people and languages vary from place to place."""
+    kinds = ["pubblico", "terzo_settore", "impresa"]
+    people = [["anziani"], ["anziani", "famiglie"], ["minori"]]
+    languages = [["it"], ["it", "en"], ["en", "ar"], []]
+    with django_capture_on_commit_callbacks(execute=True):
+        for number, punto in enumerate(PLACES):
+            ente = make_ente(nome=f"Ente {number}", tipo=kinds[number % 3])
+            sede = make_sede(ente=ente, punto=punto, accesso_senza_barriere=number % 4 == 0)
+            make_servizio(
+                ente=ente,
+                titolo=f"Servizio {number}",
+                costo="gratuito" if number % 2 else "a_pagamento",
+                destinatari=people[number % 3],
+                lingue=languages[number % 4],
+                sedi=[sede],
+            )
+
+
+@pytest.mark.parametrize("zoom", [5, 9, 13])
+@pytest.mark.parametrize(
+    "filtro, places",
+    [
+        ({"gratuito": "true"}, 10),
+        ({"gratuito": "false"}, 11),
+        ({"accessibile": "true"}, 6),
+        ({"accessibile": "false"}, 15),
+        ({"tipo_ente": "pubblico"}, 7),
+        ({"tipo_ente": "impresa"}, 7),
+        ({"destinatari": "anziani"}, 14),
+        ({"destinatari": "minori"}, 7),
+        ({"lingua": "en"}, 10),
+        ({"lingua": "ar"}, 5),
+        ({"lingua": "de"}, 0),
+    ],
+)
+def test_a_map_with_one_filter_from_the_cells_is_grouping_its_points(
+    client, varied, monkeypatch, zoom, filtro, places
+):
+    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, **filtro}
+    from_cells = _clusters(client, **area)
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
+    from_points = _clusters(client, **area)
+    assert from_cells == from_points
+    assert sum(count for count, _c, _b in from_cells) == places
+
+
+def test_the_cells_answer_the_area_and_a_single_filter_they_hold():
+    area = {"bbox": "9,45,10,46"}
+    assert postgres.cells_filter(_query(**area)) == ""
+    assert postgres.cells_filter(_query(**area, categoria="anziani")) == "anziani"
+    assert postgres.cells_filter(_query(**area, gratuito="true")) == "gratuito=true"
+    assert postgres.cells_filter(_query(**area, gratuito="false")) == "gratuito=false"
+    assert postgres.cells_filter(_query(**area, accessibile="true")) == "accessibile=true"
+    assert postgres.cells_filter(_query(**area, tipo_ente="pubblico")) == "tipo_ente=pubblico"
+    assert postgres.cells_filter(_query(**area, destinatari="minori")) == "destinatari=minori"
+    assert postgres.cells_filter(_query(**area, lingua="en")) == "lingua=en"
+    # Two filters, or one the cells do not hold: the rows are grouped.
+    assert postgres.cells_filter(_query(**area, categoria="anziani,infanzia")) is None
+    assert postgres.cells_filter(_query(**area, categoria="anziani", gratuito="true")) is None
+    assert postgres.cells_filter(_query(**area, gratuito="true", lingua="en")) is None
+    assert postgres.cells_filter(_query(**area, q="nido")) is None
+    assert postgres.cells_filter(_query(**area, aperto_ora="true")) is None
+    assert postgres.cells_filter(_query(**area, comune="015146")) is None
+    assert postgres.cells_filter(_query(categoria="anziani")) is None  # no area
+
+
+def test_filter_cells_follow_an_edit_of_the_service(
+    client, varied, django_capture_on_commit_callbacks
+):
+    def free_on_the_map():
+        clusters = _clusters(client, bbox="8.5,44.7,11.4,46.6", zoom=9, gratuito="true")
+        return sum(count for count, _c, _b in clusters)
+
+    assert free_on_the_map() == 10
+    servizio = Servizio.objects.get(titolo="Servizio 0")
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=servizio, costo="gratuito")
+    assert free_on_the_map() == 11
+    assert CellaMappa.objects.filter(filtro="gratuito=false").aggregate(Sum("n"))["n__sum"] == 10
 
 
 def test_category_cells_follow_a_change_of_categories(
@@ -215,12 +291,12 @@ def test_category_cells_follow_a_change_of_categories(
     with django_capture_on_commit_callbacks(execute=True):
         servizio_update(servizio=servizio, categorie=categorie("infanzia.nido"))
     assert (on_the_map("anziani"), on_the_map("infanzia")) == (len(PLACES) - 1, 1)
-    assert CellaMappa.objects.filter(categoria="infanzia.nido").count() == 1
+    assert CellaMappa.objects.filter(filtro="infanzia.nido").count() == 1
 
 
 def test_map_cells_follow_edits_and_deletions(client, catalogo, django_capture_on_commit_callbacks):
     def total():
-        return sum(CellaMappa.objects.filter(categoria="").values_list("n", flat=True))
+        return sum(CellaMappa.objects.filter(filtro="").values_list("n", flat=True))
 
     assert total() == 5  # the published services' places
     with django_capture_on_commit_callbacks(execute=True):
@@ -259,7 +335,7 @@ def test_a_full_rebuild_gives_the_same_index_with_the_same_indexes(catalogo):
                 "SELECT indexname, indexdef FROM pg_indexes "
                 "WHERE tablename = 'search_documento' ORDER BY indexname"
             )
-            cells = sorted(CellaMappa.objects.values_list("categoria", "n", "cella_x"))
+            cells = sorted(CellaMappa.objects.values_list("filtro", "n", "cella_x"))
             return rows, cursor.fetchall(), cells
 
     before = snapshot()

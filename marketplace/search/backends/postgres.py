@@ -16,8 +16,9 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
 - counts: exact up to COUNT_CAP rows, "at least" beyond;
 - facets: exact up to COUNT_CAP rows, estimated beyond from a random sample of objects
   (the `campione` buckets), and flagged as estimates;
-- map clusters: the pre-aggregated grid (`search_cella`) when only the area and at most
-  one category are filtered, grid grouping of the matching rows otherwise; agreements,
+- map clusters: the pre-aggregated grid (`search_cella`) when the area and at most one
+  other filter the cells hold are given (a category, free, accessible, provider kind,
+  people, language), grid grouping of the matching rows otherwise; agreements,
   valid only within their dates, are never pre-aggregated: their rows (a few thousand
   at most) are grouped with the cells;
 - agreements' dates: a row filter with the day of the request (null for the other kinds,
@@ -762,31 +763,42 @@ POINTS_FROM_ZOOM = CELL_ZOOM + 1
 MAX_POINTS = 2000
 
 
-def cells_category(query: SearchQuery) -> str | None:
-    """Which pre-aggregated cells answer the map of this query: '' (all places) when it
-    filters by nothing but the visible area and the result types, the category's code
-    when also by one category, None when the matching rows must be grouped."""
-    if not (
-        query.bbox is not None
-        and not (query.q and words(query.q))
-        and len(query.categorie) <= 1
-        and not query.tipo_ente
-        and not query.destinatari
-        and not query.comuni
-        and query.punto is None
-        and query.poligono is None
-        and query.aperto_il is None
-        and query.gratuito is None
-        and not query.lingua
-        and query.accessibile is None
-        and not query.con_convenzione_per
+def cells_filter(query: SearchQuery) -> str | None:
+    """Which pre-aggregated cells answer the map of this query (models.CellaMappa): ''
+    (all places) when it filters by nothing but the visible area and the result types;
+    the name of its filter when also by a single one of those the cells hold (one
+    category, free or not, accessible or not, a kind of provider, a group of people, a
+    language); None when the matching rows must be grouped."""
+    if (
+        query.bbox is None
+        or (query.q and words(query.q))
+        or query.comuni
+        or query.punto is not None
+        or query.poligono is not None
+        or query.aperto_il is not None
+        or query.con_convenzione_per
+        or len(query.categorie) > 1
     ):
         return None
-    return query.categorie[0] if query.categorie else ""
+    filters = [
+        *query.categorie,
+        *([f"gratuito={str(query.gratuito).lower()}"] if query.gratuito is not None else []),
+        *(
+            [f"accessibile={str(query.accessibile).lower()}"]
+            if query.accessibile is not None
+            else []
+        ),
+        *([f"tipo_ente={query.tipo_ente}"] if query.tipo_ente else []),
+        *([f"destinatari={query.destinatari}"] if query.destinatari else []),
+        *([f"lingua={query.lingua}"] if query.lingua else []),
+    ]
+    if len(filters) > 1:
+        return None
+    return filters[0] if filters else ""
 
 
 # The pre-aggregated cells of the kinds always valid that touch the area (of all places,
-# or of one category), and the rows of the kinds valid only within their dates (a few
+# or of those passing one filter), and the rows of the kinds valid only within their dates (a few
 # thousand agreements at most), grouped into the map's cells together.
 _CELLS_SQL = """
 SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS lat,
@@ -795,7 +807,7 @@ SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS l
 FROM (
     SELECT cella_x, cella_y, n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat
     FROM search_cella
-    WHERE tipo = ANY(%s) AND categoria = %s
+    WHERE tipo = ANY(%s) AND filtro = %s
       AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s
     UNION ALL
     SELECT d.cella_x, d.cella_y, 1, ST_X(d.punto), ST_Y(d.punto), ST_X(d.punto),
@@ -822,8 +834,8 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
         )
         return MapResult(backend=NAME, zoom=zoom, clusters=[], points=rows)
     shift = CELL_ZOOM - zoom
-    categoria = cells_category(query)
-    if categoria is not None:
+    filtro = cells_filter(query)
+    if filtro is not None:
         # The cells that touch the area: at the edge of the view a cluster may count
         # places up to one cell (about a kilometre) outside it.
         minlon, minlat, maxlon, maxlat = query.bbox
@@ -839,7 +851,7 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
             _CELLS_SQL.format(dated=dated.where if dated else "false"),
             [
                 [t for t in query.tipi if t not in DATED_TYPES],
-                categoria,
+                filtro,
                 *cells,
                 *(dated.params if dated else []),
                 *cells,
