@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from servizi.models import Servizio
 
@@ -12,6 +13,7 @@ from .models import Convenzione, ReteImprese
 from .permissions import editable_enti
 from .selectors import Beneficiario, imprese_aderenti, rete_da_codice_adesione
 from .services import CAMPI_CONVENZIONE, RELAZIONI_CONVENZIONE
+from .tentativi import TentativiCodice
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -103,7 +105,10 @@ class ConvenzioneForm(ConvenzioneBaseForm):
 
 
 class SceltaImpresaForm(forms.Form):
-    """A worker says once whom they work for: a company, or a network's join code."""
+    """A worker says once whom they work for: a company, or a network's join code.
+
+    `tentativi` counts the wrong codes of the address asking: when it has tried too
+    many, the code is not looked up and `troppi_tentativi` is set."""
 
     impresa = forms.ModelChoiceField(
         queryset=None,
@@ -118,9 +123,11 @@ class SceltaImpresaForm(forms.Form):
         help_text=_("Te lo comunica la tua impresa, se aderisce a una rete."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tentativi: TentativiCodice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["impresa"].queryset = imprese_aderenti()
+        self.tentativi = tentativi
+        self.troppi_tentativi = False
 
     def clean(self):
         cleaned = super().clean()
@@ -132,8 +139,24 @@ class SceltaImpresaForm(forms.Form):
                 raise ValidationError(_("Scegli la tua impresa o scrivi il codice della rete."))
             return cleaned
         if codice:
+            minuti = self.tentativi.minuti_di_attesa()
+            if minuti:
+                self.troppi_tentativi = True
+                self.add_error(
+                    "codice_adesione",
+                    ngettext(
+                        "Troppi codici sbagliati da questa connessione: riprova fra "
+                        "%(n)d minuto, o scegli la tua impresa dall'elenco.",
+                        "Troppi codici sbagliati da questa connessione: riprova fra "
+                        "%(n)d minuti, o scegli la tua impresa dall'elenco.",
+                        minuti,
+                    )
+                    % {"n": minuti},
+                )
+                return cleaned
             rete = rete_da_codice_adesione(codice)
             if rete is None:
+                self.tentativi.sbagliato()
                 self.add_error(
                     "codice_adesione",
                     _("Nessuna rete ha il codice «%(c)s»: controlla di averlo scritto bene.")

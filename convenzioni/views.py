@@ -36,6 +36,7 @@ from .permissions import (
 )
 from .selectors import convenzione_list, convenzioni_valide_per, sedi_convenzione
 from .structured_data import convenzione_json_ld
+from .tentativi import TentativiCodice
 
 login = login_required  # the site's one login (settings.LOGIN_URL)
 
@@ -74,7 +75,7 @@ def la_mia_impresa(request: HttpRequest) -> HttpResponse:
         sessione.dimentica_beneficiario(request)
         messages.info(request, _("Non ricordiamo più la tua impresa."))
         return redirect(_next_url(request, reverse("convenzioni:la-mia-impresa")))
-    form = SceltaImpresaForm(request.POST or None)
+    form = SceltaImpresaForm(request.POST or None, tentativi=TentativiCodice(request))
     if request.method == "POST" and form.is_valid():
         beneficiario = form.cleaned_data["beneficiario"]
         sessione.salva_beneficiario(request, beneficiario)
@@ -86,6 +87,7 @@ def la_mia_impresa(request: HttpRequest) -> HttpResponse:
         request,
         "convenzioni/la_mia_impresa.html",
         {"form": form, "beneficiario": beneficiario, "next": _next_url(request, "")},
+        status=429 if form.troppi_tentativi else 200,
     )
 
 

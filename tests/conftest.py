@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -15,6 +16,14 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_initial_data", senza_demo=True, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: nothing counted or stored by another test
+    (the wrong join codes of the test client's address, say)."""
+    yield
+    cache.clear()
 
 
 # Real places, WGS 84 (longitude, latitude).

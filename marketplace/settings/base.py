@@ -8,6 +8,7 @@ the secure defaults that `manage.py check --deploy` asks for, and then a real
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import environ
@@ -177,6 +178,21 @@ if SCHEDA_LINK_GIORNI < 1 or CONSULTAZIONE_MODIFICABILE_ORE < 0:
     raise ImproperlyConfigured(
         "SCHEDA_LINK_GIORNI must be at least 1 and CONSULTAZIONE_MODIFICABILE_ORE at least 0."
     )
+
+# Agreements: how many wrong network join codes one client address may try per window
+# (convenzioni/tentativi.py; django-ratelimit's "<count>/<period>", period in s, m, h or
+# d, e.g. "10/15m"). The address is REMOTE_ADDR, or, behind a reverse proxy, the header
+# it writes the client's address in (e.g. HTTP_X_REAL_IP): never a header the client
+# can send itself past the proxy.
+CODICE_ADESIONE_TENTATIVI = env.str("CODICE_ADESIONE_TENTATIVI", default="10/15m")
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", CODICE_ADESIONE_TENTATIVI):
+    raise ImproperlyConfigured(
+        "CODICE_ADESIONE_TENTATIVI must be <count>/<period>, e.g. 10/15m "
+        f"(got {CODICE_ADESIONE_TENTATIVI!r})."
+    )
+RATELIMIT_IP_META_KEY = env.str("CLIENT_IP_HEADER", default="") or None
+# A cache that cannot be reached counts nothing: the join code keeps working.
+RATELIMIT_FAIL_OPEN = True
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

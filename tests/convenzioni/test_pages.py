@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -133,6 +134,55 @@ def test_a_wrong_join_code_is_named(client, rete):
         "Nessuna rete ha il codice «NOPE-99»"
         in response.context["form"].errors["codice_adesione"][0]
     )
+
+
+@pytest.fixture
+def three_tries(settings):
+    settings.CODICE_ADESIONE_TENTATIVI = "3/15m"
+
+
+def _join(client, codice, **extra):
+    return client.post("/convenzioni/la-mia-impresa/", {"codice_adesione": codice}, **extra)
+
+
+def test_after_too_many_wrong_join_codes_the_address_must_wait(client, rete, ente, three_tries):
+    make_convenzione(ente=ente, reti=[rete], stato="pubblicata", titolo="Per la rete")
+    for codice in ("SUDEST-2", "SUDEST-3", "SUDEST-4"):
+        assert "Nessuna rete ha il codice" in _join(client, codice).text
+    response = _join(client, "SUDEST-1")  # the right one: not even looked up now
+    assert response.status_code == 429
+    error = response.context["form"].errors["codice_adesione"][0]
+    waiting = re.search(r"Troppi codici sbagliati da questa connessione: riprova fra (\d+) ", error)
+    assert 1 <= int(waiting[1]) <= 15  # the count's window began at most 15 minutes ago
+    assert 'value="SUDEST-1"' in response.text  # what was typed stays in the field
+    assert "Per la rete" not in client.get("/convenzioni/").text
+
+
+def test_right_codes_and_chosen_companies_do_not_count_and_still_work(
+    client, rete, membro, three_tries
+):
+    for _ in range(5):
+        assert _join(client, "sudest-1").status_code == 302
+    for codice in ("SUDEST-2", "SUDEST-3", "SUDEST-4"):
+        _join(client, codice)
+    assert _join(client, "SUDEST-1").status_code == 429
+    chosen = client.post("/convenzioni/la-mia-impresa/", {"impresa": membro.pk})
+    assert chosen.status_code == 302
+
+
+def test_wrong_codes_are_counted_per_client_address(client, rete, three_tries):
+    for codice in ("SUDEST-2", "SUDEST-3", "SUDEST-4"):
+        _join(client, codice, REMOTE_ADDR="192.0.2.1")
+    assert _join(client, "SUDEST-1", REMOTE_ADDR="192.0.2.1").status_code == 429
+    assert _join(client, "SUDEST-1", REMOTE_ADDR="192.0.2.2").status_code == 302
+
+
+def test_behind_a_proxy_the_address_is_the_one_it_forwards(client, rete, three_tries, settings):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    for codice in ("SUDEST-2", "SUDEST-3", "SUDEST-4"):
+        _join(client, codice, HTTP_X_REAL_IP="198.51.100.7")
+    assert _join(client, "SUDEST-1", HTTP_X_REAL_IP="198.51.100.7").status_code == 429
+    assert _join(client, "SUDEST-1", HTTP_X_REAL_IP="198.51.100.8").status_code == 302
 
 
 def test_the_next_page_is_followed_only_within_the_site(client, membro):
