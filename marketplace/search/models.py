@@ -12,6 +12,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.db.models.functions import Cast
 
 
 class TipoRisultato(models.TextChoices):
@@ -70,7 +71,12 @@ class DocumentoRicerca(models.Model):
             models.Index(
                 fields=["comune_id", "aggiornato_il", "id"], name="search_doc_comune_data"
             ),
-            models.Index(fields=["campione"], name="search_doc_campione"),
+            # The first sample buckets of a broad search without text. On the cast, so
+            # that a text search's sample is read from the text index of its buckets
+            # alone (migration 0007): offered `campione < 1` on both, the planner took
+            # the text and bucket indexes together, expecting 34 rows where there are
+            # 600 ("asilo" at a million: 8 ms for the facets, 4.5 with the text index).
+            models.Index(Cast("campione", models.IntegerField()), name="search_doc_campione"),
             models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_doc_cella"),
             GinIndex(fields=["categorie"], name="search_doc_categorie"),
             GinIndex(fields=["comuni_copertura"], name="search_doc_copertura"),

@@ -587,10 +587,13 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
     an estimate, four times as many, and so on: 1, 4, 16, 64 buckets, each with a text
     index of its own (migration 0007).
     """
+    # With a text, the buckets' own text index (its predicate is on the column); without,
+    # the index of the buckets (on the cast: see models.DocumentoRicerca).
+    bucket = "d.campione" if sql.query.q and words(sql.query.q) else "d.campione::integer"
     buckets = 1
     while True:
         rows = fetch_dicts(
-            _FACETS_SQL.format(where=f"{sql.where} AND d.campione < %s"), [*sql.params, buckets]
+            _FACETS_SQL.format(where=f"{sql.where} AND {bucket} < %s"), [*sql.params, buckets]
         )
         sampled = next(row["n"] for row in rows if row["facet"] == "oggetti")
         if buckets == SAMPLE_BUCKETS or sampled * 3 >= FACET_SAMPLE_ROWS:
