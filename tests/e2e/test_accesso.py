@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tests.convenzioni.builders import make_rete
 from tests.punti_informazione.builders import (
@@ -84,3 +85,52 @@ def test_the_navigation_works_from_the_keyboard(live_server, territorio_live, pa
     page.wait_for_url("**/accedi/?next=/")
     # The form is ready to type in (autofocus lands once the page has loaded).
     page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def _header(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+          const links = [...document.querySelectorAll('.site-nav a, .site-nav button')];
+          return {
+            height: box('.site-header').height,
+            brand_top: box('.brand').top,
+            language_top: box('.lang-switch').top,
+            // Rows of links: centres more than 8 px apart.
+            link_rows: links
+              .map((link) => link.getBoundingClientRect())
+              .map((r) => r.top + r.height / 2)
+              .sort((a, b) => a - b)
+              .filter((centre, i, all) => i === 0 || centre - all[i - 1] > 8).length,
+            page_width: document.documentElement.scrollWidth,
+          };
+        }"""
+    )
+
+
+def test_on_a_phone_the_header_stays_short_even_with_every_area(
+    live_server, territorio_live, new_page
+):
+    get_user_model().objects.create_superuser("amministratrice.lunga", "a@example.org", PASSWORD)
+    phone = new_page(**PHONE)
+    phone.goto(live_server.url + "/")
+    anonymous = _header(phone)
+    phone.goto(live_server.url + "/accedi/")
+    login(phone, "amministratrice.lunga")
+    phone.wait_for_url(lambda url: urlparse(url).path != "/accedi/")
+    phone.goto(live_server.url + "/")
+    logged_in = _header(phone)
+
+    for header in (anonymous, logged_in):
+        assert abs(header["brand_top"] - header["language_top"]) < 12  # on one line
+        assert header["page_width"] <= 390  # nothing sticks out sideways
+    assert anonymous["link_rows"] == 1 and anonymous["height"] <= 80
+    # Every area, and the logout button: one more line of links, no more.
+    assert logged_in["link_rows"] == 2 and logged_in["height"] <= anonymous["height"] + 35
+    # The button shows only "Esci", and still tells who is logged in to a screen reader.
+    logout = phone.get_by_role("button", name="Esci (amministratrice.lunga)")
+    assert logout.bounding_box()["width"] < 80
+    assert logout.locator(".nome-utente").bounding_box()["width"] <= 1

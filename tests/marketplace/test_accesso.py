@@ -110,7 +110,8 @@ def test_the_navigation_shows_what_the_user_can_reach(client):
     client.force_login(operatrice)
     html = client.get("/").content.decode()
     assert nav_areas(html) == ["console"]
-    assert "Esci (operatrice)" in html and 'href="/accedi/' not in html
+    assert 'Esci<span class="nome-utente"> (operatrice)</span>' in html
+    assert 'href="/accedi/' not in html
 
     ambito = make_amministratore_ambito("san-donato-milanese", user=make_user("ambito"))
     client.force_login(ambito)
