@@ -297,6 +297,23 @@ def test_the_cells_answer_the_area_and_a_single_filter_they_hold():
     assert postgres.cells_filter(_query(categoria="anziani")) is None  # no area
 
 
+def test_every_parameter_of_a_query_is_known_to_the_map_cells():
+    """A filter added to SearchQuery must be taught to cells_filter (the cells would
+    ignore it) and to the first sample bucket's covering index (migration 0010)."""
+    from dataclasses import fields
+
+    from marketplace.search.query import SearchQuery
+
+    handled_by_the_cells = {"categorie", "gratuito", "accessibile", "tipo_ente"}
+    handled_by_the_cells |= {"destinatari", "lingua", "bbox", "tipi"}
+    grouped_live = {"q", "comuni", "punto", "raggio_km", "poligono", "aperto_il"}
+    grouped_live |= {"con_convenzione_per"}
+    not_filters = {"q_digitata", "ordinamento", "pagina", "per_pagina", "oggi"}
+    assert {f.name for f in fields(SearchQuery)} == (
+        handled_by_the_cells | grouped_live | not_filters
+    )
+
+
 def test_filter_cells_follow_an_edit_of_the_service(
     client, varied, django_capture_on_commit_callbacks
 ):

@@ -783,26 +783,25 @@ def cells_filter(query: SearchQuery) -> str | None:
         or len(query.categorie) > 1
     ):
         return None
-    filters = [
-        *query.categorie,
-        *([f"gratuito={str(query.gratuito).lower()}"] if query.gratuito is not None else []),
-        *(
-            [f"accessibile={str(query.accessibile).lower()}"]
-            if query.accessibile is not None
-            else []
-        ),
-        *([f"tipo_ente={query.tipo_ente}"] if query.tipo_ente else []),
-        *([f"destinatari={query.destinatari}"] if query.destinatari else []),
-        *([f"lingua={query.lingua}"] if query.lingua else []),
-    ]
+    filters = list(query.categorie)
+    for name, flag in (("gratuito", query.gratuito), ("accessibile", query.accessibile)):
+        if flag is not None:
+            filters.append(f"{name}={'true' if flag else 'false'}")
+    for name, value in (
+        ("tipo_ente", query.tipo_ente),
+        ("destinatari", query.destinatari),
+        ("lingua", query.lingua),
+    ):
+        if value:
+            filters.append(f"{name}={value}")
     if len(filters) > 1:
         return None
     return filters[0] if filters else ""
 
 
 # The pre-aggregated cells of the kinds always valid that touch the area (of all places,
-# or of those passing one filter), and the rows of the kinds valid only within their dates (a few
-# thousand agreements at most), grouped into the map's cells together.
+# or of those passing one filter), and the rows of the kinds valid only within their
+# dates (a few thousand agreements at most), grouped into the map's cells together.
 _CELLS_SQL = """
 SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS lat,
        min(min_lon) AS minlon, min(min_lat) AS minlat, max(max_lon) AS maxlon,
