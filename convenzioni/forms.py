@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from marketplace.tentativi import Tentativi
 from servizi.models import Servizio
 
 from .models import Convenzione, ReteImprese
 from .permissions import editable_enti
 from .selectors import Beneficiario, imprese_aderenti, rete_da_codice_adesione
 from .services import CAMPI_CONVENZIONE, RELAZIONI_CONVENZIONE
-from .tentativi import TentativiCodice
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -123,7 +123,7 @@ class SceltaImpresaForm(forms.Form):
         help_text=_("Te lo comunica la tua impresa, se aderisce a una rete."),
     )
 
-    def __init__(self, *args, tentativi: TentativiCodice, **kwargs):
+    def __init__(self, *args, tentativi: Tentativi, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["impresa"].queryset = imprese_aderenti()
         self.tentativi = tentativi
@@ -156,7 +156,7 @@ class SceltaImpresaForm(forms.Form):
                 return cleaned
             rete = rete_da_codice_adesione(codice)
             if rete is None:
-                self.tentativi.sbagliato()
+                self.tentativi.fallito()
                 self.add_error(
                     "codice_adesione",
                     _("Nessuna rete ha il codice «%(c)s»: controlla di averlo scritto bene.")

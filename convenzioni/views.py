@@ -8,6 +8,7 @@ PermissionDenied becomes a 403.
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace import scheda
+from marketplace.tentativi import Tentativi
 
 from . import services, sessione
 from .forms import CodiceForm, ConvenzioneForm, NotaForm, SceltaImpresaForm, add_service_errors
@@ -36,7 +38,6 @@ from .permissions import (
 )
 from .selectors import convenzione_list, convenzioni_valide_per, sedi_convenzione
 from .structured_data import convenzione_json_ld
-from .tentativi import TentativiCodice
 
 login = login_required  # the site's one login (settings.LOGIN_URL)
 
@@ -75,7 +76,10 @@ def la_mia_impresa(request: HttpRequest) -> HttpResponse:
         sessione.dimentica_beneficiario(request)
         messages.info(request, _("Non ricordiamo più la tua impresa."))
         return redirect(_next_url(request, reverse("convenzioni:la-mia-impresa")))
-    form = SceltaImpresaForm(request.POST or None, tentativi=TentativiCodice(request))
+    tentativi = Tentativi(
+        request, "convenzioni.codice-adesione", settings.CODICE_ADESIONE_TENTATIVI
+    )
+    form = SceltaImpresaForm(request.POST or None, tentativi=tentativi)
     if request.method == "POST" and form.is_valid():
         beneficiario = form.cleaned_data["beneficiario"]
         sessione.salva_beneficiario(request, beneficiario)

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from convenzioni.permissions import editable_enti, reti_moderate
 from punti_informazione.permissions import can_use_console
+
+from .tentativi import Tentativi
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,38 @@ def aree_utente(user) -> list[Area]:
     return aree
 
 
+class AccediForm(AuthenticationForm):
+    """Django's login form, with the wrong passwords of the address counted: when it has
+    tried too many, no password is checked and `troppi_tentativi` is set."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.tentativi = Tentativi(request, "accesso", settings.ACCESSO_TENTATIVI)
+        self.troppi_tentativi = False
+
+    def clean(self):
+        minuti = self.tentativi.minuti_di_attesa()
+        if minuti:
+            self.troppi_tentativi = True
+            raise ValidationError(
+                ngettext(
+                    "Troppi tentativi di accesso sbagliati da questa connessione: "
+                    "riprova fra %(n)d minuto.",
+                    "Troppi tentativi di accesso sbagliati da questa connessione: "
+                    "riprova fra %(n)d minuti.",
+                    minuti,
+                )
+                % {"n": minuti},
+                code="troppi_tentativi",
+            )
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                self.tentativi.fallito()
+            raise
+
+
 class AccediView(auth_views.LoginView):
     """`/accedi/`: operators, referents, administrators and curators; `next` is respected
     (within the site), otherwise the user lands in the first area they may open.
@@ -56,6 +94,13 @@ class AccediView(auth_views.LoginView):
     """
 
     template_name = "marketplace/accedi.html"
+    form_class = AccediForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.troppi_tentativi:
+            response.status_code = 429
+        return response
 
     def get_default_redirect_url(self) -> str:
         aree = aree_utente(self.request.user)

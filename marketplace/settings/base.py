@@ -179,17 +179,22 @@ if SCHEDA_LINK_GIORNI < 1 or CONSULTAZIONE_MODIFICABILE_ORE < 0:
         "SCHEDA_LINK_GIORNI must be at least 1 and CONSULTAZIONE_MODIFICABILE_ORE at least 0."
     )
 
-# Agreements: how many wrong network join codes one client address may try per window
-# (convenzioni/tentativi.py; django-ratelimit's "<count>/<period>", period in s, m, h or
-# d, e.g. "10/15m"). The address is REMOTE_ADDR, or, behind a reverse proxy, the header
-# it writes the client's address in (e.g. HTTP_X_REAL_IP): never a header the client
-# can send itself past the proxy.
-CODICE_ADESIONE_TENTATIVI = env.str("CODICE_ADESIONE_TENTATIVI", default="10/15m")
-if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", CODICE_ADESIONE_TENTATIVI):
-    raise ImproperlyConfigured(
-        "CODICE_ADESIONE_TENTATIVI must be <count>/<period>, e.g. 10/15m "
-        f"(got {CODICE_ADESIONE_TENTATIVI!r})."
-    )
+
+# How many failed attempts one client address may make per window (marketplace/
+# tentativi.py; django-ratelimit's "<count>/<period>", period in s, m, h or d, e.g.
+# "10/15m"): wrong network join codes, and wrong passwords at the login. The address is
+# REMOTE_ADDR, or, behind a reverse proxy, the header it writes the client's address in
+# (e.g. HTTP_X_REAL_IP): never a header the client can send itself past the proxy.
+def _attempts(name: str, default: str) -> str:
+    rate = env.str(name, default=default)
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", rate):
+        raise ImproperlyConfigured(f"{name} must be <count>/<period>, e.g. 10/15m (got {rate!r}).")
+    return rate
+
+
+CODICE_ADESIONE_TENTATIVI = _attempts("CODICE_ADESIONE_TENTATIVI", "10/15m")
+# Higher: the staff of one PIT or office may share an address.
+ACCESSO_TENTATIVI = _attempts("ACCESSO_TENTATIVI", "20/15m")
 RATELIMIT_IP_META_KEY = env.str("CLIENT_IP_HEADER", default="") or None
 # A cache that cannot be reached counts nothing: the join code keeps working.
 RATELIMIT_FAIL_OPEN = True

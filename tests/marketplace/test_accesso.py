@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "una-password-lunga"
 
 
-def login(client, username: str, next_url: str | None = None):
+def login(client, username: str, next_url: str | None = None, **extra):
     data = {"username": username, "password": PASSWORD}
     if next_url is not None:
         data["next"] = next_url
-    return client.post("/accedi/", data)
+    return client.post("/accedi/", data, **extra)
 
 
 def nav_areas(html: str) -> list[str]:
@@ -145,3 +145,40 @@ def test_a_logged_in_user_who_cannot_open_a_page_is_told_on_the_login_page(clien
     response = client.get("/accedi/", {"next": "/admin/"})
     assert response.status_code == 200  # no loop back to the page they cannot open
     assert "Sei già entrato come nessuno" in response.content.decode()
+
+
+@pytest.fixture
+def three_tries(settings):
+    settings.ACCESSO_TENTATIVI = "3/15m"
+
+
+def _wrong(client, username="operatrice", **extra):
+    return client.post("/accedi/", {"username": username, "password": "sbagliata"}, **extra)
+
+
+def test_after_too_many_wrong_passwords_the_address_must_wait(client, three_tries):
+    make_user("operatrice")
+    for _ in range(3):
+        assert _wrong(client).status_code == 200
+    response = login(client, "operatrice")  # the right password: not even checked now
+    assert response.status_code == 429
+    error = response.context["form"].non_field_errors()[0]
+    assert "Troppi tentativi di accesso sbagliati da questa connessione: riprova fra" in error
+    assert "_auth_user_id" not in client.session
+    assert 'value="operatrice"' in response.text  # the username typed stays
+
+
+def test_wrong_passwords_count_for_every_username_of_the_address(client, three_tries):
+    make_user("operatrice")
+    for username in ("anna", "bruno", "carla"):
+        _wrong(client, username, REMOTE_ADDR="192.0.2.1")
+    assert login(client, "operatrice", REMOTE_ADDR="192.0.2.1").status_code == 429
+    # Another address logs in.
+    assert login(client, "operatrice", REMOTE_ADDR="192.0.2.2").status_code == 302
+
+
+def test_logging_in_does_not_count(client, three_tries):
+    make_user("operatrice")
+    for _ in range(5):
+        assert login(client, "operatrice").status_code == 302
+        client.logout()

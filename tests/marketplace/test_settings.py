@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,12 +22,13 @@ def _load_settings(**env) -> subprocess.CompletedProcess:
     )
 
 
-def test_a_join_code_limit_that_is_not_count_per_period_is_refused():
-    loaded = _load_settings(CODICE_ADESIONE_TENTATIVI="tanti")
+@pytest.mark.parametrize("name", ["CODICE_ADESIONE_TENTATIVI", "ACCESSO_TENTATIVI"])
+def test_a_limit_of_attempts_that_is_not_count_per_period_is_refused(name):
+    loaded = _load_settings(**{name: "tanti"})
     assert loaded.returncode != 0
-    assert "CODICE_ADESIONE_TENTATIVI must be <count>/<period>, e.g. 10/15m" in loaded.stderr
-    assert "'tanti'" in loaded.stderr
+    assert f"{name} must be <count>/<period>, e.g. 10/15m (got 'tanti')" in loaded.stderr
 
 
-def test_a_join_code_limit_per_period_is_accepted():
-    assert _load_settings(CODICE_ADESIONE_TENTATIVI="5/h").returncode == 0
+@pytest.mark.parametrize("name", ["CODICE_ADESIONE_TENTATIVI", "ACCESSO_TENTATIVI"])
+def test_a_limit_of_attempts_per_period_is_accepted(name):
+    assert _load_settings(**{name: "5/h"}).returncode == 0
