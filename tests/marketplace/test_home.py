@@ -8,7 +8,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from tests.convenzioni.builders import make_impresa, make_rete
-from tests.html import script_json
+from tests.html import assert_assets_are_our_own, script_json
 from tests.servizi.builders import make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
@@ -71,12 +71,7 @@ def test_the_page_is_driven_by_the_search_api_with_django_leaflet_and_no_cdn(cli
     assert 'data-suggerimenti-url="/api/v1/cerca/suggerimenti/"' in html
     assert "/static/leaflet/leaflet.js" in html
     assert "/static/marketplace/mappa.js" in html
-    # Every script and stylesheet is served from our own static files, none from a CDN
-    # (a plain search for "cdn" in the page failed when a CSRF token happened to hold it).
-    assets = re.findall(r'<script[^>]* src="([^"]+)"', html)
-    assets += re.findall(r'<link[^>]* rel="stylesheet"[^>]* href="([^"]+)"', html)
-    assets += re.findall(r'<link[^>]* href="([^"]+)"[^>]* rel="stylesheet"', html)
-    assert assets and all(url.startswith("/static/") for url in assets), assets
+    assert_assets_are_our_own(html)
     assert 'role="combobox"' in html and 'aria-controls="suggerimenti"' in html
 
 

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
-from tests.html import script_json
+from tests.html import assert_assets_are_our_own, script_json
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_home_draws_the_districts_with_leaflet_and_credits_the_data(client):
     html = response.content.decode()
     assert 'id="mappa"' in html
     assert "/static/leaflet/leaflet.js" in html  # django-leaflet's own files, no CDN
-    assert "unpkg.com" not in html and "cdn" not in html.lower()
+    assert_assets_are_our_own(html)
     assert "Openpolis" in html and "CC BY 4.0" in html
     for nome in ["Ambito di San Donato Milanese", "Ambito Paullese", "Ambito di Rozzano"]:
         assert nome in html
