@@ -10,15 +10,32 @@ memory each process counts on its own. A cache that cannot be reached counts not
 (RATELIMIT_FAIL_OPEN): the site keeps working.
 
 The address is REMOTE_ADDR, or the header a reverse proxy writes it in
-(CLIENT_IP_HEADER, RATELIMIT_IP_META_KEY).
+(CLIENT_IP_HEADER): see `client_ip`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 
+from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address (django-ratelimit's RATELIMIT_IP_META_KEY): the first
+    address in the CLIENT_IP_HEADER header when it is set and holds one, else
+    REMOTE_ADDR. A request without the header (one that did not pass through the
+    proxy) or with something else in it is counted by REMOTE_ADDR instead of failing;
+    with no address at all, all such requests share one count."""
+    if settings.CLIENT_IP_HEADER:
+        forwarded = request.META.get(settings.CLIENT_IP_HEADER, "").split(",")[0].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
 
 class Tentativi:

@@ -27,6 +27,7 @@ from .cache import memo
 from .models import TipoRisultato
 from .results import COUNT_CAP
 from .spelling import correct
+from .text import words
 
 MAX_Q = 200
 MAX_PAGE_SIZE = 100
@@ -89,6 +90,11 @@ class SearchQuery:
     @property
     def offset(self) -> int:
         return (self.pagina - 1) * self.per_pagina
+
+    @property
+    def has_text(self) -> bool:
+        """Whether `q` holds a word to search (punctuation alone searches nothing)."""
+        return bool(self.q and words(self.q))
 
 
 def _csv(value: str) -> list[str]:

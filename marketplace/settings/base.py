@@ -187,7 +187,7 @@ if SCHEDA_LINK_GIORNI < 1 or CONSULTAZIONE_MODIFICABILE_ORE < 0:
 # (e.g. HTTP_X_REAL_IP): never a header the client can send itself past the proxy.
 def _attempts(name: str, default: str) -> str:
     rate = env.str(name, default=default)
-    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", rate):
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", rate):
         raise ImproperlyConfigured(f"{name} must be <count>/<period>, e.g. 10/15m (got {rate!r}).")
     return rate
 
@@ -195,8 +195,9 @@ def _attempts(name: str, default: str) -> str:
 CODICE_ADESIONE_TENTATIVI = _attempts("CODICE_ADESIONE_TENTATIVI", "10/15m")
 # Higher: the staff of one PIT or office may share an address.
 ACCESSO_TENTATIVI = _attempts("ACCESSO_TENTATIVI", "20/15m")
-RATELIMIT_IP_META_KEY = env.str("CLIENT_IP_HEADER", default="") or None
-# A cache that cannot be reached counts nothing: the join code keeps working.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+RATELIMIT_IP_META_KEY = "marketplace.tentativi.client_ip"
+# A cache that cannot be reached counts nothing: join codes and the login keep working.
 RATELIMIT_FAIL_OPEN = True
 
 REST_FRAMEWORK = {

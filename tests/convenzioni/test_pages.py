@@ -178,11 +178,25 @@ def test_wrong_codes_are_counted_per_client_address(client, rete, three_tries):
 
 
 def test_behind_a_proxy_the_address_is_the_one_it_forwards(client, rete, three_tries, settings):
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     for codice in ("SUDEST-2", "SUDEST-3", "SUDEST-4"):
         _join(client, codice, HTTP_X_REAL_IP="198.51.100.7")
     assert _join(client, "SUDEST-1", HTTP_X_REAL_IP="198.51.100.7").status_code == 429
     assert _join(client, "SUDEST-1", HTTP_X_REAL_IP="198.51.100.8").status_code == 302
+
+
+def test_behind_a_proxy_a_request_without_a_usable_address_is_counted_by_its_own(
+    client, rete, three_tries, settings
+):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    # Not through the proxy, and a header that is not an address: never a 500.
+    _join(client, "SUDEST-2", REMOTE_ADDR="192.0.2.9")
+    _join(client, "SUDEST-3", REMOTE_ADDR="192.0.2.9", HTTP_X_REAL_IP="unknown")
+    _join(client, "SUDEST-4", REMOTE_ADDR="192.0.2.9", HTTP_X_REAL_IP="")
+    assert _join(client, "SUDEST-1", REMOTE_ADDR="192.0.2.9").status_code == 429
+    # A list of addresses: the first is the client's.
+    forwarded = {"REMOTE_ADDR": "192.0.2.9", "HTTP_X_REAL_IP": "198.51.100.7, 10.0.0.1"}
+    assert _join(client, "SUDEST-1", **forwarded).status_code == 302
 
 
 def test_the_next_page_is_followed_only_within_the_site(client, membro):

@@ -866,7 +866,7 @@ def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
             ],
         )
     }
-    has_text = bool(words(query.q))
+    has_text = query.has_text
     hits = []
     for position, (hit, source, point) in enumerate(zip(raw_hits, sources, points, strict=True)):
         more = extra[position]

@@ -119,12 +119,12 @@ class _Sql:
                 list(q.con_convenzione_per.enti),
                 list(q.con_convenzione_per.convenzioni),
             )
-        if q.q and words(q.q):
+        if q.has_text:
             vector = f"{a}.vettore" if self.ranked else f"strip({a}.vettore)"
             self.add(f"{vector} @@ {TSQUERY_SQL}", postgres_tsquery(q.q))
         if q.categorie:
             overlap = f"{a}.categorie && %s::varchar[]"
-            if q.comuni or (q.q and words(q.q)) or self._has_area():
+            if q.comuni or q.has_text or self._has_area():
                 # Another restriction already narrows the rows: check the categories on
                 # them, and keep their GIN index out of the plan (`IS TRUE` is not
                 # indexable). The planner underrates the cost of that index's bitmap for
@@ -477,7 +477,7 @@ def _count(query: SearchQuery, sql: _Sql) -> _Matching:
 
 
 def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
-    tsquery = postgres_tsquery(query.q) if query.q and words(query.q) else None
+    tsquery = postgres_tsquery(query.q) if query.has_text else None
     # An object with several places has several rows: read a margin, keep the first.
     wanted = query.offset + query.per_pagina
     rows, matching = _page_rows(query, tsquery, wanted * 3 + 20)
@@ -589,7 +589,7 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
     """
     # With a text, the buckets' own text index (its predicate is on the column); without,
     # the index of the buckets (on the cast: see models.DocumentoRicerca).
-    bucket = "d.campione" if sql.query.q and words(sql.query.q) else "d.campione::integer"
+    bucket = "d.campione" if sql.query.has_text else "d.campione::integer"
     buckets = 1
     while True:
         rows = fetch_dicts(
@@ -774,7 +774,7 @@ def cells_filter(query: SearchQuery) -> str | None:
     language); None when the matching rows must be grouped."""
     if (
         query.bbox is None
-        or (query.q and words(query.q))
+        or query.has_text
         or query.comuni
         or query.punto is not None
         or query.poligono is not None
