@@ -4,7 +4,8 @@ benchmark imports it before choosing which code to load)."""
 # The point is the centre of Milano (Piazza del Duomo), where most Sedi are; 015146 is
 # Milano's ISTAT code; the bbox covers all of Lombardy ("anziani", elder care, is one of the
 # commonest categories: a sixth of the generated services; 28% of all services are free:
-# the map cells hold either filter alone, not the two together). Words: "Asilo nido" is a title of
+# the map cells hold the two together; a category and a language, two filters with sets,
+# are grouped live). Words: "Asilo nido" is a title of
 # the generator's infanzia.nido services, "assistenza" is in titles and descriptions of
 # anziani, disabilità and formazione services.
 QUERIES: dict[str, str] = {
@@ -25,6 +26,9 @@ QUERIES: dict[str, str] = {
     ),
     "map clusters, category + free": (
         "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&categoria=anziani&gratuito=true"
+    ),
+    "map clusters, category + language": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&categoria=anziani&lingua=en"
     ),
     "text + facets": "/api/v1/cerca/?q=asilo",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",

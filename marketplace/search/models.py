@@ -85,20 +85,29 @@ class DocumentoRicerca(models.Model):
 
 
 class CellaMappa(models.Model):
-    """The places of one kind in one cell of the map grid at CELL_ZOOM, pre-aggregated:
-    all of them (`filtro` empty), and those that pass each single filter value: each of
-    their categories and its ancestors (`filtro` is the category's code, as the category
-    filter finds it), `gratuito=true|false`, `accessibile=true|false`, `tipo_ente=<kind>`,
-    `destinatari=<each>`, `lingua=<each>` (the names and values of the search's
-    parameters; category codes hold no "=").
+    """The places of one kind in one cell of the map grid at CELL_ZOOM, pre-aggregated.
 
-    A map of the whole region, unfiltered or filtered by one of these, rolls these up
-    (cells nest exactly from zoom to zoom) instead of grouping up to a million points
-    at each request. Derived data, kept in step by `marketplace.search.index`.
+    `filtro` is '' for all places, or one filter value they pass: each of their
+    categories and its ancestors (the category's code, as the category filter finds
+    it), `gratuito=true|false`, `accessibile=true|false`, `tipo_ente=<kind>`,
+    `destinatari=<each>`, `lingua=<each>` (the names and values of the search's
+    parameters; category codes hold no "="). Each (cell, filtro) has a row for all its
+    places, with `gratuito`, `accessibile` and `tipo_ente` empty; those of all places
+    and of the categories also come split by the three, one row for each combination
+    of them that their places have (at most twelve).
+
+    A map of the whole region, unfiltered, filtered by one of these values, or by all
+    places or a category and more of the three, rolls these up (cells nest exactly from
+    zoom to zoom) instead of grouping up to a million points at each request. Derived
+    data, kept in step by `marketplace.search.index`.
     """
 
     tipo = models.CharField(max_length=20, choices=TipoRisultato.choices)
     filtro = models.CharField(max_length=120, blank=True, default="")
+    # Empty on the rows of all the cell's places; set, all three, on the split rows.
+    gratuito = models.BooleanField(null=True)
+    accessibile = models.BooleanField(null=True)
+    tipo_ente = models.CharField(max_length=20, null=True)
     cella_x = models.IntegerField()
     cella_y = models.IntegerField()
     n = models.IntegerField()
@@ -112,10 +121,26 @@ class CellaMappa(models.Model):
     class Meta:
         db_table = "search_cella"
         constraints = [
-            # The map reads one filter's cells in a range of columns.
+            # The map reads one filter's cells in a range of columns: those of all
+            # places, or the split ones (then each cell's combinations are together).
             models.UniqueConstraint(
-                fields=["tipo", "filtro", "cella_x", "cella_y"], name="search_cella_unica"
-            )
+                fields=["tipo", "filtro", "cella_x", "cella_y"],
+                condition=models.Q(gratuito__isnull=True),
+                name="search_cella_unica",
+            ),
+            models.UniqueConstraint(
+                fields=[
+                    "tipo",
+                    "filtro",
+                    "cella_x",
+                    "cella_y",
+                    "gratuito",
+                    "accessibile",
+                    "tipo_ente",
+                ],
+                condition=models.Q(gratuito__isnull=False),
+                name="search_cella_divisa",
+            ),
         ]
         # The index upkeep replaces every filter's rows of the cells it touched.
         indexes = [models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_cella_xy")]

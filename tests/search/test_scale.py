@@ -251,7 +251,7 @@ def varied(django_capture_on_commit_callbacks):
 
 @pytest.mark.parametrize("zoom", [5, 9, 13])
 @pytest.mark.parametrize(
-    "filtro, places",
+    "filtri, places",
     [
         ({"gratuito": "true"}, 10),
         ({"gratuito": "false"}, 11),
@@ -264,12 +264,19 @@ def varied(django_capture_on_commit_callbacks):
         ({"lingua": "en"}, 10),
         ({"lingua": "ar"}, 5),
         ({"lingua": "de"}, 0),
+        # All places or a category with more of cost, access, provider kind: split cells.
+        ({"gratuito": "true", "accessibile": "false"}, 10),
+        ({"gratuito": "false", "tipo_ente": "impresa"}, 4),
+        ({"accessibile": "true", "tipo_ente": "pubblico", "gratuito": "false"}, 2),
+        ({"categoria": "anziani", "gratuito": "true"}, 10),
+        ({"categoria": "anziani.assistenza-domiciliare", "tipo_ente": "terzo_settore"}, 7),
+        ({"categoria": "infanzia", "accessibile": "true"}, 0),
     ],
 )
-def test_a_map_with_one_filter_from_the_cells_is_grouping_its_points(
-    client, varied, monkeypatch, zoom, filtro, places
+def test_a_map_filtered_from_the_cells_is_grouping_its_points(
+    client, varied, monkeypatch, zoom, filtri, places
 ):
-    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, **filtro}
+    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, **filtri}
     from_cells = _clusters(client, **area)
     monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
     from_points = _clusters(client, **area)
@@ -277,24 +284,87 @@ def test_a_map_with_one_filter_from_the_cells_is_grouping_its_points(
     assert sum(count for count, _c, _b in from_cells) == places
 
 
-def test_the_cells_answer_the_area_and_a_single_filter_they_hold():
+def test_the_cells_answer_the_area_one_filter_value_or_a_category_with_more_flags():
+    key = postgres.CellsKey
     area = {"bbox": "9,45,10,46"}
-    assert postgres.cells_filter(_query(**area)) == ""
-    assert postgres.cells_filter(_query(**area, categoria="anziani")) == "anziani"
-    assert postgres.cells_filter(_query(**area, gratuito="true")) == "gratuito=true"
-    assert postgres.cells_filter(_query(**area, gratuito="false")) == "gratuito=false"
-    assert postgres.cells_filter(_query(**area, accessibile="true")) == "accessibile=true"
-    assert postgres.cells_filter(_query(**area, tipo_ente="pubblico")) == "tipo_ente=pubblico"
-    assert postgres.cells_filter(_query(**area, destinatari="minori")) == "destinatari=minori"
-    assert postgres.cells_filter(_query(**area, lingua="en")) == "lingua=en"
-    # Two filters, or one the cells do not hold: the rows are grouped.
+    # Nothing but the area, or a single value: the cells of all the places passing it.
+    assert postgres.cells_filter(_query(**area)) == key()
+    assert postgres.cells_filter(_query(**area, categoria="anziani")) == key("anziani")
+    assert postgres.cells_filter(_query(**area, gratuito="true")) == key("gratuito=true")
+    assert postgres.cells_filter(_query(**area, gratuito="false")) == key("gratuito=false")
+    assert postgres.cells_filter(_query(**area, accessibile="true")) == key("accessibile=true")
+    assert postgres.cells_filter(_query(**area, tipo_ente="pubblico")) == key("tipo_ente=pubblico")
+    assert postgres.cells_filter(_query(**area, destinatari="minori")) == key("destinatari=minori")
+    assert postgres.cells_filter(_query(**area, lingua="en")) == key("lingua=en")
+    # All places or a category, with cost, access or provider kind: the split cells.
+    assert postgres.cells_filter(_query(**area, categoria="anziani", gratuito="true")) == key(
+        "anziani", (("gratuito", True),)
+    )
+    assert postgres.cells_filter(
+        _query(**area, gratuito="false", accessibile="true", tipo_ente="impresa")
+    ) == key("", (("gratuito", False), ("accessibile", True), ("tipo_ente", "impresa")))
+    # Two values of the filters with sets, people or a language with cost, access or
+    # provider kind (not split), or what the cells do not hold: grouped.
+    assert postgres.cells_filter(_query(**area, lingua="en", accessibile="false")) is None
+    assert postgres.cells_filter(_query(**area, destinatari="minori", gratuito="true")) is None
     assert postgres.cells_filter(_query(**area, categoria="anziani,infanzia")) is None
-    assert postgres.cells_filter(_query(**area, categoria="anziani", gratuito="true")) is None
-    assert postgres.cells_filter(_query(**area, gratuito="true", lingua="en")) is None
+    assert postgres.cells_filter(_query(**area, categoria="anziani", lingua="en")) is None
+    assert postgres.cells_filter(_query(**area, destinatari="minori", lingua="en")) is None
     assert postgres.cells_filter(_query(**area, q="nido")) is None
     assert postgres.cells_filter(_query(**area, aperto_ora="true")) is None
     assert postgres.cells_filter(_query(**area, comune="015146")) is None
     assert postgres.cells_filter(_query(categoria="anziani")) is None  # no area
+
+
+def test_a_cells_key_reads_the_rows_of_all_places_or_the_split_rows_it_keeps():
+    assert postgres.CellsKey("anziani").condition() == ("gratuito IS NULL", [])
+    assert postgres.CellsKey("gratuito=true").condition() == ("gratuito IS NULL", [])
+    split = (("gratuito", False), ("tipo_ente", "impresa"))
+    assert postgres.CellsKey("", split).condition() == (
+        "gratuito IS NOT NULL AND gratuito = %s AND tipo_ente = %s",
+        [False, "impresa"],
+    )
+
+
+def test_each_cell_holds_all_its_places_once_and_split_by_cost_access_and_provider(varied):
+    def per_cell(**split):
+        rows = CellaMappa.objects.filter(filtro="", **split).values_list("cella_x", "cella_y", "n")
+        totals: dict = {}
+        for x, y, n in rows:
+            totals[x, y] = totals.get((x, y), 0) + n
+        return totals
+
+    whole = per_cell(gratuito__isnull=True)
+    assert sum(whole.values()) == len(PLACES)
+    assert per_cell(gratuito__isnull=False) == whole
+    split = CellaMappa.objects.filter(gratuito__isnull=False)
+    assert not split.filter(accessibile__isnull=True).exists()
+    assert not split.filter(tipo_ente__isnull=True).exists()
+    assert not split.filter(filtro__contains="=").exists()  # single values: whole only
+    assert split.filter(filtro="anziani").exists()
+
+
+def test_migration_0011_adds_the_split_cells_a_rebuild_writes(varied):
+    """Its statements back (the split cells go) and forward, on the cells of a rebuild:
+    the same cells again (the sums to 9 decimals: they add the same numbers in another
+    order)."""
+    from importlib import import_module
+
+    migration = import_module("marketplace.migrations.0011_celle_divise")
+    columns = ["tipo", "filtro", "cella_x", "cella_y", "gratuito", "accessibile", "tipo_ente"]
+    columns += ["n", "somma_lon", "somma_lat", "min_lon", "min_lat", "max_lon", "max_lat"]
+
+    def cells():
+        rows = CellaMappa.objects.values_list(*columns)
+        return sorted(((*r[:8], round(r[8], 9), round(r[9], 9), *r[10:]) for r in rows), key=repr)
+
+    rebuilt = cells()
+    whole = CellaMappa.objects.filter(gratuito__isnull=True).count()
+    with connection.cursor() as cursor:
+        cursor.execute(migration.DROP_SPLIT_CELLS)
+        assert CellaMappa.objects.count() == whole
+        cursor.execute(migration.FILL_SPLIT_CELLS)
+    assert cells() == rebuilt
 
 
 def test_every_parameter_of_a_query_is_known_to_the_map_cells():
@@ -326,7 +396,8 @@ def test_filter_cells_follow_an_edit_of_the_service(
     with django_capture_on_commit_callbacks(execute=True):
         servizio_update(servizio=servizio, costo="gratuito")
     assert free_on_the_map() == 11
-    assert CellaMappa.objects.filter(filtro="gratuito=false").aggregate(Sum("n"))["n__sum"] == 10
+    for not_free in ({"filtro": "gratuito=false"}, {"filtro": "", "gratuito": False}):
+        assert CellaMappa.objects.filter(**not_free).aggregate(Sum("n"))["n__sum"] == 10
 
 
 def test_category_cells_follow_a_change_of_categories(
@@ -341,12 +412,13 @@ def test_category_cells_follow_a_change_of_categories(
     with django_capture_on_commit_callbacks(execute=True):
         servizio_update(servizio=servizio, categorie=categorie("infanzia.nido"))
     assert (on_the_map("anziani"), on_the_map("infanzia")) == (len(PLACES) - 1, 1)
-    assert CellaMappa.objects.filter(filtro="infanzia.nido").count() == 1
+    assert CellaMappa.objects.filter(filtro="infanzia.nido", gratuito__isnull=True).count() == 1
 
 
 def test_map_cells_follow_edits_and_deletions(client, catalogo, django_capture_on_commit_callbacks):
     def total():
-        return sum(CellaMappa.objects.filter(filtro="").values_list("n", flat=True))
+        whole = CellaMappa.objects.filter(filtro="", gratuito__isnull=True)
+        return sum(whole.values_list("n", flat=True))
 
     assert total() == 5  # the published services' places
     with django_capture_on_commit_callbacks(execute=True):

@@ -766,12 +766,33 @@ POINTS_FROM_ZOOM = CELL_ZOOM + 1
 MAX_POINTS = 2000
 
 
-def cells_filter(query: SearchQuery) -> str | None:
-    """Which pre-aggregated cells answer the map of this query (models.CellaMappa): ''
-    (all places) when it filters by nothing but the visible area and the result types;
-    the name of its filter when also by a single one of those the cells hold (one
-    category, free or not, accessible or not, a kind of provider, a group of people, a
-    language); None when the matching rows must be grouped."""
+@dataclass(frozen=True)
+class CellsKey:
+    """The pre-aggregated cells (models.CellaMappa) of one `filtro` value ('' for all
+    places): those of all its places, or the split ones of the places with the given
+    cost, access and provider kind (`split`: column -> value)."""
+
+    filtro: str = ""
+    split: tuple[tuple[str, bool | str], ...] = ()
+
+    def condition(self) -> tuple[str, list]:
+        """The condition on the cells' split columns. "gratuito IS NOT NULL" tells the
+        planner that the split rows' index holds the rows, whichever columns are asked."""
+        if not self.split:
+            return "gratuito IS NULL", []
+        conditions = ["gratuito IS NOT NULL", *(f"{column} = %s" for column, _v in self.split)]
+        return " AND ".join(conditions), [value for _column, value in self.split]
+
+
+def cells_filter(query: SearchQuery) -> CellsKey | None:
+    """Which pre-aggregated cells answer the map of this query (models.CellaMappa): those
+    of all places or of the single filter value it asks for, if any (one category, free
+    or not, accessible or not, a kind of provider, a group of people, a language); for
+    all places or a category and more of cost, access and provider kind, the split
+    cells. None when it asks for something the cells do not hold (text, a Comune, a
+    point, a polygon, opening hours, agreements, two values of the filters with sets,
+    people or a language with cost, access or provider kind): the matching rows must
+    then be grouped."""
     if (
         query.bbox is None
         or query.has_text
@@ -783,25 +804,37 @@ def cells_filter(query: SearchQuery) -> str | None:
         or len(query.categorie) > 1
     ):
         return None
-    filters = list(query.categorie)
-    for name, flag in (("gratuito", query.gratuito), ("accessibile", query.accessibile)):
-        if flag is not None:
-            filters.append(f"{name}={'true' if flag else 'false'}")
-    for name, value in (
-        ("tipo_ente", query.tipo_ente),
-        ("destinatari", query.destinatari),
-        ("lingua", query.lingua),
-    ):
+    with_sets = list(query.categorie)
+    for name, value in (("destinatari", query.destinatari), ("lingua", query.lingua)):
         if value:
-            filters.append(f"{name}={value}")
-    if len(filters) > 1:
+            with_sets.append(f"{name}={value}")
+    split = tuple(
+        (column, value)
+        for column, value in (
+            ("gratuito", query.gratuito),
+            ("accessibile", query.accessibile),
+            ("tipo_ente", query.tipo_ente or None),
+        )
+        if value is not None
+    )
+    if len(with_sets) + len(split) <= 1:
+        single = [*with_sets, *(f"{column}={_value_name(value)}" for column, value in split)]
+        return CellsKey(single[0] if single else "")
+    if len(with_sets) > 1 or (with_sets and "=" in with_sets[0]):
         return None
-    return filters[0] if filters else ""
+    return CellsKey(with_sets[0] if with_sets else "", split)
+
+
+def _value_name(value: bool | str) -> str:
+    """A filter value as the cells' `filtro` writes it (as PostgreSQL writes a boolean)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 # The pre-aggregated cells of the kinds always valid that touch the area (of all places,
-# or of those passing one filter), and the rows of the kinds valid only within their
-# dates (a few thousand agreements at most), grouped into the map's cells together.
+# or of those a CellsKey keeps), and the rows of the kinds valid only within their dates
+# (a few thousand agreements at most), grouped into the map's cells together.
 _CELLS_SQL = """
 SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS lat,
        min(min_lon) AS minlon, min(min_lat) AS minlat, max(max_lon) AS maxlon,
@@ -809,7 +842,7 @@ SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS l
 FROM (
     SELECT cella_x, cella_y, n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat
     FROM search_cella
-    WHERE tipo = ANY(%s) AND filtro = %s
+    WHERE tipo = ANY(%s) AND filtro = %s AND {split}
       AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s
     UNION ALL
     SELECT d.cella_x, d.cella_y, 1, ST_X(d.punto), ST_Y(d.punto), ST_X(d.punto),
@@ -836,8 +869,8 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
         )
         return MapResult(backend=NAME, zoom=zoom, clusters=[], points=rows)
     shift = CELL_ZOOM - zoom
-    filtro = cells_filter(query)
-    if filtro is not None:
+    key = cells_filter(query)
+    if key is not None:
         # The cells that touch the area: at the edge of the view a cluster may count
         # places up to one cell (about a kilometre) outside it.
         minlon, minlat, maxlon, maxlat = query.bbox
@@ -849,11 +882,13 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
         ]
         dated_kinds = tuple(t for t in query.tipi if t in DATED_TYPES)
         dated = _Sql(replace(query, tipi=dated_kinds, bbox=None)) if dated_kinds else None
+        split, split_params = key.condition()
         rows = fetch_dicts(
-            _CELLS_SQL.format(dated=dated.where if dated else "false"),
+            _CELLS_SQL.format(split=split, dated=dated.where if dated else "false"),
             [
                 [t for t in query.tipi if t not in DATED_TYPES],
-                filtro,
+                key.filtro,
+                *split_params,
                 *cells,
                 *(dated.params if dated else []),
                 *cells,
