@@ -348,10 +348,9 @@ array_prepend(''::varchar, d.categorie)
 # row of all the cell's places (the second grouping set leaves the three columns empty),
 # and for all places and each category (codes hold no "=") also in the row of its
 # combination of cost, access and provider kind (split too, the other values would add
-# a million cells at a million services). Written in the order of
-# the map's indexes, the rows of all places first, so that the cells a map reads share
-# pages (in the order of grouping, the 6,600 cells of a map at 100,000 services were on
-# 6,600 pages).
+# a million cells at a million services). Written in the order of the map's indexes,
+# the rows of all places first, so that the cells a map reads share pages (in the order
+# of grouping, the 6,600 cells of a map at 100,000 services were on 6,600 pages).
 _CELLS_FROM = f"""
 INSERT INTO search_cella (tipo, filtro, cella_x, cella_y, gratuito, accessibile, tipo_ente,
                           n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat)

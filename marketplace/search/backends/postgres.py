@@ -770,7 +770,7 @@ MAX_POINTS = 2000
 class CellsKey:
     """The pre-aggregated cells (models.CellaMappa) of one `filtro` value ('' for all
     places): those of all its places, or the split ones of the places with the given
-    cost, access and provider kind (`split`: column -> value)."""
+    cost, access and provider kind (`split`: (column, value) pairs)."""
 
     filtro: str = ""
     split: tuple[tuple[str, bool | str], ...] = ()
