@@ -79,6 +79,11 @@ class DocumentoRicerca(models.Model):
             models.Index(Cast("campione", models.IntegerField()), name="search_doc_campione"),
             models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_doc_cella"),
             GinIndex(fields=["categorie"], name="search_doc_categorie"),
+            # A language or a group of people with another filter that holds sets (a
+            # category, say): their bitmaps together give the few rows that pass both,
+            # where one of them alone leaves tens of thousands to read.
+            GinIndex(fields=["lingue"], name="search_doc_lingue"),
+            GinIndex(fields=["destinatari"], name="search_doc_destinatari"),
             GinIndex(fields=["comuni_copertura"], name="search_doc_copertura"),
             GinIndex(fields=["titolo"], opclasses=["gin_trgm_ops"], name="search_doc_titolo_trgm"),
         ]

@@ -173,6 +173,66 @@ def test_the_first_sample_of_a_search_without_text_is_read_from_its_index_alone(
     assert "Index Only Scan using search_doc_campione_c1" in plan, plan
 
 
+def _plan_of_the_map(client, django_assert_max_num_queries, params, index) -> tuple[str, str]:
+    """The statement that groups a map's points live, and its plan when the table can
+    be read only by `index` or sequentially (the table is tiny and not vacuumed here:
+    its other indexes are dropped, in the test's transaction, and scans are made dear)."""
+    with django_assert_max_num_queries(10) as captured:
+        assert client.get("/api/v1/cerca/mappa/", params).status_code == 200
+    grouping = next(q["sql"] for q in captured.captured_queries if "GROUP BY d.cella_x" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'search_documento' "
+            "AND indexname NOT IN ('search_documento_pkey', %s)",
+            [index],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP INDEX {name}")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + grouping)
+        return grouping, "\n".join(row[0] for row in cursor.fetchall())
+
+
+REGION = "8.49,44.67,11.43,46.64"  # Lombardy's map at zoom 9: 5.8 square degrees
+
+
+@pytest.mark.parametrize(
+    "filters, index",
+    [
+        ({"categoria": "anziani", "lingua": "en"}, "search_doc_categorie"),
+        ({"categoria": "anziani", "lingua": "en"}, "search_doc_lingue"),
+        ({"categoria": "anziani", "destinatari": "disabili"}, "search_doc_destinatari"),
+        ({"destinatari": "anziani", "lingua": "en"}, "search_doc_destinatari"),
+        ({"destinatari": "anziani", "lingua": "en"}, "search_doc_lingue"),
+    ],
+)
+def test_a_wide_map_of_two_filters_with_sets_can_read_each_through_its_index(
+    client, catalogo, django_assert_max_num_queries, filters, index
+):
+    """The map cells hold one such filter at a time: two are grouped live, and each has
+    a GIN index that finds its rows, so that the planner can take the few rows both give
+    (at a million services, "anziani" in English over the region: 450 ms by the rows of
+    the view, 95 ms by the two indexes)."""
+    params = {"bbox": REGION, "zoom": 9, **filters}
+    grouping, plan = _plan_of_the_map(client, django_assert_max_num_queries, params, index)
+    assert "IS TRUE" not in grouping
+    assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+def test_a_small_view_checks_the_category_on_its_own_rows(
+    client, catalogo, django_assert_max_num_queries
+):
+    """Below a square degree the view's places are few enough to check the category on
+    each: its index (150,000 rows for "anziani" at a million services) is kept out of
+    the plan."""
+    small = {"bbox": "9.15,45.44,9.23,45.49", "zoom": 11, "categoria": "anziani", "lingua": "en"}
+    grouping, plan = _plan_of_the_map(
+        client, django_assert_max_num_queries, small, "search_doc_categorie"
+    )
+    assert "IS TRUE" in grouping
+    assert "search_doc_categorie" not in plan, plan
+
+
 def test_every_object_has_one_sample_bucket_on_all_its_rows(catalogo):
     with connection.cursor() as cursor:
         cursor.execute(
