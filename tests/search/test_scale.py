@@ -212,7 +212,7 @@ def test_a_wide_map_of_two_filters_with_sets_can_read_each_through_its_index(
     """The map cells hold one such filter at a time: two are grouped live, and each has
     a GIN index that finds its rows, so that the planner can take the few rows both give
     (at a million services, "anziani" in English over the region: 450 ms by the rows of
-    the view, 95 ms by the two indexes)."""
+    the view, 93 ms by the two indexes)."""
     params = {"bbox": REGION, "zoom": 9, **filters}
     grouping, plan = _plan_of_the_map(client, django_assert_max_num_queries, params, index)
     assert "IS TRUE" not in grouping

@@ -137,7 +137,7 @@ class _Sql:
                 # So does a bbox smaller than WIDE_BBOX_SQUARE_DEGREES; a wider one is
                 # left to the planner, which then takes the categories' index with the
                 # others that apply (the region's map of "anziani" in English: 200 ms by
-                # the languages' index alone, 95 ms by both). In a small view of central
+                # the languages' index alone, 93 ms by both). In a small view of central
                 # Milan the category's bitmap made the same map 30 ms slower.
                 overlap = f"({overlap}) IS TRUE"
             self.add(overlap, list(q.categorie))
