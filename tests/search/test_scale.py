@@ -161,22 +161,28 @@ def test_the_first_sample_of_a_search_without_text_is_read_from_its_index_alone(
     first_sample = next(
         q["sql"] for q in captured.captured_queries if "campione::integer < 1" in q["sql"]
     )
-    with connection.cursor() as cursor:
-        # The table is tiny and not vacuumed here: the covering index is made the only
-        # way to the rows (rolled back with the test), and it is read alone if it holds
-        # every column the statement needs.
-        cursor.execute("DROP INDEX search_doc_campione")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + first_sample)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The covering index is made the only way to the rows, and it is read alone if it
+    # holds every column the statement needs.
+    plan = _explain(first_sample, drop=["search_doc_campione"], off=["seqscan", "bitmapscan"])
     assert "Index Only Scan using search_doc_campione_c1" in plan, plan
+
+
+def _explain(statement: str, *, drop: list[str], off: list[str]) -> str:
+    """The plan of `statement` without the indexes `drop` and with the scans `off` made
+    dear: the table is tiny and not vacuumed here, so the planner is shown the way to
+    the rows that a million of them would take. Rolled back with the test."""
+    with connection.cursor() as cursor:
+        for name in drop:
+            cursor.execute(f"DROP INDEX {name}")
+        for scan in off:
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute("EXPLAIN " + statement)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def _plan_of_the_map(client, django_assert_max_num_queries, params, index) -> tuple[str, str]:
     """The statement that groups a map's points live, and its plan when the table can
-    be read only by `index` or sequentially (the table is tiny and not vacuumed here:
-    its other indexes are dropped, in the test's transaction, and scans are made dear)."""
+    be read only through `index` or sequentially."""
     with django_assert_max_num_queries(10) as captured:
         assert client.get("/api/v1/cerca/mappa/", params).status_code == 200
     grouping = next(q["sql"] for q in captured.captured_queries if "GROUP BY d.cella_x" in q["sql"])
@@ -186,11 +192,8 @@ def _plan_of_the_map(client, django_assert_max_num_queries, params, index) -> tu
             "AND indexname NOT IN ('search_documento_pkey', %s)",
             [index],
         )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f"DROP INDEX {name}")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + grouping)
-        return grouping, "\n".join(row[0] for row in cursor.fetchall())
+        others = [name for (name,) in cursor.fetchall()]
+    return grouping, _explain(grouping, drop=others, off=["seqscan"])
 
 
 REGION = "8.49,44.67,11.43,46.64"  # Lombardy's map at zoom 9: 5.8 square degrees
