@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from geo_data.models import Comune
-from marketplace.search.index import schedule_reindex_servizi
+from marketplace.search.index import schedule_reindex_per_orari, schedule_reindex_servizi
 
 from . import orari
 from .models import (
@@ -93,6 +93,7 @@ def orario_replace(
     EccezioneOrario.objects.bulk_create(
         EccezioneOrario(orario=orario, **e.__dict__) for e in eccezioni
     )
+    schedule_reindex_per_orari([orario.pk])  # the search rows copy it; bulk: no signal
     return orario
 
 

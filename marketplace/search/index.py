@@ -39,12 +39,55 @@ DERIVED_VALUES = (
     f"floor(ST_Y({{punto}}) / {CELL_DEGREES!r})::int"
 )
 
+# The schedule of the row's `{orario}` (a servizi_orario id, or NULL), in the columns
+# that `backends.postgres.open_at_sql` tests (see DocumentoRicerca.settimana): each weekly
+# slot's seconds of the week on the day it starts, up to midnight for a slot that runs
+# into the next day, whose hours after midnight are in `notte`; the days its exceptions
+# cover; the special hours of those exceptions, day by day, in local wall-clock time.
+# Multiranges: "open at" is a few containment tests of the row's own values, where a
+# join of the slots and exceptions made a search of what is open now in a Comune take
+# 2 s at a million services. Weekly times to the second, as the schedules are entered.
+SCHEDULE_COLUMNS = "settimana, notte, giorni_eccezione, orari_speciali"
+_SECOND_OF_DAY = "floor(extract(epoch FROM f.{0}))::int"
+SCHEDULE_VALUES = f"""
+    coalesce((SELECT range_agg(int4range(
+                  f.giorno * 86400 + {_SECOND_OF_DAY.format("apertura")},
+                  CASE WHEN f.chiusura > f.apertura
+                       THEN f.giorno * 86400 + {_SECOND_OF_DAY.format("chiusura")}
+                       ELSE (f.giorno + 1) * 86400 END))
+              FROM servizi_fasciaoraria f WHERE f.orario_id = {{orario}}),
+             int4multirange()) AS settimana,
+    coalesce((SELECT range_agg(int4range(
+                  mod(f.giorno + 1, 7) * 86400,
+                  mod(f.giorno + 1, 7) * 86400 + {_SECOND_OF_DAY.format("chiusura")}))
+              FROM servizi_fasciaoraria f
+              WHERE f.orario_id = {{orario}} AND f.chiusura <= f.apertura),
+             int4multirange()) AS notte,
+    coalesce((SELECT range_agg(daterange(e.data_inizio, e.data_fine, '[]'))
+              FROM servizi_eccezioneorario e WHERE e.orario_id = {{orario}}),
+             datemultirange()) AS giorni_eccezione,
+    coalesce((SELECT range_agg(tsrange(
+                  giorno::date + e.apertura,
+                  CASE WHEN e.chiusura > e.apertura THEN giorno::date + e.chiusura
+                       ELSE giorno::date + 1 + e.chiusura END))
+              FROM servizi_eccezioneorario e
+              CROSS JOIN generate_series(e.data_inizio, e.data_fine, interval '1 day') giorno
+              WHERE e.orario_id = {{orario}} AND NOT e.chiuso),
+             tsmultirange()) AS orari_speciali"""
+
+
+def schedule_values(orario: str) -> str:
+    """SCHEDULE_VALUES of the schedule whose id is the SQL expression `orario`."""
+    return SCHEDULE_VALUES.replace("{orario}", orario)
+
+
 # Every row's columns, in the order the SELECT of each kind gives them (see _insert).
 _INSERT = """
 INSERT INTO search_documento (
     tipo, oggetto_id, sede_id, titolo, testo, ente_id, ente_nome, tipo_ente, categorie,
     destinatari, lingue, gratuito, accessibile, comune_id, comuni_copertura, punto,
-    orario_id, aggiornato_il, demo, valido_dal, valido_al, vettore, {derived_columns})"""
+    orario_id, aggiornato_il, demo, valido_dal, valido_al, vettore, {derived_columns},
+    {schedule_columns})"""
 
 # The codes and names of some categories (`c`, joined in `{categorie}`) with all their
 # ancestors, so that a category finds its descendants.
@@ -54,15 +97,18 @@ _CON_ANTENATI = """
     JOIN servizi_categoria anc ON c.codice = anc.codice OR c.codice LIKE anc.codice || '.%%'"""
 
 
-def _insert(select: str, *, tipo: str, oggetto: str, punto: str, categorie: str) -> str:
+def _insert(
+    select: str, *, tipo: str, oggetto: str, punto: str, orario: str, categorie: str
+) -> str:
     """The INSERT of the rows of one kind: `select` gives the columns of _INSERT, with
-    `{derived_values}` for the derived ones and `{con_antenati}` for _CON_ANTENATI of
-    the categories joined by `categorie`."""
+    `{derived_values}` for the derived ones and the schedule of `orario`, and
+    `{con_antenati}` for _CON_ANTENATI of the categories joined by `categorie`."""
     derived = DERIVED_VALUES.format(tipo=f"'{tipo}'", oggetto=oggetto, punto=punto)
     return (
         (_INSERT + select)
         .replace("{derived_columns}", DERIVED_COLUMNS)
-        .replace("{derived_values}", derived)
+        .replace("{schedule_columns}", SCHEDULE_COLUMNS)
+        .replace("{derived_values}", f"{derived}, {schedule_values(orario)}")
         .replace("{con_antenati}", _CON_ANTENATI.replace("{categorie}", categorie))
     )
 
@@ -101,6 +147,7 @@ WHERE s.stato = 'pubblicato' {where}
     tipo="servizio",
     oggetto="s.id",
     punto="sd.punto",
+    orario="s.orario_id",
     categorie="servizi_servizio_categorie sc JOIN servizi_categoria c ON c.id = sc.categoria_id",
 )
 
@@ -139,6 +186,7 @@ WHERE true {where}
     tipo="pit",
     oggetto="p.id",
     punto="sd.punto",
+    orario="p.orario_id",
     categorie=(
         "punti_informazione_puntoinformazione_temi t "
         "JOIN servizi_categoria c ON c.id = t.categoria_id"
@@ -211,6 +259,7 @@ WHERE true {where}
     tipo="convenzione",
     oggetto="conv.id",
     punto="sd.punto",
+    orario="NULL",
     categorie=(
         "servizi_servizio s JOIN servizi_servizio_categorie sc ON sc.servizio_id = s.id "
         "JOIN servizi_categoria c ON c.id = sc.categoria_id"
@@ -657,3 +706,22 @@ def schedule_version_bump() -> None:
     changes: for what answers depend on beyond the rows (network memberships, which
     `con_convenzione_per` reads at query time), so that no cached answer outlives it."""
     _schedule(lambda pending: None)
+
+
+def schedule_reindex_per_orari(orario_ids: Iterable[int]) -> None:
+    """Reindex the services and PITs that have these schedules, as they are now: their
+    rows copy the schedule (SCHEDULE_VALUES). Call it before the links go (an Orario
+    being deleted: its owners' `orario` is set to NULL without a signal)."""
+    from punti_informazione.models import PuntoInformazione
+    from servizi.models import Servizio
+
+    orario_ids = set(orario_ids)
+    if orario_ids:
+        schedule_reindex(
+            SERVIZIO,
+            Servizio.objects.filter(orario_id__in=orario_ids).values_list("pk", flat=True),
+        )
+        schedule_reindex(
+            PIT,
+            PuntoInformazione.objects.filter(orario_id__in=orario_ids).values_list("pk", flat=True),
+        )

@@ -12,7 +12,27 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.db.models import Func
 from django.db.models.functions import Cast
+
+
+class MultirangeField(models.Field):
+    """A PostgreSQL multirange of `range_type` (`int4`, `date`, `ts`), empty by default; written
+    and read only by the index's and the search's SQL, never through the ORM."""
+
+    def __init__(self, *args, range_type: str = "int4", **kwargs):
+        self.range_type = range_type
+        kwargs.setdefault("db_default", Func(function=f"{range_type}multirange"))
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["range_type"] = self.range_type
+        kwargs.pop("db_default", None)
+        return name, path, args, kwargs
+
+    def db_type(self, connection) -> str:
+        return f"{self.range_type}multirange"
 
 
 class TipoRisultato(models.TextChoices):
@@ -40,6 +60,15 @@ class DocumentoRicerca(models.Model):
     comuni_copertura = ArrayField(models.CharField(max_length=6), default=list)
     punto = models.PointField(srid=4326, null=True)
     orario_id = models.BigIntegerField(null=True)
+    # The schedule `orario_id`, copied so that "open at" tests the row alone (see
+    # marketplace.search.index.SCHEDULE_VALUES and backends.postgres.open_at_sql): the
+    # seconds of the week (Monday 00:00 = 0) its weekly slots are open on the day each
+    # starts, the hours after midnight of the slots that run into the next day, the days
+    # its exceptions cover, and their special hours (local wall-clock time).
+    settimana = MultirangeField(range_type="int4")
+    notte = MultirangeField(range_type="int4")
+    giorni_eccezione = MultirangeField(range_type="date")
+    orari_speciali = MultirangeField(range_type="ts")
     aggiornato_il = models.DateTimeField()
     demo = models.BooleanField(default=False)
     # The validity of an agreement (start and end included), null for the other kinds.

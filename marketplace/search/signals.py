@@ -11,6 +11,7 @@ What the rows of each kind are made of:
 - a service: the service, its places, categories (codes and names, with their
   ancestors') and covered Comuni, its Ente;
 - an info point (PIT): the PIT, its topics, its Sede, its Ente;
+- both also copy their schedule (slots and exceptions), for "open at";
 - an agreement: the agreement, its services (those it names, or all the Ente's
   published ones) and their places (or all the Ente's places), its Ente;
 - and answers with `con_convenzione_per` also read network memberships and the codes of
@@ -32,7 +33,7 @@ from geo_data.models import Ambito, Comune
 from geo_data.signals import territorio_cambiato
 from punti_informazione.models import PuntoInformazione
 from punti_informazione.selectors import pit_ids_per_sedi
-from servizi.models import Categoria, Ente, Sede, Servizio
+from servizi.models import Categoria, EccezioneOrario, Ente, FasciaOraria, Orario, Sede, Servizio
 from servizi.selectors import categorie_con_discendenti
 
 from .index import (
@@ -41,6 +42,7 @@ from .index import (
     SERVIZIO,
     schedule_reindex,
     schedule_reindex_per_enti,
+    schedule_reindex_per_orari,
     schedule_reindex_servizi,
     schedule_version_bump,
 )
@@ -121,6 +123,20 @@ def _sede_changed(sender, instance: Sede, **kwargs):
 def _ente_changed(sender, instance: Ente, created: bool, **kwargs):
     if not created:  # its name and kind are in the rows of its services, PITs, agreements
         schedule_reindex_per_enti([SERVIZIO, PIT, CONVENZIONE], [instance.pk])
+
+
+@receiver([post_save, post_delete], sender=FasciaOraria)
+@receiver([post_save, post_delete], sender=EccezioneOrario)
+def _orario_changed(sender, instance, **kwargs):
+    # Slots and exceptions written in bulk (servizi.services.orario_replace) send no
+    # post_save: that service schedules the same reindex itself.
+    schedule_reindex_per_orari([instance.orario_id])
+
+
+@receiver(pre_delete, sender=Orario)
+def _orario_deleted(sender, instance: Orario, **kwargs):
+    # Before the deletion sets its owner's `orario` to NULL (without a signal).
+    schedule_reindex_per_orari([instance.pk])
 
 
 @receiver([post_save, post_delete], sender=Adesione)

@@ -72,6 +72,7 @@ from marketplace.search.backends.postgres import (
     open_at_sql,
     with_titles,
 )
+from marketplace.search.index import schedule_values
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
 from marketplace.search.service import BackendUnavailable
@@ -568,15 +569,18 @@ class OrariAperti:
 
 
 def orari_aperti(when: datetime) -> OrariAperti:
-    """Which schedules are open at `when`, by the SQL of the postgres backend.
+    """Which schedules are open at `when`, by the SQL of the postgres backend on the rows
+    of its index (kept beside Elasticsearch's: the same rows, with their schedules).
 
     A row without a schedule is never open (as in postgres). The shorter of the two
     lists is returned, so the ES terms filter stays at most half of all schedules.
     """
-    clause, params = open_at_sql("o.id", when)
+    clause, params = open_at_sql("d", when)
     row = fetch_dicts(
         f"""
-        WITH t AS MATERIALIZED (SELECT o.id, {clause} AS aperto FROM servizi_orario o),
+        WITH t AS MATERIALIZED (
+            SELECT DISTINCT d.orario_id AS id, {clause} AS aperto
+            FROM search_documento d WHERE d.orario_id IS NOT NULL),
              n AS (SELECT 2 * count(*) FILTER (WHERE aperto) <= count(*) AS pochi FROM t)
         SELECT n.pochi, ARRAY(SELECT t.id FROM t WHERE t.aperto = n.pochi ORDER BY t.id) AS ids
         FROM n
@@ -840,7 +844,7 @@ def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
         return []
     sources = [hit["_source"] for hit in raw_hits]
     points = [source.get("punto") or {} for source in sources]
-    open_clause, open_params = open_at_sql("p.orario_id", timezone.now())
+    open_clause, open_params = open_at_sql("o", timezone.now())
     origin = [query.punto.x, query.punto.y] if query.punto is not None else [None, None]
     extra = {
         row["i"]: row
@@ -853,6 +857,7 @@ def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
                    / 1000.0 AS dist
             FROM unnest(%s::int[], %s::varchar[], %s::bigint[], %s::float8[], %s::float8[])
                  AS p(i, comune_id, orario_id, lon, lat)
+            CROSS JOIN LATERAL (SELECT p.orario_id, {schedule_values("p.orario_id")}) o
             LEFT JOIN geo_data_comune c ON c.codice_istat = p.comune_id
             """,
             [

@@ -163,7 +163,7 @@ class _Sql:
         if q.poligono is not None:
             self.add(f"ST_Intersects({a}.punto, ST_GeomFromEWKT(%s))", q.poligono.ewkt)
         if q.aperto_il is not None:
-            clause, params = open_at_sql(f"{a}.orario_id", q.aperto_il)
+            clause, params = open_at_sql(a, q.aperto_il)
             self.add(clause, *params)
         if q.gratuito is not None:
             self.add(f"{a}.gratuito = %s", q.gratuito)
@@ -181,45 +181,23 @@ class _Sql:
         return (q.punto is not None and q.raggio_km is not None) or q.poligono is not None
 
 
-def open_at_sql(orario: str, when) -> tuple[str, list]:
-    """SQL true when the schedule `orario` is open at `when`: servizi.orari.is_open_at in SQL.
+def open_at_sql(row: str, when) -> tuple[str, list]:
+    """SQL true when the search row `row` is open at `when`: servizi.orari.is_open_at in
+    SQL, on the columns of marketplace.search.index.SCHEDULE_COLUMNS (a search_documento
+    row, or `schedule_values` of a schedule), with no join: it runs in parallel workers.
 
-    A slot belongs to the day it starts; an exception covering that day replaces
-    its slots (none when closed, its own hours otherwise).
+    A slot belongs to the day it starts; an exception covering that day replaces its
+    slots (none when closed, its own hours otherwise, kept in `orari_speciali`).
     """
-    local = when.astimezone(LOCAL)
+    local = when.astimezone(LOCAL).replace(tzinfo=None)
     today, yesterday = local.date(), local.date() - timedelta(days=1)
-    tod = local.time().replace(tzinfo=None)
-    covers = (
-        f"SELECT 1 FROM servizi_eccezioneorario e WHERE e.orario_id = {orario} "
-        "AND %s BETWEEN e.data_inizio AND e.data_fine"
-    )
+    second = today.weekday() * 86400 + local.hour * 3600 + local.minute * 60 + local.second
     clause = f"""(
-      (NOT EXISTS ({covers}) AND EXISTS (
-         SELECT 1 FROM servizi_fasciaoraria f WHERE f.orario_id = {orario} AND f.giorno = %s
-         AND f.apertura <= %s AND (f.chiusura > %s OR f.chiusura <= f.apertura)))
-      OR (NOT EXISTS ({covers}) AND EXISTS (
-         SELECT 1 FROM servizi_fasciaoraria f WHERE f.orario_id = {orario} AND f.giorno = %s
-         AND f.chiusura <= f.apertura AND f.chiusura > %s))
-      OR EXISTS ({covers} AND NOT e.chiuso
-         AND e.apertura <= %s AND (e.chiusura > %s OR e.chiusura <= e.apertura))
-      OR EXISTS ({covers} AND NOT e.chiuso AND e.chiusura <= e.apertura AND e.chiusura > %s)
+      (NOT {row}.giorni_eccezione @> %s::date AND {row}.settimana @> %s::int)
+      OR (NOT {row}.giorni_eccezione @> %s::date AND {row}.notte @> %s::int)
+      OR {row}.orari_speciali @> %s::timestamp
     )"""
-    params = [
-        today,
-        today.weekday(),
-        tod,
-        tod,
-        yesterday,
-        yesterday.weekday(),
-        tod,
-        today,
-        tod,
-        tod,
-        yesterday,
-        tod,
-    ]
-    return clause, params
+    return clause, [today, second, yesterday, second, local]
 
 
 def _snippet(raw: str | None) -> str:
@@ -435,17 +413,26 @@ def _in_comuni(query: SearchQuery) -> tuple[_Sql, list[tuple[str, list]]]:
 def _recent_in_comuni(
     query: SearchQuery, distance: str, dist_params: list, wanted_rows: int
 ) -> list[dict]:
-    """The most recently updated rows of some Comuni (see _in_comuni)."""
-    sql, branches = _in_comuni(query)
+    """The most recently updated rows of some Comuni (see _in_comuni).
+
+    The rows delivered at home are read first and sorted after (OFFSET 0 keeps the order
+    out of their subquery): offered the order, the planner may walk the whole catalogue
+    by date looking for the few of them, when it overestimates how many there are
+    (expecting 3,150 of none, a search of what is open now in Milan read 900,000 rows
+    in 2.5 s).
+    """
+    sql, (placed, at_home) = _in_comuni(query)
     union, params = [], []
-    for condition, condition_params in branches:
-        union.append(
-            f"""(
-            SELECT {_ROW_COLUMNS}, 1.0::float AS score, {distance} AS dist, d.aggiornato_il
-            FROM search_documento d WHERE {sql.where} AND {condition}
-            ORDER BY {_RECENT} LIMIT %s
-        )"""
+    for (condition, condition_params), fenced in ((placed, False), (at_home, True)):
+        select = (
+            f"SELECT {_ROW_COLUMNS}, 1.0::float AS score, {distance} AS dist, d.aggiornato_il "
+            f"FROM search_documento d WHERE {sql.where} AND {condition}"
         )
+        if fenced:
+            select = f"SELECT * FROM ({select} OFFSET 0) d"
+        # By the names of the output columns: the same as the table's `d.aggiornato_il`,
+        # `d.id` (and so its date index) where nothing is fenced.
+        union.append(f"({select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s)")
         params += [*dist_params, *sql.params, *condition_params, wanted_rows]
     return fetch_dicts(
         f"SELECT * FROM ({' UNION ALL '.join(union)}) r "
@@ -513,7 +500,7 @@ def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
     if not rows:
         return []
     ids = [row["row_id"] for row in rows]
-    open_clause, open_params = open_at_sql("d.orario_id", timezone.now())
+    open_clause, open_params = open_at_sql("d", timezone.now())
     headline = "NULL"
     headline_params: list = []
     has_text = tsquery is not None
