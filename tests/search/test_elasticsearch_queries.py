@@ -7,7 +7,7 @@ shaped like the cluster's. With a dead URL every call falls back to postgres.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from unittest.mock import MagicMock
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,8 @@ from marketplace.search.query import ConvenzioniPer, Ordinamento, SearchQuery
 from marketplace.search.service import BackendUnavailable
 from marketplace.search.text import postgres_tsquery
 from tests.search.conftest import MELEGNANO, SAN_DONATO
+from tests.search.test_open_at import SCHEDULES
+from tests.servizi.builders import make_servizio
 
 DEAD_URL = "http://127.0.0.1:9"  # the discard port: nothing listens there
 ROME = ZoneInfo("Europe/Rome")
@@ -316,33 +318,77 @@ def test_con_convenzione_per_keeps_the_ids_the_agreements_rule_gave():
     } in clauses
 
 
-def test_open_at_filters_on_the_schedules_open_then():
-    when = datetime(2026, 12, 24, 10, tzinfo=ROME)
-    query = SearchQuery(aperto_il=when)
-    few_open = es.OrariAperti(aperti=True, ids=(3, 5))
-    assert {"terms": {"orario_id": [3, 5]}} in filters_of(request(query, orari=few_open))
-    most_open = es.OrariAperti(aperti=False, ids=(7,))
+def test_open_at_tests_the_documents_schedule_as_postgres_tests_its_rows():
+    query = SearchQuery(aperto_il=datetime(2026, 12, 24, 10, tzinfo=ROME))  # a Thursday
+    second = 3 * 86400 + 10 * 3600
     assert {
         "bool": {
-            "filter": [{"exists": {"field": "orario_id"}}],
-            "must_not": [{"terms": {"orario_id": [7]}}],
+            "should": [
+                {
+                    "bool": {
+                        "filter": [{"term": {"settimana": second}}],
+                        "must_not": [{"term": {"giorni_eccezione": "2026-12-24"}}],
+                    }
+                },
+                {
+                    "bool": {
+                        "filter": [{"term": {"notte": second}}],
+                        "must_not": [{"term": {"giorni_eccezione": "2026-12-23"}}],
+                    }
+                },
+                {"term": {"orari_speciali": "2026-12-24T10:00:00.000"}},
+            ],
+            "minimum_should_match": 1,
         }
-    } in filters_of(request(query, orari=most_open))
+    } in filters_of(request(query))
+
+
+def _matches(clause: dict, document: dict) -> bool:
+    """An ES query of `bool`s and `term`s evaluated on one source, as ES evaluates it:
+    a term on a range field matches when one of the field's ranges holds the value
+    (a date without a time is its midnight)."""
+    ((kind, body),) = clause.items()
+    if kind == "term":
+        ((field, value),) = body.items()
+
+        def comparable(v):
+            return v if isinstance(v, int) else datetime.fromisoformat(v)
+
+        return any(
+            comparable(r["gte"]) <= comparable(value) < comparable(r["lt"]) for r in document[field]
+        )
+    assert kind == "bool", kind
+    should = body.get("should", [])
+    return (
+        all(_matches(c, document) for c in body.get("filter", []))
+        and not any(_matches(c, document) for c in body.get("must_not", []))
+        and sum(_matches(c, document) for c in should) >= body.get("minimum_should_match", 0)
+    )
 
 
 @pytest.mark.django_db
-def test_the_open_schedules_come_from_the_postgres_rules(catalogo):
-    nido, caffe = catalogo["nido"].orario_id, catalogo["caffe"].orario_id
-
-    def open_at(text: str) -> set[int]:
-        found = es.orari_aperti(datetime.fromisoformat(text))
-        if found.aperti:
-            return set(found.ids) & {nido, caffe}
-        return {nido, caffe} - set(found.ids)
-
-    assert open_at("2026-12-24T10:00:00+01:00") == {nido}
-    assert open_at("2026-12-25T01:30:00+01:00") == {caffe}  # Thursday's night slot
-    assert open_at("2027-01-01T01:00:00+01:00") == set()  # closed on the 31st
+def test_the_documents_schedules_and_the_filter_agree_with_python_every_half_hour(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        servizi = [
+            make_servizio(titolo=name, orario=text, eccezioni=exceptions)
+            for name, (text, exceptions) in SCHEDULES.items()
+        ]
+    documents = {
+        row["oggetto_id"]: es.document_from_row(row)
+        for row in es.rows_for("servizio", [s.pk for s in servizi])
+    }
+    start = datetime(2026, 12, 21, 0, 15, tzinfo=ROME)  # Monday before Christmas
+    for step in range(8 * 48):  # to the small hours of the next Monday
+        when = start + timedelta(minutes=30 * step)
+        (open_filter,) = [
+            c
+            for c in filters_of(request(SearchQuery(aperto_il=when)))
+            if "orari_speciali" in json.dumps(c)
+        ]
+        in_es = {pk for pk, document in documents.items() if _matches(open_filter, document)}
+        assert in_es == {s.pk for s in servizi if s.orario.aperto_il(when)}, when
 
 
 # --- order, one result per object, counts, facets ---------------------------------------
@@ -687,6 +733,21 @@ def test_the_service_falls_back_to_postgres(dead_cluster, client, catalogo):
     assert backend == "postgres" and suggestions
     mappa = client.get("/api/v1/cerca/mappa/", {"bbox": "9.0,45.2,9.6,45.6", "zoom": 9})
     assert mappa.status_code == 200 and mappa["X-Search-Backend"] == "postgres"
+
+
+def test_an_index_built_before_a_field_existed_is_not_searched(settings, monkeypatch):
+    settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX = DEAD_URL, "test-welfare-documenti"
+    monkeypatch.setattr(es, "_mapping_checked_at", {})
+    fields = es.SearchDocument._doc_type.mapping.to_dict()["properties"]
+    client = MagicMock(name="Elasticsearch")
+    older = {k: v for k, v in fields.items() if k not in {"settimana", "orari_speciali"}}
+    client.indices.get_mapping.return_value = {"welfare-1": {"mappings": {"properties": older}}}
+    with pytest.raises(BackendUnavailable, match=r"orari_speciali, settimana.*--rebuild"):
+        es._require_current_mapping(client)
+    client.indices.get_mapping.return_value = {"welfare-2": {"mappings": {"properties": fields}}}
+    es._require_current_mapping(client)
+    es._require_current_mapping(client)  # within the minute: not asked again
+    assert client.indices.get_mapping.call_count == 2
 
 
 # --- indexing, against a recording stand-in for the client ------------------------------

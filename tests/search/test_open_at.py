@@ -27,6 +27,11 @@ SCHEDULES = {
         "lun-dom 08:00-20:00; ven 22:00-01:00",
         [orari.Eccezione(date(2026, 12, 25), date(2026, 12, 26), chiuso=True)],
     ),
+    # Closed on Friday: Thursday's slot still runs past midnight into it.
+    "notte prima della chiusura": (
+        "gio 22:00-02:00",
+        [orari.Eccezione(date(2026, 12, 25), date(2026, 12, 25), chiuso=True)],
+    ),
     "orario speciale": (
         "lun-ven 09:00-18:00",
         [orari.Eccezione(date(2026, 12, 24), date(2026, 12, 24), False, time(22), time(2))],

@@ -15,8 +15,11 @@ and facet counts; same order by distance). How it stays in step with postgres:
 - one result per object: rows are collapsed on `chiave` ("tipo:oggetto_id"), the
   sort picking each object's best (nearest) row; the count and the facet counts are
   `cardinality` aggregations on `chiave` (distinct objects, as postgres counts them);
-- schedules: ES cannot evaluate them, so the schedules open at `aperto_il` are found
-  in SQL (the same `open_at_sql` as postgres) and the documents filtered on `orario_id`;
+- schedules: each document holds its row's schedule columns as range fields (the
+  weekly slots and their hours after midnight as seconds of the week, the exception
+  days, their special hours in local wall-clock time), and "open at" is the same test
+  as postgres' `open_at_sql`: `term` queries, which on a range field match the
+  documents with a range that holds the value;
 - Ambiti: a `filters` aggregation, one filter per Ambito on its member Comuni (exact
   distinct counts, membership always current, nothing to reindex when it changes);
 - agreements: found only within their dates (`valido_dal`..`valido_al`), a range
@@ -34,10 +37,10 @@ import functools
 import html
 import json
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
@@ -47,9 +50,11 @@ from elasticsearch import ApiError, Elasticsearch, helpers
 from elasticsearch.dsl import (
     Boolean,
     Date,
+    DateRange,
     Document,
     GeoPoint,
     GeoShape,
+    IntegerRange,
     Keyword,
     Long,
     MetaField,
@@ -67,12 +72,13 @@ from marketplace.search.backends.postgres import (
     FACETS,
     MAX_POINTS,
     POINTS_FROM_ZOOM,
+    OpenAt,
     category_suggestions,
     label_facets,
     open_at_sql,
     with_titles,
 )
-from marketplace.search.index import schedule_values
+from marketplace.search.index import SCHEDULE_COLUMNS, schedule_values
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
 from marketplace.search.service import BackendUnavailable
@@ -96,6 +102,7 @@ CHUNK = 2_000  # rows per SQL batch and per bulk request
 SIMPLIFY_DEGREES = 0.001  # ~100 m: coverage shapes for the index, not for display
 COVERAGE_CACHE = 512  # distinct coverage sets kept per sync or rebuild
 MISSING_POINT_WEIGHT = 1e-6  # with a point, objects without a place rank last
+_SCHEDULE_FIELDS = SCHEDULE_COLUMNS.split(", ")  # range fields of the same names
 
 # PostgreSQL's tsearch_data/italian.stop, verbatim: the stop words of `italian_stem`,
 # hence of the `italiano` configuration (accented entries never match folded words,
@@ -164,8 +171,6 @@ INDEX_SETTINGS = {
     "number_of_shards": 1,  # small data: one shard keeps scores, collapse and counts exact
     "number_of_replicas": 0,
     "max_result_window": MAX_RESULT_WINDOW,
-    # The open-schedule filter lists up to half of all schedules (see orari_aperti).
-    "max_terms_count": 1_000_000,
 }
 
 
@@ -202,6 +207,11 @@ class SearchDocument(Document):
     punto = GeoPoint()
     copertura = GeoShape(ignore_malformed=True)  # union of the covered Comuni, simplified
     orario_id = Long()
+    # The row's schedule (DocumentoRicerca.settimana and what follows), for `_open_at`.
+    settimana = IntegerRange(multi=True)
+    notte = IntegerRange(multi=True)
+    giorni_eccezione = DateRange(multi=True)
+    orari_speciali = DateRange(multi=True)  # local wall-clock time, written without zone
     aggiornato_il = Date()
     valido_dal = Date()  # an agreement's validity (start and end included); none for others
     valido_al = Date()
@@ -239,10 +249,39 @@ def get_client(*, indexing: bool = False) -> Elasticsearch:
     return _client_for(url, SEARCH_TIMEOUT_S, 0)
 
 
+MAPPING_CHECK_SECONDS = 60.0
+_mapping_checked_at: dict[tuple[str, str], float] = {}
+
+
+def _require_current_mapping(client: Elasticsearch) -> None:
+    """BackendUnavailable when the index lacks a field of SearchDocument: an index built
+    by an earlier version would answer without it (a `term` on a field it does not have
+    matches nothing: "open at" would find no place open), and its strict mapping refuses
+    the new documents. Checked once a minute in each process."""
+    key = (settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX)
+    checked = _mapping_checked_at.get(key)
+    if checked is not None and time.monotonic() - checked < MAPPING_CHECK_SECONDS:
+        return
+    wanted = set(SearchDocument._doc_type.mapping.to_dict()["properties"])
+    response = client.indices.get_mapping(index=settings.ELASTICSEARCH_INDEX)
+    for name, index in getattr(response, "body", response).items():
+        missing = wanted - set(index["mappings"].get("properties", {}))
+        if missing:
+            logger.error("Elasticsearch index %s lacks %s", name, sorted(missing))
+            raise BackendUnavailable(
+                f"index {name} lacks the fields {', '.join(sorted(missing))}: "
+                "rebuild it with `manage.py search_index --rebuild`"
+            )
+    _mapping_checked_at[key] = time.monotonic()
+
+
 def _execute(search: Search) -> dict:
-    """The raw response body, or BackendUnavailable when the cluster cannot answer."""
+    """The raw response body, or BackendUnavailable when the cluster cannot answer or
+    its index is older than the documents (see _require_current_mapping)."""
     try:
-        response = search.using(get_client()).execute()
+        client = get_client()
+        _require_current_mapping(client)
+        response = search.using(client).execute()
     except (TransportError, ApiError) as error:
         status = error.status_code if isinstance(error, ApiError) else None
         if status is not None and status < 500 and status not in {404, 408, 429}:
@@ -261,7 +300,8 @@ _ROWS_SQL = """
 SELECT d.id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.testo, d.ente_id, d.ente_nome,
        d.tipo_ente, d.categorie, d.destinatari, d.lingue, d.gratuito, d.accessibile,
        d.comune_id, d.comuni_copertura, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat,
-       d.orario_id, d.aggiornato_il, d.demo, d.valido_dal, d.valido_al,
+       d.orario_id, d.settimana, d.notte, d.giorni_eccezione, d.orari_speciali,
+       d.aggiornato_il, d.demo, d.valido_dal, d.valido_al,
        (SELECT string_agg(c.nome, ' ' ORDER BY c.codice) FROM servizi_categoria c
         WHERE c.codice = ANY(d.categorie)) AS categorie_nomi,
        (SELECT concat_ws(' ', s.descrizione, s.requisiti) FROM servizi_servizio s
@@ -333,6 +373,16 @@ def _day(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _ranges(multirange) -> list[dict]:
+    """A multirange of the row (psycopg's Multirange, bounds `[)` as PostgreSQL writes
+    them) as the values of an ES range field."""
+
+    def bound(value):
+        return value.isoformat() if isinstance(value, date) else value  # dates and times
+
+    return [{"gte": bound(r.lower), "lt": bound(r.upper)} for r in multirange or ()]
+
+
 def document_from_row(row: dict) -> dict:
     """The ES source of one `search_documento` row (as read by `rows_for`).
 
@@ -365,6 +415,7 @@ def document_from_row(row: dict) -> dict:
         "punto": {"lat": row["lat"], "lon": row["lon"]} if has_point else None,
         "copertura": row.get("copertura"),
         "orario_id": row["orario_id"],
+        **{column: _ranges(row.get(column)) for column in _SCHEDULE_FIELDS},
         "aggiornato_il": updated.isoformat() if isinstance(updated, datetime) else updated,
         "valido_dal": _day(row.get("valido_dal")),
         "valido_al": _day(row.get("valido_al")),
@@ -551,43 +602,26 @@ def text_queries(text: str) -> tuple[list[Q], list[Q]]:
     return must, should
 
 
-@dataclass(frozen=True)
-class OrariAperti:
-    """The schedules open at a moment, or, when they are most, the closed ones."""
-
-    aperti: bool  # True: `ids` are the open schedules; False: `ids` are the closed ones
-    ids: tuple[int, ...]
-
-    def filter(self) -> Q:
-        if self.aperti:
-            return Q("terms", orario_id=list(self.ids))
-        return Q(
-            "bool",
-            filter=[Q("exists", field="orario_id")],
-            must_not=[Q("terms", orario_id=list(self.ids))],
-        )
-
-
-def orari_aperti(when: datetime) -> OrariAperti:
-    """Which schedules are open at `when`, by the SQL of the postgres backend on the rows
-    of its index (kept beside Elasticsearch's: the same rows, with their schedules).
-
-    A row without a schedule is never open (as in postgres). The shorter of the two
-    lists is returned, so the ES terms filter stays at most half of all schedules.
-    """
-    clause, params = open_at_sql("d", when)
-    row = fetch_dicts(
-        f"""
-        WITH t AS MATERIALIZED (
-            SELECT DISTINCT d.orario_id AS id, {clause} AS aperto
-            FROM search_documento d WHERE d.orario_id IS NOT NULL),
-             n AS (SELECT 2 * count(*) FILTER (WHERE aperto) <= count(*) AS pochi FROM t)
-        SELECT n.pochi, ARRAY(SELECT t.id FROM t WHERE t.aperto = n.pochi ORDER BY t.id) AS ids
-        FROM n
-        """,
-        params,
-    )[0]
-    return OrariAperti(aperti=bool(row["pochi"]), ids=tuple(row["ids"]))
+def _open_at(when: datetime) -> Q:
+    """postgres' `open_at_sql` on the document's range fields."""
+    moment = OpenAt.of(when)
+    return Q(
+        "bool",
+        should=[
+            Q(
+                "bool",
+                filter=[Q("term", settimana=moment.second)],
+                must_not=[Q("term", giorni_eccezione=moment.today.isoformat())],
+            ),
+            Q(
+                "bool",
+                filter=[Q("term", notte=moment.second)],
+                must_not=[Q("term", giorni_eccezione=moment.yesterday.isoformat())],
+            ),
+            Q("term", orari_speciali=moment.local.isoformat(timespec="milliseconds")),
+        ],
+        minimum_should_match=1,
+    )
 
 
 def ambiti_membri() -> dict[str, list[str]]:
@@ -603,7 +637,7 @@ def _point(query: SearchQuery) -> dict:
     return {"lat": query.punto.y, "lon": query.punto.x}
 
 
-def filters(query: SearchQuery, orari: OrariAperti | None = None) -> list[Q]:
+def filters(query: SearchQuery) -> list[Q]:
     """The filters of postgres' `_Sql._build`, one for one."""
     q = query
     clauses = [Q("terms", tipo=list(q.tipi))]
@@ -685,7 +719,7 @@ def filters(query: SearchQuery, orari: OrariAperti | None = None) -> list[Q]:
             )
         )
     if q.aperto_il is not None:
-        clauses.append((orari or orari_aperti(q.aperto_il)).filter())
+        clauses.append(_open_at(q.aperto_il))
     if q.gratuito is not None:
         clauses.append(Q("term", gratuito=q.gratuito))
     if q.lingua:
@@ -720,12 +754,12 @@ def _sort(query: SearchQuery, has_text: bool) -> list:
     return [{"aggiornato_il": {"order": "desc"}}, tie]
 
 
-def _scored_query(query: SearchQuery, orari: OrariAperti | None) -> tuple[Q, bool]:
+def _scored_query(query: SearchQuery) -> tuple[Q, bool]:
     must, should = text_queries(query.q)
     has_text = bool(must)
     if not must and query.punto is not None:
         must = [Q("match_all")]  # a score of 1 for the distance decay to work on
-    base = Q("bool", filter=filters(query, orari), must=must, should=should)
+    base = Q("bool", filter=filters(query), must=must, should=should)
     if query.punto is None:
         return base, has_text
     decayed = Q(
@@ -753,16 +787,14 @@ def build_search(
     query: SearchQuery,
     *,
     facets: bool,
-    orari: OrariAperti | None = None,
     ambiti: dict[str, list[str]] | None = None,
 ) -> Search:
     """The ES request for a search; it never calls the cluster.
 
-    The database is read only for what ES cannot know: the schedules open at
-    `aperto_il` (unless `orari` is given) and, with facets, the Ambiti's members
-    (unless `ambiti` is given).
+    The database is read only for what ES cannot know: with facets, the Ambiti's
+    members (unless `ambiti` is given).
     """
-    scored, has_text = _scored_query(query, orari)
+    scored, has_text = _scored_query(query)
     search = (
         Search(index=settings.ELASTICSEARCH_INDEX)
         .query(scored)
@@ -929,9 +961,9 @@ def _facets(aggregations: dict) -> dict[str, list[dict]]:
 # --- map ------------------------------------------------------------------------------
 
 
-def build_map(query: SearchQuery, zoom: int, *, orari: OrariAperti | None = None) -> Search:
+def build_map(query: SearchQuery, zoom: int) -> Search:
     """Clusters (geotile cells a quarter of a map tile) below POINTS_FROM_ZOOM, else points."""
-    base = Q("bool", filter=[*filters(query, orari), Q("exists", field="punto")])
+    base = Q("bool", filter=[*filters(query), Q("exists", field="punto")])
     search = Search(index=settings.ELASTICSEARCH_INDEX).query(base)
     if zoom >= POINTS_FROM_ZOOM:
         return (

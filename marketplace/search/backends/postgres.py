@@ -32,7 +32,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -181,6 +181,25 @@ class _Sql:
         return (q.punto is not None and q.raggio_km is not None) or q.poligono is not None
 
 
+@dataclass(frozen=True)
+class OpenAt:
+    """A moment as the schedule columns of a search row are tested against it (both
+    backends): its local wall-clock time, its day and the day before, and its second of
+    the week (Monday 00:00 = 0; weekly slots are kept to the second)."""
+
+    local: datetime
+    today: date
+    yesterday: date
+    second: int
+
+    @classmethod
+    def of(cls, when: datetime) -> OpenAt:
+        local = when.astimezone(LOCAL).replace(tzinfo=None)
+        today = local.date()
+        second = today.weekday() * 86400 + local.hour * 3600 + local.minute * 60 + local.second
+        return cls(local, today, today - timedelta(days=1), second)
+
+
 def open_at_sql(row: str, when) -> tuple[str, list]:
     """SQL true when the search row `row` is open at `when`: servizi.orari.is_open_at in
     SQL, on the columns of marketplace.search.index.SCHEDULE_COLUMNS (a search_documento
@@ -189,15 +208,13 @@ def open_at_sql(row: str, when) -> tuple[str, list]:
     A slot belongs to the day it starts; an exception covering that day replaces its
     slots (none when closed, its own hours otherwise, kept in `orari_speciali`).
     """
-    local = when.astimezone(LOCAL).replace(tzinfo=None)
-    today, yesterday = local.date(), local.date() - timedelta(days=1)
-    second = today.weekday() * 86400 + local.hour * 3600 + local.minute * 60 + local.second
+    moment = OpenAt.of(when)
     clause = f"""(
       (NOT {row}.giorni_eccezione @> %s::date AND {row}.settimana @> %s::int)
       OR (NOT {row}.giorni_eccezione @> %s::date AND {row}.notte @> %s::int)
       OR {row}.orari_speciali @> %s::timestamp
     )"""
-    return clause, [today, second, yesterday, second, local]
+    return clause, [moment.today, moment.second, moment.yesterday, moment.second, moment.local]
 
 
 def _snippet(raw: str | None) -> str:
