@@ -612,3 +612,38 @@ def test_a_comune_is_read_through_its_index_and_answers_as_the_plain_or(
     monkeypatch.setattr(postgres, "COUNT_CAP", 1)
     capped = client.get("/api/v1/cerca/", params).json()
     assert (capped["count"], capped["count_esatto"]) == (1, False)
+
+
+def _page_and_plan(client, django_assert_max_num_queries, params) -> tuple[list, bool]:
+    """The ids of a page, and whether its rows were read whole before being ordered."""
+    with django_assert_max_num_queries(20) as captured:
+        body = client.get("/api/v1/cerca/", params).json()
+    fenced = any("OFFSET 0) d ORDER BY" in q["sql"] for q in captured.captured_queries)
+    return [hit["id"] for hit in body["results"]], fenced
+
+
+@pytest.mark.parametrize("filters", [{"categoria": "anziani"}, {"gratuito": "false"}])
+def test_a_small_view_with_a_filter_is_read_whole_then_ordered_by_date(
+    client, many, monkeypatch, django_assert_max_num_queries, filters
+):
+    params = {"bbox": "9.0,45.1,9.7,45.7", "per_pagina": 5, **filters}
+    read_first, fenced = _page_and_plan(client, django_assert_max_num_queries, params)
+    assert fenced and len(read_first) == 5
+    monkeypatch.setattr(postgres, "VIEW_READ_FIRST_PLACES", 0)  # the view is "too big"
+    walked, fenced = _page_and_plan(client, django_assert_max_num_queries, params)
+    assert not fenced and walked == read_first
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT oggetto_id FROM search_documento "
+            "WHERE punto && ST_MakeEnvelope(9.0, 45.1, 9.7, 45.7, 4326) "
+            "ORDER BY aggiornato_il DESC, id DESC LIMIT 5"
+        )
+        assert read_first == [row[0] for row in cursor.fetchall()]
+
+
+def test_a_view_with_no_other_filter_is_walked_by_date(client, many, django_assert_max_num_queries):
+    # Every row of the view passes: the first rows by date are the page.
+    _page, fenced = _page_and_plan(
+        client, django_assert_max_num_queries, {"bbox": "9.0,45.1,9.7,45.7"}
+    )
+    assert not fenced

@@ -383,6 +383,16 @@ def _page_rows(
     else:
         score, score_params = "1.0::float", []
         order, order_params = _RECENT, []
+        if _read_the_view_first(query):
+            select = _fenced(
+                f"SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist, "
+                f"d.aggiornato_il FROM search_documento d WHERE {sql.where}"
+            )
+            rows = fetch_dicts(
+                f"{select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
+                [*dist_params, *sql.params, limit],
+            )
+            return rows, None
     rows = fetch_dicts(
         f"""
         SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist
@@ -399,6 +409,69 @@ def _page_rows(
 
 
 _RECENT = "d.aggiornato_il DESC, d.id DESC"
+# A map view holding at most this many places is read whole, then sorted by date, when
+# a filter beyond the area thins it (see _read_the_view_first).
+VIEW_READ_FIRST_PLACES = 30_000
+
+
+def _fenced(select: str) -> str:
+    """`select` as a subquery that PostgreSQL plans on its own (OFFSET 0): its rows are
+    all read before an outer ORDER BY ... LIMIT, which then refers to its output
+    columns by name. For rows the planner would otherwise look for by walking an index
+    in that order, expecting to meet them sooner than it does."""
+    return f"SELECT * FROM ({select} OFFSET 0) d"
+
+
+def _cells_of(bbox: tuple[float, float, float, float]) -> list[int]:
+    """The first and last column, then row, of the map cells that touch `bbox`."""
+    minlon, minlat, maxlon, maxlat = bbox
+    return [
+        math.floor(minlon / CELL_DEGREES),
+        math.floor(maxlon / CELL_DEGREES),
+        math.floor(minlat / CELL_DEGREES),
+        math.floor(maxlat / CELL_DEGREES),
+    ]
+
+
+def _read_the_view_first(query: SearchQuery) -> bool:
+    """Whether the most recent rows of a small map view with a filter beyond the area
+    are found by reading the view's rows and sorting them, rather than by walking the
+    catalogue by date until enough of them pass.
+
+    The planner expects the view's rows to be spread evenly over the dates, so that a
+    walk meets them soon; it does not know that the view's rows lie together on few
+    pages (the rebuild writes them in geohash order) while the walk reads one page per
+    row. In central Milan (18,700 places, 3,000 of them for `anziani`), the walk read
+    25,000 rows (the page in 60 ms in-process), the view 18,700 (24 ms). Without another
+    filter the walk finds its 80 rows among the first 4,000 and is the faster. The
+    places in the view are estimated from the map cells of all places."""
+    if query.bbox is None or query.poligono is not None or query.punto is not None:
+        return False
+    thinned = (
+        query.categorie
+        or query.tipo_ente
+        or query.destinatari
+        or query.lingua
+        or query.gratuito is not None
+        or query.accessibile is not None
+        or query.aperto_il is not None
+        or query.con_convenzione_per
+    )
+    if not thinned:
+        return False
+    minlon, minlat, maxlon, maxlat = query.bbox
+    x0, x1, y0, y1 = _cells_of(query.bbox)
+    (row,) = fetch_dicts(
+        "SELECT coalesce(sum(n), 0) AS n FROM search_cella WHERE tipo = ANY(%s) "
+        "AND filtro = '' AND gratuito IS NULL "
+        "AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s",
+        [list(query.tipi), x0, x1, y0, y1],
+    )
+    # The cells touching a small view cover much more than it (1.6 times in central
+    # Milan): their places are scaled by the share of their area that the view covers.
+    cells_area = (x1 - x0 + 1) * (y1 - y0 + 1) * CELL_DEGREES**2
+    in_view = row["n"] * (maxlon - minlon) * (maxlat - minlat) / cells_area
+    return in_view <= VIEW_READ_FIRST_PLACES
 
 
 def _in_comuni(query: SearchQuery) -> tuple[_Sql, list[tuple[str, list]]]:
@@ -446,7 +519,7 @@ def _recent_in_comuni(
             f"FROM search_documento d WHERE {sql.where} AND {condition}"
         )
         if fenced:
-            select = f"SELECT * FROM ({select} OFFSET 0) d"
+            select = _fenced(select)
         # By the names of the output columns: the same as the table's `d.aggiornato_il`,
         # `d.id` (and so its date index) where nothing is fenced.
         union.append(f"({select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s)")
@@ -886,13 +959,7 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
     if key is not None:
         # The cells that touch the area: at the edge of the view a cluster may count
         # places up to one cell (about a kilometre) outside it.
-        minlon, minlat, maxlon, maxlat = query.bbox
-        cells = [
-            math.floor(minlon / CELL_DEGREES),
-            math.floor(maxlon / CELL_DEGREES),
-            math.floor(minlat / CELL_DEGREES),
-            math.floor(maxlat / CELL_DEGREES),
-        ]
+        cells = _cells_of(query.bbox)
         dated_kinds = tuple(t for t in query.tipi if t in DATED_TYPES)
         dated = _Sql(replace(query, tipi=dated_kinds, bbox=None)) if dated_kinds else None
         split, split_params = key.condition()
