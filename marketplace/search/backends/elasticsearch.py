@@ -78,7 +78,7 @@ from marketplace.search.backends.postgres import (
     open_at_sql,
     with_titles,
 )
-from marketplace.search.index import SCHEDULE_COLUMNS, schedule_values
+from marketplace.search.index import SCHEDULE_COLUMNS
 from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
 from marketplace.search.service import BackendUnavailable
@@ -539,7 +539,7 @@ def _swap_alias(client: Elasticsearch, alias: str, name: str) -> None:
 
 HIT_SOURCE = [
     *("tipo", "oggetto_id", "sede_id", "titolo", "testo", "ente_id", "ente_nome"),
-    *("tipo_ente", "comune_id", "orario_id", "punto", "demo"),
+    *("tipo_ente", "comune_id", "punto", "demo"),
 ]
 TEXT_FIELDS = ["titolo^3", "categorie_nomi^2", "ente_nome^1.5", "testo"]
 
@@ -883,13 +883,14 @@ def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
         for row in fetch_dicts(
             f"""
             SELECT p.i, c.nome AS comune_nome,
-                   CASE WHEN p.orario_id IS NULL THEN NULL ELSE {open_clause} END AS aperto_ora,
+                   CASE WHEN o.orario_id IS NULL THEN NULL ELSE {open_clause} END AS aperto_ora,
                    ST_Distance(ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography,
                                ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)::geography)
                    / 1000.0 AS dist
             FROM unnest(%s::int[], %s::varchar[], %s::bigint[], %s::float8[], %s::float8[])
-                 AS p(i, comune_id, orario_id, lon, lat)
-            CROSS JOIN LATERAL (SELECT p.orario_id, {schedule_values("p.orario_id")}) o
+                 AS p(i, comune_id, riga, lon, lat)
+            -- The hit's own row (its `_id`), with the schedule it copies, as postgres reads.
+            LEFT JOIN search_documento o ON o.id = p.riga
             LEFT JOIN geo_data_comune c ON c.codice_istat = p.comune_id
             """,
             [
@@ -897,7 +898,7 @@ def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
                 *origin,
                 list(range(len(sources))),
                 [source.get("comune_id") for source in sources],
-                [source.get("orario_id") for source in sources],
+                [int(hit["_id"]) for hit in raw_hits],
                 [point.get("lon") for point in points],
                 [point.get("lat") for point in points],
             ],
