@@ -9,7 +9,7 @@ never edited.
 from __future__ import annotations
 
 from django.contrib.gis.db import models
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields import ArrayField, IntegerRangeField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db.models import Func
@@ -118,7 +118,23 @@ class DocumentoRicerca(models.Model):
         ]
 
 
-class CellaMappa(models.Model):
+class _Aggregato(models.Model):
+    """The places of a cell of the map grid, summed up: how many, the sums of their
+    coordinates (the cluster's centre is their mean) and their bounds."""
+
+    n = models.IntegerField()
+    somma_lon = models.FloatField()
+    somma_lat = models.FloatField()
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+
+class CellaMappa(_Aggregato):
     """The places of one kind in one cell of the map grid at CELL_ZOOM, pre-aggregated.
 
     `filtro` is '' for all places, or one filter value they pass: each of their
@@ -144,13 +160,6 @@ class CellaMappa(models.Model):
     tipo_ente = models.CharField(max_length=20, null=True)
     cella_x = models.IntegerField()
     cella_y = models.IntegerField()
-    n = models.IntegerField()
-    somma_lon = models.FloatField()
-    somma_lat = models.FloatField()
-    min_lon = models.FloatField()
-    min_lat = models.FloatField()
-    max_lon = models.FloatField()
-    max_lat = models.FloatField()
 
     class Meta:
         db_table = "search_cella"
@@ -178,6 +187,37 @@ class CellaMappa(models.Model):
         ]
         # The index upkeep replaces every filter's rows of the cells it touched.
         indexes = [models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_cella_xy")]
+
+
+class CellaOraria(_Aggregato):
+    """The places of one kind in one cell of the map grid (as CellaMappa) that their
+    weekly slots keep open all through `periodo`, a span of seconds of the week
+    (Monday 00:00 = 0; DocumentoRicerca.settimana and notte): for each cell, its week cut
+    at every second where one of its places opens or closes, a row for each span in which
+    some are open.
+
+    The map of what is open at a moment, with nothing else asked, reads one row per cell
+    (the span holding the moment's second of the week) instead of testing and grouping
+    every place: on a Monday morning three quarters of a million at a million services.
+    The weekly slots give the answer only where no exception covers the day or the day
+    before (an exception's special hours may run past midnight): the cells with a place
+    that has one are grouped from their rows (backends.postgres.map_view). Derived data,
+    kept in step with the map cells by `marketplace.search.index`.
+    """
+
+    tipo = models.CharField(max_length=20, choices=TipoRisultato.choices)
+    cella_x = models.IntegerField()
+    cella_y = models.IntegerField()
+    periodo = IntegerRangeField()
+
+    class Meta:
+        db_table = "search_cella_orario"
+        indexes = [
+            # The spans holding a second, in the cells of an area (btree_gist).
+            GistIndex(fields=["periodo", "cella_x", "cella_y"], name="search_cella_or_periodo"),
+            # The index upkeep replaces the rows of the cells it touched.
+            models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_cella_or_xy"),
+        ]
 
 
 class StatoIndice(models.Model):

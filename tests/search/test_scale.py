@@ -374,7 +374,7 @@ def test_the_cells_answer_the_area_one_filter_value_or_a_category_with_more_flag
     assert postgres.cells_filter(_query(**area, categoria="anziani", lingua="en")) is None
     assert postgres.cells_filter(_query(**area, destinatari="minori", lingua="en")) is None
     assert postgres.cells_filter(_query(**area, q="nido")) is None
-    assert postgres.cells_filter(_query(**area, aperto_ora="true")) is None
+    assert postgres.cells_filter(_query(**area, aperto_ora="true", lingua="en")) is None
     assert postgres.cells_filter(_query(**area, comune="015146")) is None
     assert postgres.cells_filter(_query(categoria="anziani")) is None  # no area
 
@@ -438,8 +438,8 @@ def test_every_parameter_of_a_query_is_known_to_the_map_cells():
     from marketplace.search.query import SearchQuery
 
     handled_by_the_cells = {"categorie", "gratuito", "accessibile", "tipo_ente"}
-    handled_by_the_cells |= {"destinatari", "lingua", "bbox", "tipi"}
-    grouped_live = {"q", "comuni", "punto", "raggio_km", "poligono", "aperto_il"}
+    handled_by_the_cells |= {"destinatari", "lingua", "bbox", "tipi", "aperto_il"}
+    grouped_live = {"q", "comuni", "punto", "raggio_km", "poligono"}
     grouped_live |= {"con_convenzione_per"}
     not_filters = {"q_digitata", "ordinamento", "pagina", "per_pagina", "oggi"}
     assert {f.name for f in fields(SearchQuery)} == (

@@ -18,7 +18,9 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   (the `campione` buckets), and flagged as estimates;
 - map clusters: the pre-aggregated grid (`search_cella`) when the area and at most one
   other filter the cells hold are given (a category, free, accessible, provider kind,
-  people, language), grid grouping of the matching rows otherwise; agreements,
+  people, language); for what is open at a moment with no other filter, the weekly
+  spans of the cells (`search_cella_orario`), the cells with an exception that day
+  grouped from their rows; grid grouping of the matching rows otherwise; agreements,
   valid only within their dates, are never pre-aggregated: their rows (a few thousand
   at most) are grouped with the cells;
 - agreements' dates: a row filter with the day of the request (null for the other kinds,
@@ -854,12 +856,14 @@ MAX_POINTS = 2000
 
 @dataclass(frozen=True)
 class CellsKey:
-    """The pre-aggregated cells (models.CellaMappa) of one `filtro` value ('' for all
-    places): those of all its places, or the split ones of the places with the given
-    cost, access and provider kind (`split`: (column, value) pairs)."""
+    """The pre-aggregated cells of one `filtro` value ('' for all places, models.
+    CellaMappa): those of all its places, or the split ones of the places with the given
+    cost, access and provider kind (`split`: (column, value) pairs); with `aperto`, the
+    weekly spans of all places open at that moment (models.CellaOraria)."""
 
     filtro: str = ""
     split: tuple[tuple[str, bool | str], ...] = ()
+    aperto: datetime | None = None
 
     def condition(self) -> tuple[str, list]:
         """The condition on the cells' split columns. "gratuito IS NOT NULL" tells the
@@ -871,21 +875,24 @@ class CellsKey:
 
 
 def cells_filter(query: SearchQuery) -> CellsKey | None:
-    """Which pre-aggregated cells answer the map of this query (models.CellaMappa): those
-    of all places or of the single filter value it asks for, if any (one category, free
-    or not, accessible or not, a kind of provider, a group of people, a language); for
-    all places or a category and more of cost, access and provider kind, the split
-    cells. None when it asks for something the cells do not hold (text, a Comune, a
-    point, a polygon, opening hours, agreements, two values of the filters with sets,
-    people or a language with cost, access or provider kind): the matching rows must
-    then be grouped."""
+    """Which pre-aggregated cells answer the map of this query: those of all places or
+    of the single filter value it asks for, if any (one category, free or not,
+    accessible or not, a kind of provider, a group of people, a language); for all
+    places or a category and more of cost, access and provider kind, the split cells;
+    for the places open at a moment, with nothing else asked, the weekly spans. None
+    when it asks for something the cells do not hold (text, a Comune, a point, a
+    polygon, opening hours with another filter, agreements, two values of the filters
+    with sets, people or a language with cost, access or provider kind): the matching
+    rows must then be grouped."""
+    if query.aperto_il is not None:
+        rest = cells_filter(replace(query, aperto_il=None))
+        return CellsKey(aperto=query.aperto_il) if rest == CellsKey() else None
     if (
         query.bbox is None
         or query.has_text
         or query.comuni
         or query.punto is not None
         or query.poligono is not None
-        or query.aperto_il is not None
         or query.con_convenzione_per
         or len(query.categorie) > 1
     ):
@@ -918,27 +925,69 @@ def _value_name(value: bool | str) -> str:
     return value
 
 
-# The pre-aggregated cells of the kinds always valid that touch the area (of all places,
-# or of those a CellsKey keeps), and the rows of the kinds valid only within their dates
-# (a few thousand agreements at most), grouped into the map's cells together.
+# The map's cells of the pre-aggregated rows (`{cells}`: cells of the kinds always
+# valid that touch the area, see _cells_sql) and of the rows of the kinds valid only
+# within their dates (a few thousand agreements at most), grouped together.
 _CELLS_SQL = """
+{with_}
 SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS lat,
        min(min_lon) AS minlon, min(min_lat) AS minlat, max(max_lon) AS maxlon,
        max(max_lat) AS maxlat
 FROM (
-    SELECT cella_x, cella_y, n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat
-    FROM search_cella
-    WHERE tipo = ANY(%s) AND filtro = %s AND {split}
-      AND cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s
+    {cells}
     UNION ALL
-    SELECT d.cella_x, d.cella_y, 1, ST_X(d.punto), ST_Y(d.punto), ST_X(d.punto),
-           ST_Y(d.punto), ST_X(d.punto), ST_Y(d.punto)
-    FROM search_documento d
+    SELECT {point} FROM search_documento d
     WHERE {dated} AND d.cella_x BETWEEN %s AND %s AND d.cella_y BETWEEN %s AND %s
 ) celle
 GROUP BY cella_x >> %s, cella_y >> %s
 ORDER BY n DESC
 """
+_AGGREGATE = "cella_x, cella_y, n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat"
+# A search row as the aggregate of its cell's single place.
+_POINT = (
+    "d.cella_x, d.cella_y, 1, ST_X(d.punto), ST_Y(d.punto), ST_X(d.punto), ST_Y(d.punto), "
+    "ST_X(d.punto), ST_Y(d.punto)"
+)
+_IN_AREA = "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s"
+# Open at a moment: the cells with a place that has an exception on its day or the day
+# before (a few, from the partial index) are grouped from their rows, the others read
+# the span of their week that holds the moment.
+_EXCEPTION_CELLS = f"""
+WITH eccezioni AS MATERIALIZED (
+    SELECT DISTINCT tipo, cella_x, cella_y FROM search_documento
+    WHERE NOT isempty(giorni_eccezione)
+      AND giorni_eccezione && datemultirange(daterange(%s, %s, '[]'))
+      AND tipo = ANY(%s) AND {_IN_AREA}
+)"""
+_OPEN_CELLS = f"""
+    SELECT {_AGGREGATE} FROM search_cella_orario c
+    WHERE tipo = ANY(%s) AND periodo @> %s::int AND {_IN_AREA}
+      AND NOT EXISTS (SELECT 1 FROM eccezioni e WHERE e.tipo = c.tipo
+                      AND e.cella_x = c.cella_x AND e.cella_y = c.cella_y)
+    UNION ALL
+    SELECT {_POINT} FROM search_documento d
+    JOIN eccezioni e ON d.tipo = e.tipo AND d.cella_x = e.cella_x AND d.cella_y = e.cella_y
+    WHERE {{open_at}}
+"""
+
+
+def _cells_sql(key: CellsKey, kinds: list[str], area: list[int]) -> tuple[str, str, list]:
+    """The CTE, the pre-aggregated rows of `key` in the cells `area` (see _cells_of) for
+    `kinds`, and their parameters."""
+    if key.aperto is None:
+        split, split_params = key.condition()
+        cells = (
+            f"SELECT {_AGGREGATE} FROM search_cella "
+            f"WHERE tipo = ANY(%s) AND filtro = %s AND {split} AND {_IN_AREA}"
+        )
+        return "", cells, [kinds, key.filtro, *split_params, *area]
+    moment = OpenAt.of(key.aperto)
+    open_at, open_params = open_at_sql("d", key.aperto)
+    return (
+        _EXCEPTION_CELLS,
+        _OPEN_CELLS.format(open_at=open_at),
+        [moment.yesterday, moment.today, kinds, *area, kinds, moment.second, *area, *open_params],
+    )
 
 
 def map_view(query: SearchQuery, zoom: int) -> MapResult:
@@ -959,22 +1008,17 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
     if key is not None:
         # The cells that touch the area: at the edge of the view a cluster may count
         # places up to one cell (about a kilometre) outside it.
-        cells = _cells_of(query.bbox)
+        area = _cells_of(query.bbox)
         dated_kinds = tuple(t for t in query.tipi if t in DATED_TYPES)
         dated = _Sql(replace(query, tipi=dated_kinds, bbox=None)) if dated_kinds else None
-        split, split_params = key.condition()
+        with_, cells, cells_params = _cells_sql(
+            key, [t for t in query.tipi if t not in DATED_TYPES], area
+        )
         rows = fetch_dicts(
-            _CELLS_SQL.format(split=split, dated=dated.where if dated else "false"),
-            [
-                [t for t in query.tipi if t not in DATED_TYPES],
-                key.filtro,
-                *split_params,
-                *cells,
-                *(dated.params if dated else []),
-                *cells,
-                shift,
-                shift,
-            ],
+            _CELLS_SQL.format(
+                with_=with_, cells=cells, point=_POINT, dated=dated.where if dated else "false"
+            ),
+            [*cells_params, *(dated.params if dated else []), *area, shift, shift],
         )
     else:
         rows = fetch_dicts(

@@ -1,0 +1,133 @@
+"""The map of what is open at a moment, from the weekly spans of the map cells
+(CellaOraria), is the map that grouping the open places would give: at every half hour
+of a week with closures, special hours and nights across midnight, and after the
+schedules change."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from importlib import import_module
+
+import pytest
+from django.db import connection
+
+from marketplace.search.backends import postgres
+from marketplace.search.models import CellaOraria
+from servizi import orari
+from servizi.models import Servizio
+from servizi.services import servizio_update
+from tests.search.test_open_at import ROME, SCHEDULES
+from tests.search.test_scale import PLACES, _clusters, _query
+from tests.servizi.builders import make_ente, make_sede, make_servizio
+
+pytestmark = pytest.mark.django_db
+REGION = {"bbox": "8.5,44.7,11.4,46.6"}
+NAMES = list(SCHEDULES)
+
+
+@pytest.fixture
+def scheduled(django_capture_on_commit_callbacks):
+    """The places of PLACES (nine of them in a few neighbouring cells), each with a
+    service whose schedule is one of SCHEDULES in turn, and one without a schedule."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for number, punto in enumerate(PLACES):
+            ente = make_ente(nome=f"Ente {number}")
+            text, exceptions = SCHEDULES[NAMES[number % len(NAMES)]]
+            make_servizio(
+                ente=ente,
+                titolo=f"Servizio {number}",
+                sedi=[make_sede(ente=ente, punto=punto)],
+                orario=text,
+                eccezioni=exceptions,
+            )
+        ente = make_ente(nome="Senza orario")
+        make_servizio(
+            ente=ente, titolo="Senza orario", sedi=[make_sede(ente=ente, punto=PLACES[0])]
+        )
+
+
+def _from_rows(client, monkeypatch, **params):
+    with monkeypatch.context() as patched:
+        patched.setattr(postgres, "cells_filter", lambda query: None)
+        return _clusters(client, **params)
+
+
+def test_the_open_map_from_the_spans_is_grouping_the_open_places_every_half_hour(
+    client, scheduled, monkeypatch
+):
+    start = datetime(2026, 12, 21, 0, 15, tzinfo=ROME)  # Monday before Christmas
+    open_somewhere = 0
+    for step in range(8 * 48):  # to the small hours of the next Monday
+        when = (start + timedelta(minutes=30 * step)).isoformat()
+        zoom = (9, 11, 13)[step % 3]
+        area = {**REGION, "zoom": zoom, "aperto_il": when}
+        from_spans = _clusters(client, **area)
+        assert from_spans == _from_rows(client, monkeypatch, **area), when
+        open_somewhere += bool(from_spans)
+    assert 0 < open_somewhere < 8 * 48  # the week has hours open and hours closed
+
+
+def test_a_span_opens_on_its_first_second_and_closes_on_its_last(client, scheduled):
+    def open_places(when: datetime) -> int:
+        clusters = _clusters(client, **REGION, zoom=9, aperto_il=when.isoformat())
+        return sum(count for count, _c, _b in clusters)
+
+    tuesday = datetime(2026, 12, 15, tzinfo=ROME)  # no exception that week
+    # "uffici" (three places) 09:00-12:30 and 14:00-17:00; "con chiusura" (three)
+    # every day 08:00-20:00; "orario speciale" (three) 09:00-18:00.
+    assert open_places(tuesday.replace(hour=8, minute=59, second=59)) == 3
+    assert open_places(tuesday.replace(hour=9)) == 9
+    assert open_places(tuesday.replace(hour=12, minute=29, second=59)) == 9
+    assert open_places(tuesday.replace(hour=12, minute=30)) == 6
+
+
+def test_the_open_map_reads_the_spans_unless_something_else_is_asked():
+    monday = "2026-12-21T10:00:00+01:00"
+    key = postgres.cells_filter(_query(**REGION, aperto_il=monday))
+    assert key == postgres.CellsKey(aperto=datetime(2026, 12, 21, 10, tzinfo=ROME))
+    assert postgres.cells_filter(_query(**REGION, aperto_ora="true")).aperto is not None
+    for more in ({"categoria": "anziani"}, {"gratuito": "true"}, {"q": "nido"}):
+        assert postgres.cells_filter(_query(**REGION, aperto_il=monday, **more)) is None
+
+
+def test_the_spans_follow_a_schedule_changed(
+    client, scheduled, monkeypatch, django_capture_on_commit_callbacks
+):
+    saturday = {**REGION, "zoom": 9, "aperto_il": "2026-12-19T10:00:00+01:00"}
+
+    def open_places() -> int:
+        clusters = _clusters(client, **saturday)
+        assert clusters == _from_rows(client, monkeypatch, **saturday)
+        return sum(count for count, _c, _b in clusters)
+
+    before = open_places()
+    servizio = Servizio.objects.get(titolo="Servizio 0")  # "uffici": closed on Saturday
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=servizio, fasce=orari.parse_orario("sab 09:00-12:00"))
+    assert open_places() == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio.delete()
+    assert open_places() == before
+
+
+def test_each_span_holds_the_places_open_all_through_it(scheduled):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM search_cella_orario a JOIN search_cella_orario b "
+            "ON (a.tipo, a.cella_x, a.cella_y) = (b.tipo, b.cella_x, b.cella_y) "
+            "AND a.id < b.id AND a.periodo && b.periodo"
+        )
+        assert cursor.fetchone()[0] == 0  # a cell's spans never overlap
+    assert not CellaOraria.objects.filter(n__lte=0).exists()
+    assert CellaOraria.objects.filter(periodo__startswith__lt=0).count() == 0
+    assert CellaOraria.objects.filter(periodo__endswith__gt=7 * 86400).count() == 0
+
+
+def test_migration_0014_fills_the_spans_a_rebuild_writes(scheduled):
+    migration = import_module("marketplace.migrations.0014_celle_orarie")
+    columns = ["tipo", "cella_x", "cella_y", "periodo", "n", "min_lon", "max_lat"]
+    rebuilt = sorted(CellaOraria.objects.values_list(*columns), key=repr)
+    CellaOraria.objects.all().delete()
+    migration.fill(None, connection.schema_editor())
+    assert sorted(CellaOraria.objects.values_list(*columns), key=repr) == rebuilt
+    assert len(rebuilt) > len(PLACES)
