@@ -614,24 +614,37 @@ def test_a_comune_is_read_through_its_index_and_answers_as_the_plain_or(
     assert (capped["count"], capped["count_esatto"]) == (1, False)
 
 
-def _page_and_plan(client, django_assert_max_num_queries, params) -> tuple[list, bool]:
-    """The ids of a page, and whether its rows were read whole before being ordered."""
+def _page_and_plan(client, django_assert_max_num_queries, params) -> tuple[dict, bool]:
+    """The ids of a page with its count and facets, and whether its rows were read
+    whole before being ordered (then no other statement counts them)."""
     with django_assert_max_num_queries(20) as captured:
         body = client.get("/api/v1/cerca/", params).json()
-    fenced = any("OFFSET 0) d ORDER BY" in q["sql"] for q in captured.captured_queries)
-    return [hit["id"] for hit in body["results"]], fenced
+    statements = [q["sql"] for q in captured.captured_queries]
+    fenced = any("OFFSET 0) d ORDER BY" in sql for sql in statements)
+    assert not (fenced and any(sql.startswith("SELECT count(*)") for sql in statements))
+    answer = {
+        "ids": [hit["id"] for hit in body["results"]],
+        "count": (body["count"], body["count_esatto"]),
+        "facets": body["facets"],
+    }
+    return answer, fenced
 
 
 @pytest.mark.parametrize("filters", [{"categoria": "anziani"}, {"gratuito": "false"}])
+@pytest.mark.parametrize("cap", [1000, 3])
 def test_a_small_view_with_a_filter_is_read_whole_then_ordered_by_date(
-    client, many, monkeypatch, django_assert_max_num_queries, filters
+    client, many, monkeypatch, django_assert_max_num_queries, filters, cap
 ):
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", cap)
+    monkeypatch.setattr(postgres, "COUNT_CAP", cap)
     params = {"bbox": "9.0,45.1,9.7,45.7", "per_pagina": 5, **filters}
     read_first, fenced = _page_and_plan(client, django_assert_max_num_queries, params)
-    assert fenced and len(read_first) == 5
+    assert fenced and len(read_first["ids"]) == 5
+    assert read_first["count"][1] is (cap == 1000)  # exact unless over a lowered cap
     monkeypatch.setattr(postgres, "VIEW_READ_FIRST_PLACES", 0)  # the view is "too big"
     walked, fenced = _page_and_plan(client, django_assert_max_num_queries, params)
     assert not fenced and walked == read_first
+    read_first = read_first["ids"]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT oggetto_id FROM search_documento "
@@ -643,7 +656,7 @@ def test_a_small_view_with_a_filter_is_read_whole_then_ordered_by_date(
 
 def test_a_view_with_no_other_filter_is_walked_by_date(client, many, django_assert_max_num_queries):
     # Every row of the view passes: the first rows by date are the page.
-    _page, fenced = _page_and_plan(
+    _answer, fenced = _page_and_plan(
         client, django_assert_max_num_queries, {"bbox": "9.0,45.1,9.7,45.7"}
     )
     assert not fenced

@@ -386,15 +386,17 @@ def _page_rows(
         score, score_params = "1.0::float", []
         order, order_params = _RECENT, []
         if _read_the_view_first(query):
+            # Every row of the view is read and sorted anyway: reading COUNT_CAP + 1 of
+            # them counts them, instead of a count reading the view again.
             select = _fenced(
                 f"SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist, "
                 f"d.aggiornato_il FROM search_documento d WHERE {sql.where}"
             )
             rows = fetch_dicts(
                 f"{select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
-                [*dist_params, *sql.params, limit],
+                [*dist_params, *sql.params, max(limit, COUNT_CAP + 1)],
             )
-            return rows, None
+            return rows[:wanted_rows], _Matching.of(rows)
     rows = fetch_dicts(
         f"""
         SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist
