@@ -101,6 +101,19 @@ def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def territory_names() -> dict[str, dict[str, str]]:
+    """The names of every Comune by ISTAT code and of every Ambito by slug (a few
+    thousand), for validating codes and labelling facets: reading the names of a broad
+    search's 400 Comuni took 2-3 ms per answer, checking a code 0.5 ms of a cheap one."""
+    return memo(
+        "territory_names",
+        lambda: {
+            "comune": dict(Comune.objects.values_list("pk", "nome")),
+            "ambito": dict(Ambito.objects.values_list("slug", "nome")),
+        },
+    )
+
+
 class SearchParamsSerializer(FieldsCopiedShallowly, serializers.Serializer):
     """The request parameters; `to_query()` turns valid ones into a SearchQuery."""
 
@@ -160,7 +173,7 @@ class SearchParamsSerializer(FieldsCopiedShallowly, serializers.Serializer):
         return codici
 
     def validate_comune(self, value: str) -> str:
-        if not Comune.objects.filter(pk=value).exists():
+        if value not in territory_names()["comune"]:
             raise serializers.ValidationError(
                 _("Nessun Comune con codice ISTAT '%(c)s'.") % {"c": value}
             )

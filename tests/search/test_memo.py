@@ -180,3 +180,24 @@ def test_an_import_of_the_territory_is_followed_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         comuni_import(records=[record])  # in bulk: no model signal
     assert comune_labels(client)["015140"] == "Melegnano nuova"
+
+
+def test_a_comune_imported_is_a_valid_code_at_once(
+    client, memo_on, catalogo, django_capture_on_commit_callbacks
+):
+    melegnano = Comune.objects.get(pk="015140")
+    response = client.get("/api/v1/cerca/", {"comune": "015999"})
+    assert response.status_code == 400
+    assert "015999" in str(response.json()["comune"])
+    record = ComuneRecord(
+        codice_istat="015999",
+        nome="Comune nuovo",
+        provincia=melegnano.provincia,
+        sigla_provincia=melegnano.sigla_provincia,
+        regione=melegnano.regione,
+        popolazione=1000,
+        wkb=bytes(melegnano.geometria.wkb),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        comuni_import(records=[record])
+    assert client.get("/api/v1/cerca/", {"comune": "015999"}).status_code == 200

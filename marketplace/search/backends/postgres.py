@@ -42,10 +42,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from convenzioni.models import Convenzione
-from geo_data.models import Ambito, Comune
 from marketplace.search.cache import memo
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
-from marketplace.search.query import Ordinamento, SearchQuery
+from marketplace.search.query import Ordinamento, SearchQuery, territory_names
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
 from marketplace.search.sql import fetch_dicts
 from marketplace.search.text import postgres_tsquery, query_groups, words
@@ -248,6 +247,9 @@ def ranked_index() -> bool:
 # what they show: turning a thousand rows of titles and names into Python cost more
 # than the query).
 _ROW_COLUMNS = "d.id AS row_id, d.tipo, d.oggetto_id"
+# What the statements ordering rows by date give of each: the date stays in SQL (turning
+# a thousand timestamps into Python datetimes cost more than reading them).
+_PAGE_COLUMNS = "row_id, tipo, oggetto_id, score, dist"
 _SHOWN_COLUMNS = """
     d.sede_id, d.titolo, d.ente_id, d.ente_nome, d.tipo_ente, d.comune_id, d.demo,
     ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
@@ -390,7 +392,8 @@ def _page_rows(
             # them counts them, instead of a count reading the view again.
             select = _fenced(
                 f"SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist, "
-                f"d.aggiornato_il FROM search_documento d WHERE {sql.where}"
+                f"d.aggiornato_il FROM search_documento d WHERE {sql.where}",
+                _PAGE_COLUMNS,
             )
             rows = fetch_dicts(
                 f"{select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
@@ -418,12 +421,12 @@ _RECENT = "d.aggiornato_il DESC, d.id DESC"
 VIEW_READ_FIRST_PLACES = 30_000
 
 
-def _fenced(select: str) -> str:
+def _fenced(select: str, columns: str = "*") -> str:
     """`select` as a subquery that PostgreSQL plans on its own (OFFSET 0): its rows are
     all read before an outer ORDER BY ... LIMIT, which then refers to its output
     columns by name. For rows the planner would otherwise look for by walking an index
     in that order, expecting to meet them sooner than it does."""
-    return f"SELECT * FROM ({select} OFFSET 0) d"
+    return f"SELECT {columns} FROM ({select} OFFSET 0) d"
 
 
 def _cells_of(bbox: tuple[float, float, float, float]) -> list[int]:
@@ -529,7 +532,7 @@ def _recent_in_comuni(
         union.append(f"({select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s)")
         params += [*dist_params, *sql.params, *condition_params, wanted_rows]
     return fetch_dicts(
-        f"SELECT * FROM ({' UNION ALL '.join(union)}) r "
+        f"SELECT {_PAGE_COLUMNS} FROM ({' UNION ALL '.join(union)}) r "
         "ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
         [*params, wanted_rows],
     )
@@ -746,22 +749,10 @@ def _category_words() -> list[tuple[str, str, list[str]]]:
     )
 
 
-def _territory_names() -> dict[str, dict[str, str]]:
-    """The names of every Comune by ISTAT code and of every Ambito by slug (a few
-    thousand: reading those of a broad search's 400 Comuni took 2-3 ms per answer)."""
-    return memo(
-        "territory_names",
-        lambda: {
-            "comune": dict(Comune.objects.values_list("pk", "nome")),
-            "ambito": dict(Ambito.objects.values_list("slug", "nome")),
-        },
-    )
-
-
 def label_facets(raw: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """Facet buckets with a readable label in the reader's language, biggest first
     (shared by the backends)."""
-    territory = _territory_names()
+    territory = territory_names()
     labels = {
         "tipo": {tipo: capfirst(model._meta.verbose_name) for tipo, model in _KIND_MODELS.items()},
         "categoria": {codice: nome for codice, nome, _italiano in category_names()},
