@@ -34,6 +34,7 @@ unless `--keep` is given: the dev database is left with the hand-made demo catal
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -62,6 +63,7 @@ from queries import QUERIES  # noqa: E402  (bench/, this script's folder)
 
 from marketplace.search import service  # noqa: E402
 from marketplace.search.api import CercaParamsSerializer, MappaParamsSerializer  # noqa: E402
+from marketplace.search.cache import request_index_version  # noqa: E402
 from marketplace.search.sql import PreparingCursor  # noqa: E402
 from servizi.generator import TOUCHED_TABLES  # noqa: E402
 
@@ -502,14 +504,18 @@ def describe(answer: dict) -> dict[str, object]:
 
 # --------------------------------------------------------------------------- raw SQL
 def capture_sql(path: str) -> list[dict]:
-    """The statements one request of `path` runs, as the view runs them, in-process:
-    validation (with the spelling correction), then the backend through `service`; the
-    second time it is asked, as a server that has been answering has its memo (the
-    agreements in force, the categories) filled for the index version. Each with its
-    parameters and whether the application prepares it (marketplace/search/sql.py), so
-    that the raw replay sends it the same way."""
+    """The statements one request of `path` runs, as the view runs them, in-process: the
+    index version read once for the request (as `cached_answer` reads it, the response
+    cache off), validation (with the spelling correction), then the backend through
+    `service`; the second time it is asked, as a server that has been answering has its
+    memo (the agreements in force, the categories, the territory) filled for the index
+    version. Each with its parameters and whether the application prepares it
+    (marketplace/search/sql.py), so that the raw replay sends it the same way."""
     _capture_sql_once(path)
     return _capture_sql_once(path)
+
+
+PHASE_LETTERS = {"request": "r", "validation": "v", "backend": "b"}
 
 
 class _Capture:
@@ -534,8 +540,16 @@ def _capture_sql_once(path: str) -> list[dict]:
     url = urlsplit(path)
     if url.path.endswith("/ping/"):
         return []
-    data = QueryDict(url.query)
     statements: list[dict] = []
+    with contextlib.ExitStack() as request:
+        # The version is read by its own statement; it then stays set for the request.
+        with connection.execute_wrapper(_Capture("request", statements)):
+            request.enter_context(request_index_version())
+        return _capture_request(url, statements)
+
+
+def _capture_request(url, statements: list[dict]) -> list[dict]:
+    data = QueryDict(url.query)
     if url.path.endswith("/suggerimenti/"):
         with connection.execute_wrapper(_Capture("backend", statements)):
             service.suggest(data["q"])
@@ -835,15 +849,15 @@ def write_markdown(figures: dict) -> None:
             )
         add("")
         add(
-            "Per statement (median ms, in the order a request runs them; *v* = parameter "
-            "validation and spelling correction, *b* = backend):\n"
+            "Per statement (median ms, in the order a request runs them; *r* = the index "
+            "version, read once per request, *v* = parameter validation and spelling "
+            "correction, *b* = backend):\n"
         )
         for name, raw in size["raw_sql"].items():
             if name == PING:
                 continue
             parts = [
-                f"{'v' if st['phase'] == 'validation' else 'b'} {fmt(st['median_ms'])}"
-                for st in raw["statements"]
+                f"{PHASE_LETTERS[st['phase']]} {fmt(st['median_ms'])}" for st in raw["statements"]
             ]
             add(f"- {name}: " + ", ".join(parts))
         add("")

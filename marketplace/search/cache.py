@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlencode
 
@@ -85,6 +86,16 @@ def cache_key(endpoint: str, request: HttpRequest, version: int) -> str:
     return f"cerca:{endpoint}:{settings.SEARCH_BACKEND}:{get_language()}:{version}:{day}:{digest}"
 
 
+@contextmanager
+def request_index_version() -> Iterator[int]:
+    """The index version, read once for what runs inside: every `memo` uses it."""
+    token = _request_version.set(index_version())
+    try:
+        yield _request_version.get()
+    finally:
+        _request_version.reset(token)
+
+
 def cached_answer(endpoint: str, request: HttpRequest, compute: Callable[[], dict]):
     """(body, "hit" | "miss" | "off"): the stored answer, or `compute()` stored.
 
@@ -93,9 +104,7 @@ def cached_answer(endpoint: str, request: HttpRequest, compute: Callable[[], dic
     seconds = settings.SEARCH_CACHE_SECONDS
     if seconds <= 0 and not settings.SEARCH_MEMO:
         return compute(), "off"
-    version = index_version()
-    token = _request_version.set(version)
-    try:
+    with request_index_version() as version:
         if seconds <= 0:
             return compute(), "off"
         key = cache_key(endpoint, request, version)
@@ -105,5 +114,3 @@ def cached_answer(endpoint: str, request: HttpRequest, compute: Callable[[], dic
         body = compute()
         cache.set(key, body, seconds)
         return body, "miss"
-    finally:
-        _request_version.reset(token)
