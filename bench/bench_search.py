@@ -243,6 +243,12 @@ def data_figures() -> dict[str, object]:
         ),
         "search_vocabolo rows": scalar("SELECT count(*) FROM search_vocabolo"),
         "search_cella rows (map cells)": scalar("SELECT count(*) FROM search_cella"),
+        "search_cella_orario rows (weekly spans of the cells)": scalar(
+            "SELECT count(*) FROM search_cella_orario"
+        ),
+        "search_cella_orario with its indexes, MiB": mib(
+            scalar("SELECT pg_total_relation_size('search_cella_orario'::regclass)")
+        ),
         "search_titolo rows (type-ahead titles)": scalar("SELECT count(*) FROM search_titolo"),
         "search_documento table, MiB": mib(
             scalar("SELECT pg_table_size('search_documento'::regclass)")
@@ -842,6 +848,8 @@ def write_markdown(figures: dict) -> None:
         "search_documento rows with a point",
         "search_vocabolo rows",
         "search_cella rows (map cells)",
+        "search_cella_orario rows (weekly spans of the cells)",
+        "search_cella_orario with its indexes, MiB",
         "search_titolo rows (type-ahead titles)",
         "search_documento table, MiB",
         "search_documento indexes, MiB",
