@@ -163,41 +163,35 @@ def test_a_renamed_comune_labels_the_facets_at_once(
     assert comune_labels(client)["015140"] == "Melegnano (MI)"
 
 
-def test_an_import_of_the_territory_is_followed_at_once(
-    client, memo_on, catalogo, django_capture_on_commit_callbacks
-):
-    assert comune_labels(client)["015140"] == "Melegnano"
+def import_like_melegnano(codice_istat: str, nome: str, on_commit) -> None:
+    """Import in bulk (no model signal) a Comune with Melegnano's province and shape."""
     melegnano = Comune.objects.get(pk="015140")
     record = ComuneRecord(
-        codice_istat="015140",
-        nome="Melegnano nuova",
+        codice_istat=codice_istat,
+        nome=nome,
         provincia=melegnano.provincia,
         sigla_provincia=melegnano.sigla_provincia,
         regione=melegnano.regione,
         popolazione=melegnano.popolazione,
         wkb=bytes(melegnano.geometria.wkb),
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        comuni_import(records=[record])  # in bulk: no model signal
+    with on_commit(execute=True):
+        comuni_import(records=[record])
+
+
+def test_an_import_of_the_territory_is_followed_at_once(
+    client, memo_on, catalogo, django_capture_on_commit_callbacks
+):
+    assert comune_labels(client)["015140"] == "Melegnano"
+    import_like_melegnano("015140", "Melegnano nuova", django_capture_on_commit_callbacks)
     assert comune_labels(client)["015140"] == "Melegnano nuova"
 
 
 def test_a_comune_imported_is_a_valid_code_at_once(
     client, memo_on, catalogo, django_capture_on_commit_callbacks
 ):
-    melegnano = Comune.objects.get(pk="015140")
     response = client.get("/api/v1/cerca/", {"comune": "015999"})
     assert response.status_code == 400
     assert "015999" in str(response.json()["comune"])
-    record = ComuneRecord(
-        codice_istat="015999",
-        nome="Comune nuovo",
-        provincia=melegnano.provincia,
-        sigla_provincia=melegnano.sigla_provincia,
-        regione=melegnano.regione,
-        popolazione=1000,
-        wkb=bytes(melegnano.geometria.wkb),
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        comuni_import(records=[record])
+    import_like_melegnano("015999", "Comune nuovo", django_capture_on_commit_callbacks)
     assert client.get("/api/v1/cerca/", {"comune": "015999"}).status_code == 200
