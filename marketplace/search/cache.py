@@ -89,9 +89,10 @@ def cache_key(endpoint: str, request: HttpRequest, version: int) -> str:
 @contextmanager
 def request_index_version() -> Iterator[int]:
     """The index version, read once for what runs inside: every `memo` uses it."""
-    token = _request_version.set(index_version())
+    version = index_version()
+    token = _request_version.set(version)
     try:
-        yield _request_version.get()
+        yield version
     finally:
         _request_version.reset(token)
 
