@@ -102,7 +102,7 @@ DATABASES = {
     "default": env.db_url(
         "DATABASE_URL",
         default=f"postgres://postgres@/marketplace?host={_LOCAL_SOCKET}",
-        engine="django.contrib.gis.db.backends.postgis",
+        engine="marketplace.database",
     )
 }
 # Connections live long (health-checked before reuse): a new one starts with cold
