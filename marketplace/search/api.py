@@ -12,7 +12,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api_fields import BooleanParam, FieldsCopiedShallowly
+from marketplace.api_fields import BooleanParam, FieldsBoundOnce
 
 from . import service
 from .cache import CACHE_HEADER, cached_answer
@@ -51,7 +51,7 @@ class MappaParamsSerializer(SearchParamsSerializer):
         return data
 
 
-class SuggerimentiParamsSerializer(FieldsCopiedShallowly, serializers.Serializer):
+class SuggerimentiParamsSerializer(FieldsBoundOnce, serializers.Serializer):
     q = serializers.CharField(min_length=1, max_length=100)
     limite = serializers.IntegerField(required=False, min_value=1, max_value=20, default=8)
 

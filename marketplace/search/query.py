@@ -20,7 +20,7 @@ from rest_framework import serializers
 
 from convenzioni.selectors import Beneficiario, beneficiario_da_codice, convenzioni_valide_per
 from geo_data.models import Ambito, Comune
-from marketplace.api_fields import BooleanParam, FieldsCopiedShallowly
+from marketplace.api_fields import BooleanParam, FieldsBoundOnce
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .cache import memo
@@ -114,7 +114,7 @@ def territory_names() -> dict[str, dict[str, str]]:
     )
 
 
-class SearchParamsSerializer(FieldsCopiedShallowly, serializers.Serializer):
+class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
     """The request parameters; `to_query()` turns valid ones into a SearchQuery."""
 
     q = serializers.CharField(

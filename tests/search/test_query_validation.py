@@ -7,7 +7,7 @@ import json
 import pytest
 from django.http import QueryDict
 
-from marketplace.search.api import CercaParamsSerializer
+from marketplace.search.api import CercaParamsSerializer, MappaParamsSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -88,19 +88,24 @@ def test_a_valid_polygon_is_accepted(client):
     assert client.get("/api/v1/cerca/", {"poligono": json.dumps(SQUARE)}).status_code == 200
 
 
-def test_each_request_validates_with_fields_of_its_own():
-    # The fields are copied shallowly (FieldsCopiedShallowly): one request's binding and
-    # errors never reach the next.
+def test_each_request_validates_on_its_own_with_fields_shared_by_all():
+    # The fields are built and bound once (FieldsBoundOnce): validation keeps what it
+    # found in each serializer, so one request's values and errors never reach the next.
     bad = CercaParamsSerializer(data=QueryDict("lat=91&lon=9&per_pagina=0"))
     good = CercaParamsSerializer(data=QueryDict("lat=45.4&lon=9.2&per_pagina=5"))
     assert not bad.is_valid()
     assert set(bad.errors) == {"lat", "per_pagina"}
     assert good.is_valid(), good.errors
     assert good.validated_data["per_pagina"] == 5
-    assert all(bad.fields[name] is not good.fields[name] for name in good.fields)
-    assert good.fields["lat"].parent is good and bad.fields["lat"].parent is bad
+    assert not bad.is_valid() and set(bad.errors) == {"lat", "per_pagina"}
+    assert CercaParamsSerializer(data=QueryDict("")).is_valid()
+    assert all(bad.fields[name] is good.fields[name] for name in good.fields)
+    parent = good.fields["lat"].parent
+    assert parent is not good and parent is not bad and not hasattr(parent, "initial_data")
     declared = CercaParamsSerializer._declared_fields["lat"]
     assert getattr(declared, "parent", None) is None  # the declared field is never bound
+    # Each serializer class has fields of its own, even for the parameters they share.
+    assert MappaParamsSerializer().fields["lat"] is not good.fields["lat"]
 
 
 def test_errors_keep_each_language_after_the_other(client):
