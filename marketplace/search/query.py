@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, Polygon
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,14 @@ class ConvenzioniPer:
         )
 
 
+class Punto(NamedTuple):
+    """A point in WGS 84, as the backends read it: its two coordinates, which they send
+    to the database. (A GEOS Point, built through the C library, cost 85 µs a request.)"""
+
+    x: float  # longitude
+    y: float  # latitude
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     q: str = ""  # the text searched: what was typed, with its typos corrected
@@ -71,7 +80,7 @@ class SearchQuery:
     tipo_ente: str = ""
     destinatari: str = ""
     comuni: tuple[str, ...] = ()  # from `comune`, or the members of `ambito`
-    punto: Point | None = None
+    punto: Punto | None = None
     raggio_km: float | None = None
     bbox: tuple[float, float, float, float] | None = None  # minlon, minlat, maxlon, maxlat
     poligono: GEOSGeometry | None = None
@@ -289,7 +298,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             comuni = tuple(c for c in comuni if c in members) if comuni else members
             if not comuni:
                 comuni = ("-",)  # a Comune outside the Ambito: nothing can match
-        punto = Point(data["lon"], data["lat"], srid=4326) if "lat" in data else None
+        punto = Punto(data["lon"], data["lat"]) if "lat" in data else None
         aperto_il = timezone.now() if data.get("aperto_ora") else data.get("aperto_il")
         oggi = timezone.localdate()
         con_convenzione_per = None
