@@ -10,6 +10,7 @@ from __future__ import annotations
 import psycopg
 from django.conf import settings
 from django.db import connection
+from psycopg.rows import dict_row
 
 
 class PreparingCursor(psycopg.Cursor):
@@ -28,7 +29,7 @@ class PreparingCursor(psycopg.Cursor):
 
 
 def fetch_dicts(sql: str, params: list, *, prepared: bool = False) -> list[dict]:
-    """The rows of a statement as dicts by column name.
+    """The rows of a statement as dicts by column name (psycopg's `dict_row`).
 
     `prepared`: only for statements whose best plan is the same for every value (rows
     by id, say): a generic plan of a statement whose plan depends on the values (how
@@ -37,23 +38,20 @@ def fetch_dicts(sql: str, params: list, *, prepared: bool = False) -> list[dict]
     """
     if not (prepared and settings.SEARCH_PREPARED_STATEMENTS):
         with connection.cursor() as cursor:
-            return _rows(cursor, sql, params)
+            cursor.cursor.row_factory = dict_row  # the psycopg cursor in Django's wrapper
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     # What connection.cursor() does before it makes a cursor of its own kind.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    raw = PreparingCursor(connection.connection)
+    raw = PreparingCursor(connection.connection, row_factory=dict_row)
     logged = connection.queries_logged
     with connection.make_debug_cursor(raw) if logged else connection.make_cursor(raw) as cursor:
-        rows = _rows(cursor, sql, params)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if logged:
         # psycopg keeps no text of a prepared execution: the record gets the statement
         # with its values written in, as Django records its own.
         text = psycopg.ClientCursor(connection.connection).mogrify(sql, params)
         connection.queries_log[-1]["sql"] = text
     return rows
-
-
-def _rows(cursor, sql: str, params: list) -> list[dict]:
-    cursor.execute(sql, params)
-    columns = [c.name for c in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
