@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from convenzioni.selectors import convenzioni_attive_per_ente
 
@@ -63,13 +64,17 @@ class SchedaLinks:
     backend); None for a kind whose page is not there yet.
 
     Each kind's address is reversed once, for a placeholder id that is then replaced:
-    a map of two thousand points would otherwise reverse two thousand times.
+    a map of two thousand points would otherwise reverse two thousand times. The
+    addresses are kept for the requests that resolve them alike (the same URLconf,
+    script prefix and language): reversing them cost a cheap search 60 µs.
     """
 
-    _PLACEHOLDER = 918_273_645_546_372_819
+    _PLACEHOLDER = str(918_273_645_546_372_819)
+    _templates_by_urls: dict[tuple, dict[str, str | None]] = {}
 
     def __init__(self) -> None:
-        self._templates: dict[str, str | None] = {}
+        urls = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+        self._templates = self._templates_by_urls.setdefault(urls, {})
 
     def url(self, tipo: str, pk: int) -> str | None:
         if tipo not in self._templates:
@@ -78,7 +83,7 @@ class SchedaLinks:
             except NoReverseMatch:
                 self._templates[tipo] = None
         template = self._templates[tipo]
-        return None if template is None else template.replace(str(self._PLACEHOLDER), str(pk))
+        return None if template is None else template.replace(self._PLACEHOLDER, str(pk))
 
 
 def _with_agreements(hits: list[Hit], query: SearchQuery, links: SchedaLinks) -> None:
