@@ -5,12 +5,12 @@ With CONN_HEALTH_CHECKS, Django sends `SELECT 1` before the first statement of e
 request that reuses a connection: one round trip to the server per request, paid by
 the cheapest searches too (their whole SQL is a few of them). A connection the server
 has ended (a restart, `pg_terminate_backend`, `idle_session_timeout`, a crash) has
-had its last message sent and its socket closed: the socket reads ready, and reading
-it fails. A live connection between two requests has nothing to read. So the check
-looks at the socket without waiting; only when something is there does it read it,
-and the connection is kept if reading leaves it healthy (a notice, say). What it
-cannot see, a network that silently dropped a remote server, `SELECT 1` would only
-see after the TCP timeout too.
+had its last message sent and its socket closed: the socket reads ready. A live
+connection between two requests has nothing to read. So the check looks at the socket
+without waiting; only when something is there (the server's goodbye, or rarely a
+notice) does it ask the server, with Django's own `SELECT 1`. What it cannot see, a
+network that silently dropped a remote server, `SELECT 1` would only see after the TCP
+timeout too.
 
 After an error inside a request (`errors_occurred`), Django's own check, `SELECT 1`,
 still decides whether the connection is kept.
