@@ -16,7 +16,7 @@ from marketplace.api_fields import BooleanParam, FieldsBoundOnce
 
 from . import service
 from .cache import CACHE_HEADER, cached_answer
-from .query import SearchParamsSerializer
+from .query import BBOX_HELP, SearchParamsSerializer
 
 BACKEND_HEADER = "X-Search-Backend"
 
@@ -40,15 +40,13 @@ class CercaParamsSerializer(SearchParamsSerializer):
 
 
 class MappaParamsSerializer(SearchParamsSerializer):
+    # Required here, so that the API schema says so too (a client generated from it
+    # would otherwise send maps without their bbox); checked as the search's bbox.
+    bbox = serializers.CharField(
+        help_text=BBOX_HELP,
+        error_messages={"required": _("La mappa ha bisogno del riquadro visibile.")},
+    )
     zoom = serializers.IntegerField(min_value=0, max_value=20)
-
-    def validate(self, data):
-        data = super().validate(data)
-        if "bbox" not in data:
-            raise serializers.ValidationError(
-                {"bbox": [_("La mappa ha bisogno del riquadro visibile.")]}
-            )
-        return data
 
 
 class SuggerimentiParamsSerializer(FieldsBoundOnce, serializers.Serializer):

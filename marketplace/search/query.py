@@ -123,6 +123,9 @@ def territory_names() -> dict[str, dict[str, str]]:
     )
 
 
+BBOX_HELP = _("minlon,minlat,maxlon,maxlat")
+
+
 class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
     """The request parameters; `to_query()` turns valid ones into a SearchQuery."""
 
@@ -141,7 +144,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
     raggio_km = serializers.FloatField(required=False, min_value=0.01)
-    bbox = serializers.CharField(required=False, help_text=_("minlon,minlat,maxlon,maxlat"))
+    bbox = serializers.CharField(required=False, help_text=BBOX_HELP)
     poligono = serializers.CharField(
         required=False, help_text=_("GeoJSON Polygon o MultiPolygon, WGS 84.")
     )

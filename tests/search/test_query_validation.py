@@ -67,9 +67,24 @@ def test_bad_input_is_a_400_naming_the_field(client, params, field, reason):
 
 def test_the_map_needs_a_bbox_and_a_zoom(client):
     response = client.get("/api/v1/cerca/mappa/", {"zoom": "9"})
-    assert response.status_code == 400 and "bbox" in response.json()
+    assert response.status_code == 400
+    assert response.json()["bbox"] == ["La mappa ha bisogno del riquadro visibile."]
     response = client.get("/api/v1/cerca/mappa/", {"bbox": "9,45,9.5,45.5", "zoom": "30"})
     assert response.status_code == 400 and "zoom" in response.json()
+
+
+def test_a_map_without_bbox_nor_zoom_names_both(client):
+    body = client.get("/api/v1/cerca/mappa/", {"q": "asilo"}).json()
+    assert set(body) == {"bbox", "zoom"}
+
+
+def test_the_api_schema_says_what_the_map_requires(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/cerca/mappa/"]["get"]["parameters"]
+    required = {p["name"] for p in parameters if p.get("required")}
+    assert required == {"bbox", "zoom"}
+    search = schema["paths"]["/api/v1/cerca/"]["get"]["parameters"]
+    assert not any(p.get("required") for p in search)
 
 
 def test_suggestions_need_some_text(client):
@@ -116,3 +131,8 @@ def test_errors_keep_each_language_after_the_other(client):
                 "/api/v1/cerca/", {"lat": "91", "lon": "9"}, headers={"accept-language": language}
             )
             assert words in response.json()["lat"][0], language
+
+
+def test_the_map_asks_for_its_bbox_in_the_readers_language(client):
+    response = client.get("/api/v1/cerca/mappa/", {"zoom": "9"}, headers={"accept-language": "en"})
+    assert response.json()["bbox"] == ["The map needs the visible bounding box."]
