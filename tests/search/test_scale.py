@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 
 from marketplace.search.backends import postgres
 from marketplace.search.models import CellaMappa, TitoloRicerca
@@ -63,6 +64,83 @@ def test_ranking_from_the_rum_index_is_ranking_every_match(client, catalogo, mon
         monkeypatch.undo()
         assert with_rum["results"] == per_row["results"]
         assert (with_rum["count"], with_rum["facets"]) == (per_row["count"], per_row["facets"])
+
+
+@pytest.fixture
+def every_text_broad(monkeypatch):
+    """Every text taken for broad: its most recent matches are ranked, not all of them."""
+    monkeypatch.setattr(postgres, "BROAD_TEXT_ROWS", 0)
+    monkeypatch.setattr(postgres, "RANK_COST_IN_ROWS_WALKED", 1e9)
+
+
+def _texts_and_plans(client, params) -> tuple[dict, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get("/api/v1/cerca/", params).json()
+    return body, [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "asilo"},
+        {"q": "servizi casa"},
+        {"q": "assistente familiare"},
+        {"q": "nido", "comune": "015140"},  # the Comune's rows by date, and those at home
+        {"q": "assistenza", "bbox": "9.0,45.1,9.7,45.7"},  # a small view, read first
+    ],
+)
+def test_a_broad_text_ranks_its_most_recent_matches_as_all_of_them_when_they_are_few(
+    client, catalogo, many, monkeypatch, params
+):
+    ranked_all, statements = _texts_and_plans(client, params)
+    assert any("<=>" in sql for sql in statements)  # RUM ranked every match
+    monkeypatch.setattr(postgres, "BROAD_TEXT_ROWS", 0)
+    monkeypatch.setattr(postgres, "RANK_COST_IN_ROWS_WALKED", 1e9)
+    recent, statements = _texts_and_plans(client, params)
+    assert not any("<=>" in sql for sql in statements)
+    assert any(") IS TRUE" in sql and "aggiornato_il DESC" in sql for sql in statements)
+    assert recent["results"] and recent["results"] == ranked_all["results"]
+    assert (recent["count"], recent["count_esatto"]) == (ranked_all["count"], True)
+    assert recent["facets"] == ranked_all["facets"]
+
+
+def test_a_broad_text_ranks_only_its_most_recent_matches_beyond_the_cap(
+    client, many, every_text_broad, monkeypatch
+):
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    body = client.get("/api/v1/cerca/", {"q": "assistenza", "per_pagina": 4}).json()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT oggetto_id, ts_rank(vettore, to_tsquery('italiano', 'assistenza:*')), id "
+            "FROM search_documento WHERE strip(vettore) @@ to_tsquery('italiano', 'assistenza:*') "
+            "ORDER BY aggiornato_il DESC, id DESC LIMIT 4"
+        )
+        recent = cursor.fetchall()
+    by_rank = sorted(recent, key=lambda row: (-row[1], row[2]))  # ties by row id
+    assert [hit["id"] for hit in body["results"]] == [row[0] for row in by_rank]
+    assert (body["count"], body["count_esatto"]) == (3, False)
+    # The seven title matches rank first among all 21; the four most recent are ranked.
+    assert body["results"][0]["titolo"].startswith("Assistenza domiciliare")
+
+
+def test_a_narrow_text_is_ranked_whole_without_asking_how_broad_it_is_in_detail(client, many):
+    _body, statements = _texts_and_plans(client, {"q": "assistenza domiciliare"})
+    assert any(sql.startswith("EXPLAIN (FORMAT JSON)") for sql in statements)
+    # Few rows have any word: no count in the sample bucket, RUM ranks every match.
+    assert not any("d.campione < 1 LIMIT" in sql for sql in statements)
+    assert any("<=>" in sql for sql in statements)
+
+
+def test_the_matches_of_words_together_are_counted_in_the_first_sample_bucket(
+    client, many, monkeypatch
+):
+    monkeypatch.setattr(postgres, "BROAD_TEXT_ROWS", 0)
+    monkeypatch.setattr(postgres, "RANK_COST_IN_ROWS_WALKED", 1e9)
+    _body, statements = _texts_and_plans(client, {"q": "assistenza domiciliare"})
+    assert any("d.campione < 1 LIMIT" in sql for sql in statements)
+    _body, statements = _texts_and_plans(client, {"q": "assistenza"})  # one word: no `&`
+    assert not any("d.campione < 1 LIMIT" in sql for sql in statements)
 
 
 def _query(**params):

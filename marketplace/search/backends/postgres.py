@@ -7,6 +7,8 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   synonyms and a prefix match on the last word; typos are corrected before (spelling);
 - text ranking: `ts_rank`, read in order from the RUM index where the extension is
   installed (the top results without visiting the rows), computed per row otherwise;
+  a broad text (ranking every match would cost more) is ranked among its COUNT_CAP + 1
+  most recently updated matches, found by walking the rows by date (see _broad_text);
 - text with a point: the text rank saturates at that of a perfect title match and
   decays with distance (halved at DECAY_KM); the nearest matches are read from the KNN
   index in growing batches until no farther row can outrank the page (exact);
@@ -79,7 +81,9 @@ class _Sql:
     With `radius=False` the radius is left out: the nearest-first statements apply it
     to the distances they read (see _rank_near). With `ranked=True` the text matches
     on the vector itself, which only the RUM index serves (see ranked_index). With
-    `comuni=False` the Comuni are left out (see _recent_in_comuni).
+    `text_per_row=True` no index serves the text: it is checked on the rows another
+    index or order reads (see _broad_text). With `comuni=False` the Comuni are left out
+    (see _recent_in_comuni).
     """
 
     def __init__(
@@ -89,12 +93,14 @@ class _Sql:
         *,
         radius: bool = True,
         ranked: bool = False,
+        text_per_row: bool = False,
         comuni: bool = True,
     ):
         self.query = query
         self.a = alias
         self.radius = radius
         self.ranked = ranked
+        self.text_per_row = text_per_row
         self.comuni = comuni
         self.clauses: list[str] = []
         self.params: list = []
@@ -125,8 +131,13 @@ class _Sql:
                 list(q.con_convenzione_per.convenzioni),
             )
         if q.has_text:
-            vector = f"{a}.vettore" if self.ranked else f"strip({a}.vettore)"
-            self.add(f"{vector} @@ {TSQUERY_SQL}", postgres_tsquery(q.q))
+            if self.text_per_row:
+                text = f"({a}.vettore @@ {TSQUERY_SQL}) IS TRUE"  # `IS TRUE`: not indexable
+            elif self.ranked:
+                text = f"{a}.vettore @@ {TSQUERY_SQL}"
+            else:
+                text = f"strip({a}.vettore) @@ {TSQUERY_SQL}"
+            self.add(text, postgres_tsquery(q.q))
         if q.categorie:
             overlap = f"{a}.categorie && %s::varchar[]"
             if q.comuni or q.has_text or self._narrow_area():
@@ -257,6 +268,38 @@ _SHOWN_COLUMNS = """
 _DISTANCE_SQL = f"ST_Distance(d.punto::geography, {POINT_SQL}, false) / 1000.0"
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """What the statements choosing a page give of each row beside _ROW_COLUMNS: its
+    score and its distance in km (null without a point), as SQL and parameters."""
+
+    score: str = "1.0::float"
+    score_params: tuple = ()
+    distance: str = "NULL::float"
+    distance_params: tuple = ()
+
+    @classmethod
+    def of(cls, query: SearchQuery, tsquery: str | None = None) -> _Scored:
+        """The text rank of `tsquery` (1 without), the distance from the query's point."""
+        scored = cls()
+        if tsquery is not None:
+            scored = replace(
+                scored, score=f"ts_rank(d.vettore, {TSQUERY_SQL})", score_params=(tsquery,)
+            )
+        if query.punto is not None:
+            point = (query.punto.x, query.punto.y)
+            scored = replace(scored, distance=_DISTANCE_SQL, distance_params=point)
+        return scored
+
+    @property
+    def columns(self) -> str:
+        return f"{_ROW_COLUMNS}, {self.score} AS score, {self.distance} AS dist"
+
+    @property
+    def params(self) -> list:
+        return [*self.score_params, *self.distance_params]
+
+
 def _first_per_object(rows: list[dict]) -> list[dict]:
     """Each object once, at its first row (its best, or its nearest place)."""
     seen: set[tuple[str, int]] = set()
@@ -368,51 +411,132 @@ def _page_rows(
         return _rank_near(query, None, wanted_rows)
     if query.punto is not None and query.ordinamento == Ordinamento.RILEVANZA:
         return _rank_near(query, tsquery, wanted_rows)
-    ranked = tsquery is not None and query.ordinamento == Ordinamento.RILEVANZA
-    sql = _Sql(query, ranked=ranked and ranked_index())
-    distance, dist_params = "NULL::float", []
-    if query.punto is not None:
-        distance, dist_params = _DISTANCE_SQL, [query.punto.x, query.punto.y]
+    if tsquery is None or query.ordinamento != Ordinamento.RILEVANZA:
+        return _recent_rows(query, _Scored.of(query), wanted_rows)
+    scored = _Scored.of(query, tsquery)
+    if _broad_text(tsquery):
+        # The most recent COUNT_CAP + 1 matches, found as the date order finds them,
+        # ranked by their text; reading them counts them too. Ties by row id, as below.
+        rows, matching = _recent_rows(query, scored, COUNT_CAP + 1, text_per_row=True)
+        rows.sort(key=lambda row: (-row["score"], row["row_id"]))
+        return rows[:wanted_rows], matching or _Matching.of(rows)
+    sql = _Sql(query, ranked=ranked_index())
     limit, counts = wanted_rows, False
-    if ranked:
-        score, score_params = f"ts_rank(d.vettore, {TSQUERY_SQL})", [tsquery]
-        if sql.ranked:
-            # RUM ranks every match anyway: reading COUNT_CAP + 1 of them counts them.
-            order, order_params = f"d.vettore <=> {TSQUERY_SQL}", [tsquery]
-            limit, counts = max(wanted_rows, COUNT_CAP + 1), True
-        else:
-            order, order_params = "score DESC, d.id", []
-    elif query.comuni:
-        return _recent_in_comuni(query, distance, dist_params, wanted_rows), None
+    if sql.ranked:
+        # RUM ranks every match anyway: reading COUNT_CAP + 1 of them counts them.
+        order, order_params = f"d.vettore <=> {TSQUERY_SQL}", [tsquery]
+        limit, counts = max(wanted_rows, COUNT_CAP + 1), True
     else:
-        score, score_params = "1.0::float", []
-        order, order_params = _RECENT, []
-        if _read_the_view_first(query):
-            # Every row of the view is read and sorted anyway: reading COUNT_CAP + 1 of
-            # them counts them, instead of a count reading the view again.
-            select = _fenced(
-                f"SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist, "
-                f"d.aggiornato_il FROM search_documento d WHERE {sql.where}",
-                _PAGE_COLUMNS,
-            )
-            rows = fetch_dicts(
-                f"{select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
-                [*dist_params, *sql.params, max(limit, COUNT_CAP + 1)],
-            )
-            return rows[:wanted_rows], _Matching.of(rows)
+        order, order_params = "score DESC, d.id", []
     rows = fetch_dicts(
         f"""
-        SELECT {_ROW_COLUMNS}, {score} AS score, {distance} AS dist
+        SELECT {scored.columns}
         FROM search_documento d WHERE {sql.where}
         ORDER BY {order} LIMIT %s
         """,
-        [*score_params, *dist_params, *sql.params, *order_params, limit],
+        [*scored.params, *sql.params, *order_params, limit],
     )
     if sql.ranked:
         # Ties (most matches of a broad word tie) come from RUM in no stated order: by
         # row id, as the per-row ranking orders them, within the candidates read.
         rows.sort(key=lambda row: (-row["score"], row["row_id"]))
     return rows[:wanted_rows], _Matching.of(rows) if counts else None
+
+
+def _recent_rows(
+    query: SearchQuery, scored: _Scored, wanted_rows: int, *, text_per_row: bool = False
+) -> tuple[list[dict], _Matching | None]:
+    """The `wanted_rows` most recently updated matching rows, as `scored`; and how many
+    match, when reading them in that order counted them at little cost."""
+    if query.comuni:
+        return _recent_in_comuni(query, scored, wanted_rows, text_per_row=text_per_row), None
+    sql = _Sql(query, text_per_row=text_per_row)
+    if _read_the_view_first(query):
+        # Every row of the view is read and sorted anyway: reading COUNT_CAP + 1 of
+        # them counts them, instead of a count reading the view again.
+        select = _fenced(
+            f"SELECT {scored.columns}, d.aggiornato_il FROM search_documento d WHERE {sql.where}",
+            _PAGE_COLUMNS,
+        )
+        rows = fetch_dicts(
+            f"{select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
+            [*scored.params, *sql.params, max(wanted_rows, COUNT_CAP + 1)],
+        )
+        return rows[:wanted_rows], _Matching.of(rows)
+    rows = fetch_dicts(
+        f"""
+        SELECT {scored.columns}
+        FROM search_documento d WHERE {sql.where}
+        ORDER BY d.aggiornato_il DESC, d.id DESC LIMIT %s
+        """,
+        [*scored.params, *sql.params, wanted_rows],
+    )
+    return rows, None
+
+
+# Below this many rows matching any word of a text, ranking every match costs little
+# (20-28 ms for the 38,000 rows of "asilo" at a million services): it is never broad.
+BROAD_TEXT_ROWS = 50_000
+# What ranking one match in the RUM index costs, in rows walked by date: 0.3-0.8 µs
+# against 2.3-3.9 µs (at a million services "assistenza", 170,000 matches, ranked in
+# 94-124 ms; its 1,001 most recent matches found among 5,900 rows in 19 ms). Set below
+# that ratio, so that the walk is taken where it is clearly the cheaper: the rows with
+# any word of a text with synonyms are overestimated ("assistenza psicologo": 480,000
+# expected, 320,000 there; ranked in 100-140 ms, walked in 217).
+RANK_COST_IN_ROWS_WALKED = 0.12
+
+
+def _broad_text(tsquery: str) -> bool:
+    """Whether ranking every match of the text costs more than finding its most recent
+    COUNT_CAP + 1 matches by walking the rows by date (see _page_rows).
+
+    Ranking visits every row that has any of the words, in the RUM index or row by row:
+    at a million services "asilo" (38,000 rows) 20-28 ms, "assistenza" (170,000) 94-124
+    ms, "trasporto" (170,000) 150-200 ms, "assistenza domiciliare" (the two words in
+    330,000 rows, both in 47,000) 180 ms. The walk meets a match in every rows /
+    matches rows it reads, and checks the text on each (the text is then not indexed:
+    offered its index, the planner would collect every match to sort them by date).
+
+    The rows with any word are the planner's estimate (ANALYZE keeps the frequencies of
+    the common lexemes: within 4% of the counts of single words). So are the matches
+    of a text without `&`; with one, words that go together (or never do) make the
+    planner's product of their frequencies wrong tenfold ("centro diurno anziani":
+    3,400 expected, 47,000 there), and the matches are counted in the first of the
+    `campione` buckets instead, as far as the walk needs: within 10% of the counts.
+    """
+    any_word = tsquery.replace("&", "|")
+    (plan,) = fetch_dicts(
+        "EXPLAIN (FORMAT JSON) "
+        f"SELECT 1 FROM search_documento d WHERE strip(d.vettore) @@ {TSQUERY_SQL} "
+        f"UNION ALL SELECT 1 FROM search_documento d WHERE strip(d.vettore) @@ {TSQUERY_SQL}",
+        [tsquery, any_word],
+    )
+    all_words, any_words = (p["Plan Rows"] for p in plan["QUERY PLAN"][0]["Plan"]["Plans"])
+    if any_words < BROAD_TEXT_ROWS:
+        return False
+    # The walk is the cheaper when (COUNT_CAP + 1) * rows / matches rows walked cost
+    # less than ranking any_words matches: when there are at least `needed` matches.
+    needed = (
+        (COUNT_CAP + 1) * memo("search_rows", _table_rows) / (RANK_COST_IN_ROWS_WALKED * any_words)
+    )
+    if needed > any_words:
+        return False
+    if "&" not in tsquery:
+        return all_words >= needed
+    in_sample = math.ceil(needed / SAMPLE_BUCKETS)
+    (row,) = fetch_dicts(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM search_documento d "
+        f"WHERE strip(d.vettore) @@ {TSQUERY_SQL} AND d.campione < 1 LIMIT %s) s",
+        [tsquery, in_sample],
+    )
+    return row["n"] >= in_sample
+
+
+def _table_rows() -> float:
+    (row,) = fetch_dicts(
+        "SELECT reltuples AS n FROM pg_class WHERE oid = 'search_documento'::regclass", []
+    )
+    return max(row["n"], 0.0)  # -1 before the table was first analysed
 
 
 _RECENT = "d.aggiornato_il DESC, d.id DESC"
@@ -481,7 +605,9 @@ def _read_the_view_first(query: SearchQuery) -> bool:
     return in_view <= VIEW_READ_FIRST_PLACES
 
 
-def _in_comuni(query: SearchQuery) -> tuple[_Sql, list[tuple[str, list]]]:
+def _in_comuni(
+    query: SearchQuery, *, text_per_row: bool = False
+) -> tuple[_Sql, list[tuple[str, list]]]:
     """The query without its Comuni, and the two conditions that replace them: the rows
     placed in the Comuni, read through a Comune's indexes (by date for a page, in table
     order for a count), and those delivered at home there (few), never both for a row.
@@ -504,11 +630,11 @@ def _in_comuni(query: SearchQuery) -> tuple[_Sql, list[tuple[str, list]]]:
         "d.comuni_copertura && %s::varchar[] AND (d.comune_id IS NULL OR d.comune_id <> ALL(%s))",
         [comuni, comuni],
     )
-    return _Sql(query, comuni=False), [placed, at_home]
+    return _Sql(query, text_per_row=text_per_row, comuni=False), [placed, at_home]
 
 
 def _recent_in_comuni(
-    query: SearchQuery, distance: str, dist_params: list, wanted_rows: int
+    query: SearchQuery, scored: _Scored, wanted_rows: int, *, text_per_row: bool = False
 ) -> list[dict]:
     """The most recently updated rows of some Comuni (see _in_comuni).
 
@@ -518,11 +644,11 @@ def _recent_in_comuni(
     (expecting 3,150 of none, a search of what is open now in Milan read 900,000 rows
     in 2.5 s).
     """
-    sql, (placed, at_home) = _in_comuni(query)
+    sql, (placed, at_home) = _in_comuni(query, text_per_row=text_per_row)
     union, params = [], []
     for (condition, condition_params), fenced in ((placed, False), (at_home, True)):
         select = (
-            f"SELECT {_ROW_COLUMNS}, 1.0::float AS score, {distance} AS dist, d.aggiornato_il "
+            f"SELECT {scored.columns}, d.aggiornato_il "
             f"FROM search_documento d WHERE {sql.where} AND {condition}"
         )
         if fenced:
@@ -530,7 +656,7 @@ def _recent_in_comuni(
         # By the names of the output columns: the same as the table's `d.aggiornato_il`,
         # `d.id` (and so its date index) where nothing is fenced.
         union.append(f"({select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s)")
-        params += [*dist_params, *sql.params, *condition_params, wanted_rows]
+        params += [*scored.params, *sql.params, *condition_params, wanted_rows]
     return fetch_dicts(
         f"SELECT {_PAGE_COLUMNS} FROM ({' UNION ALL '.join(union)}) r "
         "ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
