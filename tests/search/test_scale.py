@@ -105,23 +105,50 @@ def test_a_broad_text_ranks_its_most_recent_matches_as_all_of_them_when_they_are
 
 
 def test_a_broad_text_ranks_only_its_most_recent_matches_beyond_the_cap(
-    client, many, every_text_broad, monkeypatch
+    client, many, monkeypatch, django_capture_on_commit_callbacks
 ):
+    with django_capture_on_commit_callbacks(execute=True):  # 24 rows match, one page 23
+        for number in range(3):
+            make_servizio(titolo=f"Sportello {number}", descrizione="Assistenza legale.")
+    first = {"q": "assistenza", "per_pagina": 1}
+    (best,) = client.get("/api/v1/cerca/", first).json()["results"]
+    assert best["titolo"].startswith("Assistenza domiciliare")
+    with connection.cursor() as cursor:  # the best match becomes the oldest
+        cursor.execute(
+            "UPDATE search_documento SET aggiornato_il = '2000-01-01' "
+            "WHERE tipo = 'servizio' AND oggetto_id = %s",
+            [best["id"]],
+        )
     monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
     monkeypatch.setattr(postgres, "COUNT_CAP", 3)
-    body = client.get("/api/v1/cerca/", {"q": "assistenza", "per_pagina": 4}).json()
-    with connection.cursor() as cursor:
+    monkeypatch.setattr(postgres, "BROAD_TEXT_ROWS", 0)
+    monkeypatch.setattr(postgres, "RANK_COST_IN_ROWS_WALKED", 1e9)
+    body = client.get("/api/v1/cerca/", first).json()
+    with connection.cursor() as cursor:  # the page's candidates: 1 * 3 + 20 rows
         cursor.execute(
             "SELECT oggetto_id, ts_rank(vettore, to_tsquery('italiano', 'assistenza:*')), id "
             "FROM search_documento WHERE strip(vettore) @@ to_tsquery('italiano', 'assistenza:*') "
-            "ORDER BY aggiornato_il DESC, id DESC LIMIT 4"
+            "ORDER BY aggiornato_il DESC, id DESC LIMIT 23"
         )
-        recent = cursor.fetchall()
-    by_rank = sorted(recent, key=lambda row: (-row[1], row[2]))  # ties by row id
-    assert [hit["id"] for hit in body["results"]] == [row[0] for row in by_rank]
-    assert (body["count"], body["count_esatto"]) == (3, False)
-    # The seven title matches rank first among all 21; the four most recent are ranked.
+        candidates = cursor.fetchall()
+    ranked = sorted(candidates, key=lambda row: (-row[1], row[2]))  # ties by row id
+    assert [hit["id"] for hit in body["results"]] == [ranked[0][0]]
+    assert body["results"][0]["id"] != best["id"]  # the oldest is not among them
     assert body["results"][0]["titolo"].startswith("Assistenza domiciliare")
+    assert (body["count"], body["count_esatto"]) == (3, False)
+
+
+def test_a_far_page_of_a_broad_text_is_ranked_among_as_many_matches_as_it_needs(
+    client, many, monkeypatch
+):
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    sixth = {"q": "assistenza", "per_pagina": 1, "pagina": 6}
+    ranked_all = client.get("/api/v1/cerca/", sixth).json()["results"]
+    monkeypatch.setattr(postgres, "BROAD_TEXT_ROWS", 0)
+    monkeypatch.setattr(postgres, "RANK_COST_IN_ROWS_WALKED", 1e9)
+    recent = client.get("/api/v1/cerca/", sixth).json()["results"]
+    assert len(recent) == 1 and recent == ranked_all
 
 
 def test_a_narrow_text_is_ranked_whole_without_asking_how_broad_it_is_in_detail(client, many):

@@ -415,9 +415,11 @@ def _page_rows(
         return _recent_rows(query, _Scored.of(query), wanted_rows)
     scored = _Scored.of(query, tsquery)
     if _broad_text(tsquery):
-        # The most recent COUNT_CAP + 1 matches, found as the date order finds them,
-        # ranked by their text; reading them counts them too. Ties by row id, as below.
-        rows, matching = _recent_rows(query, scored, COUNT_CAP + 1, text_per_row=True)
+        # The most recent COUNT_CAP + 1 matches (more for a page far down), found as the
+        # date order finds them, ranked by their text; reading them counts them too.
+        # Ties by row id, as below.
+        candidates = max(wanted_rows, COUNT_CAP + 1)
+        rows, matching = _recent_rows(query, scored, candidates, text_per_row=True)
         rows.sort(key=lambda row: (-row["score"], row["row_id"]))
         return rows[:wanted_rows], matching or _Matching.of(rows)
     sql = _Sql(query, ranked=ranked_index())
