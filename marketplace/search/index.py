@@ -567,6 +567,10 @@ def rebuild_table(cursor) -> dict[str, int]:
     cursor.execute(REBUILD_OPEN_CELLS, [UNDATED])
     cursor.execute("DELETE FROM search_titolo")
     cursor.execute(_REBUILD_TITLES, [UNDATED])
+    # The new table's statistics, before its first reader: the search asks the planner
+    # how many rows a text matches (postgres._breadth), and the planner chooses every
+    # plan by them; autovacuum would gather them only a while after the commit.
+    cursor.execute("ANALYZE search_documento")
     cursor.execute(_BUMP_VERSION)
     return counts
 

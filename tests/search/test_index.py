@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from convenzioni.selectors import documento_indice
 from convenzioni.services import convenzione_registra_visualizzazione, convenzione_ritira
@@ -57,6 +58,20 @@ def test_the_rebuild_command_indexes_everything_published(capsys):
     assert "postgres: 2 righe indicizzate (servizio 2, pit 0, convenzione 0)" in (
         capsys.readouterr().out
     )
+
+
+def test_the_rebuilt_table_has_its_statistics_before_its_first_reader():
+    """The planner's estimates (how many rows a text matches) start from the rebuild."""
+    make_servizio(titolo="Assistenza domiciliare", descrizione="Assistenza a casa.")
+    call_command("search_index", rebuild=True, no_progress=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'search_documento'::regclass")
+        assert cursor.fetchone()[0] == 1
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'search_documento' "
+            "AND attname = 'vettore'"
+        )
+        assert cursor.fetchone()[0] == 1
 
 
 def test_the_command_asks_for_rebuild():

@@ -151,6 +151,25 @@ def test_a_far_page_of_a_broad_text_is_ranked_among_as_many_matches_as_it_needs(
     assert len(recent) == 1 and recent == ranked_all
 
 
+def test_a_text_surely_over_the_cap_reads_only_its_page_from_the_rum_index(
+    client, many, monkeypatch
+):
+    assert not postgres._surely_over_cap(postgres._Sql(_query(q="assistenza")))  # 21 objects
+    monkeypatch.setattr(postgres, "OVER_CAP_FACTOR", 0)
+    monkeypatch.setattr(postgres, "OVER_CAP_SAMPLE_OBJECTS", 0)  # any sample will do
+    body, statements = _texts_and_plans(client, {"q": "assistenza", "per_pagina": 2})
+    sampled = "AS n FROM (SELECT d.tipo, d.oggetto_id FROM search_documento d"
+    assert any(sampled in sql for sql in statements)
+    (ranked,) = [sql for sql in statements if "<=>" in sql]
+    assert ranked.rstrip().endswith("LIMIT 26")  # the page's rows: 2 * 3 + 20
+    assert (body["count"], body["count_esatto"]) == (1000, False)
+    assert len(body["results"]) == 2
+    # With another filter the text alone says nothing of the count: it is read.
+    body, statements = _texts_and_plans(client, {"q": "assistenza", "tipo": "servizio"})
+    assert not any(sampled in sql for sql in statements)
+    assert (body["count"], body["count_esatto"]) == (len(PLACES), True)
+
+
 def test_a_narrow_text_is_ranked_whole_without_asking_how_broad_it_is_in_detail(client, many):
     _body, statements = _texts_and_plans(client, {"q": "assistenza domiciliare"})
     assert any(sql.startswith("EXPLAIN (FORMAT JSON)") for sql in statements)

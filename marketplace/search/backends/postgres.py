@@ -8,7 +8,7 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
 - text ranking: `ts_rank`, read in order from the RUM index where the extension is
   installed (the top results without visiting the rows), computed per row otherwise;
   a broad text (ranking every match would cost more) is ranked among its COUNT_CAP + 1
-  most recently updated matches, found by walking the rows by date (see _broad_text);
+  most recently updated matches, found by walking the rows by date (see _breadth);
 - text with a point: the text rank saturates at that of a perfect title match and
   decays with distance (halved at DECAY_KM); the nearest matches are read from the KNN
   index in growing batches until no farther row can outrank the page (exact);
@@ -82,7 +82,7 @@ class _Sql:
     to the distances they read (see _rank_near). With `ranked=True` the text matches
     on the vector itself, which only the RUM index serves (see ranked_index). With
     `text_per_row=True` no index serves the text: it is checked on the rows another
-    index or order reads (see _broad_text). With `comuni=False` the Comuni are left out
+    index or order reads (see _breadth). With `comuni=False` the Comuni are left out
     (see _recent_in_comuni).
     """
 
@@ -414,7 +414,8 @@ def _page_rows(
     if tsquery is None or query.ordinamento != Ordinamento.RILEVANZA:
         return _recent_rows(query, _Scored.of(query), wanted_rows)
     scored = _Scored.of(query, tsquery)
-    if _broad_text(tsquery):
+    breadth = _breadth(query, tsquery)
+    if breadth.walk:
         # The most recent COUNT_CAP + 1 matches (more for a page far down), found as the
         # date order finds them, ranked by their text; reading them counts them too.
         # Ties by row id, as below.
@@ -425,9 +426,12 @@ def _page_rows(
     sql = _Sql(query, ranked=ranked_index())
     limit, counts = wanted_rows, False
     if sql.ranked:
-        # RUM ranks every match anyway: reading COUNT_CAP + 1 of them counts them.
         order, order_params = f"d.vettore <=> {TSQUERY_SQL}", [tsquery]
-        limit, counts = max(wanted_rows, COUNT_CAP + 1), True
+        if not breadth.over_cap:
+            # RUM ranks every match anyway: reading COUNT_CAP + 1 of them counts them,
+            # unless the count is known to be beyond (reading them from the table cost
+            # 10-20 ms for "asilo", where the ranking cost 21).
+            limit, counts = max(wanted_rows, COUNT_CAP + 1), True
     else:
         order, order_params = "score DESC, d.id", []
     rows = fetch_dicts(
@@ -442,6 +446,8 @@ def _page_rows(
         # Ties (most matches of a broad word tie) come from RUM in no stated order: by
         # row id, as the per-row ranking orders them, within the candidates read.
         rows.sort(key=lambda row: (-row["score"], row["row_id"]))
+    if breadth.over_cap:
+        return rows[:wanted_rows], _Matching(COUNT_CAP + 1, COUNT_CAP)
     return rows[:wanted_rows], _Matching.of(rows) if counts else None
 
 
@@ -488,13 +494,20 @@ BROAD_TEXT_ROWS = 50_000
 RANK_COST_IN_ROWS_WALKED = 0.12
 
 
-def _broad_text(tsquery: str) -> bool:
-    """Whether ranking every match of the text costs more than finding its most recent
-    COUNT_CAP + 1 matches by walking the rows by date (see _page_rows).
+@dataclass(frozen=True)
+class _Breadth:
+    walk: bool  # rank the most recent matches, found by date, rather than all of them
+    over_cap: bool  # more than COUNT_CAP rows match: no need to read them to count them
 
-    Ranking visits every row that has any of the words, in the RUM index or row by row:
-    at a million services "asilo" (38,000 rows) 20-28 ms, "assistenza" (170,000) 94-124
-    ms, "trasporto" (170,000) 150-200 ms, "assistenza domiciliare" (the two words in
+
+def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
+    """How broad the text is, for the ranked page of a query without a point.
+
+    `walk`: whether ranking every match of the text costs more than finding its most
+    recent COUNT_CAP + 1 matches by walking the rows by date (see _page_rows). Ranking
+    visits every row that has any of the words, in the RUM index or row by row: at a
+    million services "asilo" (38,000 rows) 20-28 ms, "assistenza" (170,000) 94-124 ms,
+    "trasporto" (170,000) 150-200 ms, "assistenza domiciliare" (the two words in
     330,000 rows, both in 47,000) 180 ms. The walk meets a match in every rows /
     matches rows it reads, and checks the text on each (the text is then not indexed:
     offered its index, the planner would collect every match to sort them by date).
@@ -505,6 +518,10 @@ def _broad_text(tsquery: str) -> bool:
     planner's product of their frequencies wrong tenfold ("centro diurno anziani":
     3,400 expected, 47,000 there), and the matches are counted in the first of the
     `campione` buckets instead, as far as the walk needs: within 10% of the counts.
+
+    `over_cap`: when the text is ranked whole and is the only filter, whether it surely
+    matches more than COUNT_CAP rows, so that the page's statement reads only the page's
+    rows (see _surely_over_cap).
     """
     any_word = tsquery.replace("&", "|")
     (plan,) = fetch_dicts(
@@ -514,24 +531,65 @@ def _broad_text(tsquery: str) -> bool:
         [tsquery, any_word],
     )
     all_words, any_words = (p["Plan Rows"] for p in plan["QUERY PLAN"][0]["Plan"]["Plans"])
-    if any_words < BROAD_TEXT_ROWS:
-        return False
-    # The walk is the cheaper when (COUNT_CAP + 1) * rows / matches rows walked cost
-    # less than ranking any_words matches: when there are at least `needed` matches.
-    needed = (
-        (COUNT_CAP + 1) * memo("search_rows", _table_rows) / (RANK_COST_IN_ROWS_WALKED * any_words)
+    if any_words >= BROAD_TEXT_ROWS:
+        # The walk is the cheaper when (COUNT_CAP + 1) * rows / matches rows walked cost
+        # less than ranking any_words matches: when there are at least `needed` matches.
+        rows = memo("search_rows", _table_rows)
+        needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * any_words)
+        if needed <= any_words and _at_least(tsquery, needed, all_words):
+            return _Breadth(walk=True, over_cap=False)  # the walk counts its matches
+    over_cap = (
+        all_words >= OVER_CAP_FACTOR * COUNT_CAP
+        and _text_alone(query)
+        and _surely_over_cap(_Sql(query))
     )
-    if needed > any_words:
-        return False
+    return _Breadth(walk=False, over_cap=over_cap)
+
+
+def _at_least(tsquery: str, matches: float, estimate: float) -> bool:
+    """Whether the text matches at least `matches` rows: the planner's `estimate` for a
+    text without `&`, else counted in the first sample bucket (see _breadth)."""
     if "&" not in tsquery:
-        return all_words >= needed
-    in_sample = math.ceil(needed / SAMPLE_BUCKETS)
+        return estimate >= matches
+    in_sample = math.ceil(matches / SAMPLE_BUCKETS)
     (row,) = fetch_dicts(
         "SELECT count(*) AS n FROM (SELECT 1 FROM search_documento d "
         f"WHERE strip(d.vettore) @@ {TSQUERY_SQL} AND d.campione < 1 LIMIT %s) s",
         [tsquery, in_sample],
     )
     return row["n"] >= in_sample
+
+
+# The objects of the first sample bucket (a 64th of them, by hash) that show a text
+# to match more than COUNT_CAP rows: 50 there stand for about 3,200 in all; were there
+# at most 1,000, the bucket would hold 16 of them on average, and 50 or more less than
+# once in a billion times. Counted in the rows of at most OVER_CAP_SAMPLE_ROWS.
+OVER_CAP_SAMPLE_OBJECTS = 50
+OVER_CAP_SAMPLE_ROWS = 200
+# The planner's estimate of the matching rows from which the sample is looked at.
+OVER_CAP_FACTOR = 10
+
+
+def _surely_over_cap(sql: _Sql) -> bool:
+    """Whether more than COUNT_CAP rows match, from the objects of the first sample
+    bucket (read through its own text index: 2.5-3.7 ms for "asilo" at a million
+    services), so that the RUM statement reads the page's rows and not COUNT_CAP + 1
+    of them to count them (20 ms instead of 30-44)."""
+    (row,) = fetch_dicts(
+        "SELECT count(DISTINCT (tipo, oggetto_id)) AS n FROM (SELECT d.tipo, d.oggetto_id "
+        f"FROM search_documento d WHERE {sql.where} AND d.campione < 1 LIMIT %s) s",
+        [*sql.params, OVER_CAP_SAMPLE_ROWS],
+    )
+    return row["n"] >= OVER_CAP_SAMPLE_OBJECTS
+
+
+# What a query may hold beside its filters.
+_NOT_FILTERS = ("q", "q_digitata", "ordinamento", "pagina", "per_pagina", "oggi")
+
+
+def _text_alone(query: SearchQuery) -> bool:
+    """Whether the query filters by nothing but its text (the day aside)."""
+    return query == SearchQuery(**{name: getattr(query, name) for name in _NOT_FILTERS})
 
 
 def _table_rows() -> float:
