@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from marketplace.search.api import CercaParamsSerializer, MappaParamsSerializer
@@ -136,3 +137,17 @@ def test_errors_keep_each_language_after_the_other(client):
 def test_the_map_asks_for_its_bbox_in_the_readers_language(client):
     response = client.get("/api/v1/cerca/mappa/", {"zoom": "9"}, headers={"accept-language": "en"})
     assert response.json()["bbox"] == ["The map needs the visible bounding box."]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("q", ["zzzzzz", "il", "di la", "l'asilo", "a b c d", "!!!", "nido | casa"])
+def test_odd_texts_are_searched_without_error(client, q, parallel):
+    """Stop words alone, unknown words, punctuation: a search, never a 500; also when the
+    planner runs the statements in parallel workers, as it may for a large catalogue
+    (the breadth of a text is read from its plans)."""
+    if parallel:
+        with connection.cursor() as cursor:  # undone with the test's transaction
+            cursor.execute("SET force_parallel_mode = on")
+    response = client.get("/api/v1/cerca/", {"q": q})
+    assert response.status_code == 200, response.content
+    assert "results" in response.json()
