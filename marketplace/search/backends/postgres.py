@@ -475,7 +475,7 @@ def _recent_rows(
         f"""
         SELECT {scored.columns}
         FROM search_documento d WHERE {sql.where}
-        ORDER BY d.aggiornato_il DESC, d.id DESC LIMIT %s
+        ORDER BY {_RECENT} LIMIT %s
         """,
         [*scored.params, *sql.params, wanted_rows],
     )
