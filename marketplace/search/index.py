@@ -514,6 +514,41 @@ ON CONFLICT (parola) DO NOTHING
 
 _NEW_TABLE = "search_documento_nuovo"
 
+# The text index of the recent rows: those updated since the date of the
+# RECENT_SHARE-th most recent row when it was built (at a million services, the 62,500
+# most recent), and every row written since, whose date is later. A broad text's most
+# recent matches are read from it (backends.postgres._recent_matches), a few thousand
+# entries, where walking the rows by date reads one page for each row until enough
+# match. Its date is in `search_stato.recenti_dal`; a rebuild moves it.
+RECENT_TEXT_INDEX = "search_doc_testo_recenti"
+RECENT_SHARE = 16
+
+
+def index_recent_texts(cursor) -> None:
+    """Build the text index of the recent rows of the table as it is now, and write its
+    date in search_stato; on an empty table there is none, and no date."""
+    cursor.execute(f"DROP INDEX IF EXISTS {RECENT_TEXT_INDEX}")
+    cursor.execute("SELECT count(*) FROM search_documento")
+    (rows,) = cursor.fetchone()
+    since = None
+    if rows:
+        cursor.execute(
+            "SELECT aggiornato_il FROM search_documento "
+            "ORDER BY aggiornato_il DESC LIMIT 1 OFFSET %s",
+            [rows // RECENT_SHARE],
+        )
+        (since,) = cursor.fetchone()
+        # A literal: an index predicate takes no parameters (the date is the table's own).
+        cursor.execute(
+            f"CREATE INDEX {RECENT_TEXT_INDEX} ON search_documento USING gin (strip(vettore)) "
+            f"WHERE aggiornato_il >= '{since.isoformat()}'::timestamptz"
+        )
+    cursor.execute(
+        "INSERT INTO search_stato (id, versione, recenti_dal) VALUES (1, 0, %s) "
+        "ON CONFLICT (id) DO UPDATE SET recenti_dal = EXCLUDED.recenti_dal",
+        [since],
+    )
+
 
 def rebuild_table(cursor) -> dict[str, int]:
     """Write the whole index anew: the number of rows of each kind.
@@ -533,7 +568,8 @@ def rebuild_table(cursor) -> dict[str, int]:
         "SELECT indexname, indexdef FROM pg_indexes "
         "WHERE schemaname = current_schema() AND tablename = 'search_documento'"
     )
-    indexes = cursor.fetchall()
+    # The recent rows' index is built last, with the new table's date (index_recent_texts).
+    indexes = [index for index in cursor.fetchall() if index[0] != RECENT_TEXT_INDEX]
     cursor.execute(f"DROP TABLE IF EXISTS {_NEW_TABLE}")
     cursor.execute(
         f"CREATE TABLE {_NEW_TABLE} (LIKE search_documento INCLUDING DEFAULTS "
@@ -561,6 +597,7 @@ def rebuild_table(cursor) -> dict[str, int]:
         "ALTER TABLE search_documento ADD CONSTRAINT search_documento_pkey "
         "PRIMARY KEY USING INDEX search_documento_pkey"
     )
+    index_recent_texts(cursor)
     cursor.execute("DELETE FROM search_cella")
     cursor.execute(REBUILD_CELLS, [UNDATED])
     cursor.execute("DELETE FROM search_cella_orario")

@@ -225,6 +225,9 @@ class StatoIndice(models.Model):
     transaction, so that cached search answers of earlier versions are never served."""
 
     versione = models.BigIntegerField(default=0)
+    # Rows updated since then are in the text index of the recent rows (see
+    # marketplace.search.index.index_recent_texts); null when there is none.
+    recenti_dal = models.DateTimeField(null=True)
 
     class Meta:
         db_table = "search_stato"

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from marketplace.search import index
 from marketplace.search.backends import postgres
-from marketplace.search.models import CellaMappa, TitoloRicerca
+from marketplace.search.models import CellaMappa, DocumentoRicerca, StatoIndice, TitoloRicerca
 from servizi.models import Servizio
 from servizi.services import servizio_update
 from tests.search.conftest import DUOMO, MELEGNANO, PAULLO, SAN_DONATO, categorie, titoli
@@ -187,6 +189,122 @@ def test_the_matches_of_words_together_are_counted_in_the_first_sample_bucket(
     assert any("d.campione < 1 LIMIT" in sql for sql in statements)
     _body, statements = _texts_and_plans(client, {"q": "assistenza"})  # one word: no `&`
     assert not any("d.campione < 1 LIMIT" in sql for sql in statements)
+
+
+def _recent_since(offset: int):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT aggiornato_il FROM search_documento "
+            "ORDER BY aggiornato_il DESC, id DESC LIMIT 1 OFFSET %s",
+            [offset],
+        )
+        return cursor.fetchone()[0]
+
+
+def _recenti_dal():
+    return StatoIndice.objects.filter(id=1).values_list("recenti_dal", flat=True).first()
+
+
+def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
+    catalogo, many, django_capture_on_commit_callbacks
+):
+    assert _recenti_dal() is None  # the test database was empty when migrated
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+    rows = DocumentoRicerca.objects.count()
+    since = _recent_since(rows // index.RECENT_SHARE)
+    assert _recenti_dal() == since
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index.RECENT_TEXT_INDEX]
+        )
+        (definition,) = cursor.fetchone()
+    assert "gin (strip(vettore))" in definition
+    assert f"(aggiornato_il >= '{since:%Y-%m-%d %H:%M:%S.%f}+00'" in definition
+    # What is written later is later: it is among the recent rows.
+    servizio = Servizio.objects.get(titolo="Servizio 1")
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=servizio, descrizione="Assistenza notturna.")
+    assert DocumentoRicerca.objects.get(oggetto_id=servizio.id).aggiornato_il > since
+
+
+@pytest.mark.parametrize("recent", ["newest", "sixteenth", "all"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "assistenza", "per_pagina": 2},
+        {"q": "assistenza domiciliare", "per_pagina": 1},
+        {"q": "assistenza", "per_pagina": 1, "pagina": 7},
+        {"q": "assistenza", "tipo_ente": "terzo_settore"},
+    ],
+)
+def test_the_recent_rows_index_finds_the_most_recent_matches_as_the_walk_does(
+    client, catalogo, many, monkeypatch, every_text_broad, params, recent
+):
+    """Whether the recent rows hold all the matches needed, some (the walk goes on among
+    the older rows) or just one."""
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    # Words joined by `&` walk whatever the first sample bucket holds of them.
+    monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+    rows = DocumentoRicerca.objects.count()
+    offset = {"newest": 0, "sixteenth": rows // index.RECENT_SHARE, "all": rows - 1}[recent]
+    since = _recent_since(offset)
+    monkeypatch.setattr(postgres, "_recent_index", lambda: None)
+    walked, statements = _texts_and_plans(client, params)
+    assert not any("d.aggiornato_il >=" in sql for sql in statements)
+    # Chosen whatever the share of the text: the recent rows count no rows.
+    monkeypatch.setattr(postgres, "_recent_index", lambda: postgres._RecentIndex(since, 0))
+    from_recent, statements = _texts_and_plans(client, params)
+    (recent_statement,) = [sql for sql in statements if "d.aggiornato_il >=" in sql]
+    assert "strip(d.vettore) @@" in recent_statement  # as the recent rows' index holds it
+    assert from_recent["results"] and from_recent["results"] == walked["results"]
+    assert from_recent["count"] == walked["count"]
+    assert from_recent["count_esatto"] == walked["count_esatto"]
+    assert from_recent["facets"] == walked["facets"]
+    if recent == "newest":  # one row is too few: the walk went on below it
+        assert any("d.aggiornato_il <" in sql and ") IS TRUE" in sql for sql in statements)
+
+
+def test_the_recent_rows_statement_is_read_through_their_text_index(client, catalogo, many):
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+    since, query = _recenti_dal(), _query(q="assistenza")
+    scored, sql = postgres._Scored.of(query, "assistenza:*"), postgres._Sql(query)
+    with CaptureQueriesContext(connection) as captured:
+        postgres._by_date(scored, sql, 30, (">=", since))
+    (statement,) = [q["sql"] for q in captured.captured_queries]
+    # The date matches the index's predicate, so the planner may read it (which it does
+    # at a million services); here the date and whole-text indexes would be cheaper.
+    plan = _explain(statement, drop=["search_doc_aggiornato", "search_doc_testo"], off=["seqscan"])
+    assert f"Bitmap Index Scan on {index.RECENT_TEXT_INDEX}" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "all_words, any_words, recent_first",
+    [
+        (3_400, 330_000, True),  # words together: the planner thinks them rare
+        (47_000, 330_000, True),  # one row in twenty: 2,900 recent matches, 21,000 walked
+        (170_000, 170_000, False),  # one row in six: 10,600 recent matches, 5,900 walked
+        (600_000, 600_000, False),
+    ],
+)
+def test_a_walk_reads_the_recent_rows_index_unless_its_words_are_in_most_rows(
+    monkeypatch, all_words, any_words, recent_first
+):
+    since = timezone.now()
+    recent = postgres._RecentIndex(since, 62_500)  # at a million rows
+    monkeypatch.setattr(postgres, "_table_rows", lambda: 1_000_000)
+    monkeypatch.setattr(postgres, "_recent_index", lambda: recent)
+    monkeypatch.setattr(
+        postgres, "_estimated_matches", lambda t: any_words if "|" in t else all_words
+    )
+    monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
+    tsquery = "assistenza & domiciliare" if all_words != any_words else "assistenza"
+    breadth = postgres._breadth(_query(q="assistenza domiciliare"), tsquery)
+    assert breadth.walk
+    assert breadth.recent_since == (since if recent_first else None)
+    monkeypatch.setattr(postgres, "_recent_index", lambda: None)  # no index: the walk
+    assert postgres._breadth(_query(q="assistenza"), tsquery).recent_since is None
 
 
 def _query(**params):
@@ -640,13 +758,16 @@ def test_a_full_rebuild_gives_the_same_index_with_the_same_indexes(catalogo):
                 "FROM search_documento ORDER BY tipo, oggetto_id, sede_id"
             )
             rows = cursor.fetchall()
+            # The recent rows' index is built anew from its date (see the test above).
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes "
-                "WHERE tablename = 'search_documento' ORDER BY indexname"
+                "WHERE tablename = 'search_documento' AND indexname <> %s ORDER BY indexname",
+                [index.RECENT_TEXT_INDEX],
             )
             cells = sorted(CellaMappa.objects.values_list("filtro", "n", "cella_x"))
             return rows, cursor.fetchall(), cells
 
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
     before = snapshot()
     call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
     assert snapshot() == before

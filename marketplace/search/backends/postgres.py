@@ -420,7 +420,9 @@ def _page_rows(
         # date order finds them, ranked by their text; reading them counts them too.
         # Ties by row id, as below.
         candidates = max(wanted_rows, COUNT_CAP + 1)
-        rows, matching = _recent_rows(query, scored, candidates, text_per_row=True)
+        rows, matching = _recent_rows(
+            query, scored, candidates, text_per_row=True, recent_since=breadth.recent_since
+        )
         rows.sort(key=lambda row: (-row["score"], row["row_id"]))
         return rows[:wanted_rows], matching or _Matching.of(rows)
     sql = _Sql(query, ranked=ranked_index())
@@ -452,10 +454,17 @@ def _page_rows(
 
 
 def _recent_rows(
-    query: SearchQuery, scored: _Scored, wanted_rows: int, *, text_per_row: bool = False
+    query: SearchQuery,
+    scored: _Scored,
+    wanted_rows: int,
+    *,
+    text_per_row: bool = False,
+    recent_since: datetime | None = None,
 ) -> tuple[list[dict], _Matching | None]:
     """The `wanted_rows` most recently updated matching rows, as `scored`; and how many
-    match, when reading them in that order counted them at little cost."""
+    match, when reading them in that order counted them at little cost. With
+    `recent_since`, the text's matches are looked for in the recent rows' text index
+    first (see _recent_matches)."""
     if query.comuni:
         return _recent_in_comuni(query, scored, wanted_rows, text_per_row=text_per_row), None
     sql = _Sql(query, text_per_row=text_per_row)
@@ -471,15 +480,45 @@ def _recent_rows(
             [*scored.params, *sql.params, max(wanted_rows, COUNT_CAP + 1)],
         )
         return rows[:wanted_rows], _Matching.of(rows)
-    rows = fetch_dicts(
+    if recent_since is not None:
+        return _recent_matches(query, scored, wanted_rows, recent_since), None
+    return _by_date(scored, sql, wanted_rows), None
+
+
+def _by_date(
+    scored: _Scored, sql: _Sql, wanted_rows: int, since: tuple[str, datetime] | None = None
+) -> list[dict]:
+    """The `wanted_rows` most recent rows of `sql`, with `since` (a condition on the
+    date, and its parameter) if given."""
+    condition, params = (f"AND d.aggiornato_il {since[0]} %s", [since[1]]) if since else ("", [])
+    return fetch_dicts(
         f"""
         SELECT {scored.columns}
-        FROM search_documento d WHERE {sql.where}
+        FROM search_documento d WHERE {sql.where} {condition}
         ORDER BY {_RECENT} LIMIT %s
         """,
-        [*scored.params, *sql.params, wanted_rows],
+        [*scored.params, *sql.params, *params, wanted_rows],
     )
-    return rows, None
+
+
+def _recent_matches(
+    query: SearchQuery, scored: _Scored, wanted_rows: int, since: datetime
+) -> list[dict]:
+    """The most recent matches of a broad text, as the walk by date finds them, read
+    from the text index of the rows updated since `since` (the partial GIN index
+    `search_doc_testo_recenti`); when there are too few of them, the walk goes on
+    among the older rows.
+
+    The walk reads one row for each row it passes, on its own page (the table is in
+    geohash order): at a million services "assistenza domiciliare" (both words in one
+    row out of twenty) passes 18,000 rows for its 1,001 most recent matches, 14-40 ms.
+    The recent rows' index gives the 3,500 matches among the 62,500 most recent rows
+    in 9-10 ms. The same rows: every row left out is older than every row read."""
+    rows = _by_date(scored, _Sql(query), wanted_rows, (">=", since))
+    if len(rows) < wanted_rows:
+        walked = _Sql(query, text_per_row=True)
+        rows += _by_date(scored, walked, wanted_rows - len(rows), ("<", since))
+    return rows
 
 
 # Below this many rows matching any word of a text, ranking every match costs little
@@ -498,6 +537,31 @@ RANK_COST_IN_ROWS_WALKED = 0.12
 class _Breadth:
     walk: bool  # rank the most recent matches, found by date, rather than all of them
     over_cap: bool  # more than COUNT_CAP rows match: no need to read them to count them
+    # Where the walk's matches are first looked for in the recent rows' text index: the
+    # date from which rows are in it (see _recent_matches).
+    recent_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _RecentIndex:
+    """The rows in the text index of the recent rows: from which date, how many."""
+
+    since: datetime
+    rows: float
+
+
+def _recent_index() -> _RecentIndex | None:
+    """The recent rows' text index (index.index_recent_texts), None where there is none;
+    how many rows it holds is the planner's estimate."""
+    stato = fetch_dicts("SELECT recenti_dal FROM search_stato WHERE id = 1", [])
+    if not stato or stato[0]["recenti_dal"] is None:
+        return None
+    since = stato[0]["recenti_dal"]
+    (plan,) = fetch_dicts(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_documento d WHERE d.aggiornato_il >= %s",
+        [since],
+    )
+    return _RecentIndex(since, plan["QUERY PLAN"][0]["Plan"]["Plan Rows"])
 
 
 def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
@@ -532,7 +596,16 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
         rows = memo("search_rows", _table_rows)
         needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * any_words)
         if needed <= any_words and _at_least(tsquery, needed, all_words):
-            return _Breadth(walk=True, over_cap=False)  # the walk counts its matches
+            # The walk counts its matches. It reads (COUNT_CAP + 1) / share rows, the
+            # recent rows' index share * its rows: the walk is the cheaper for the
+            # commonest words ("assistenza", one row in six: 5,900 rows walked against
+            # 10,600 matches among the 62,500 recent rows at a million services). The
+            # planner's share of words joined by `&` is low (see above): they take the
+            # index, where a few thousand rows match.
+            recent = memo("search_recent_index", _recent_index)
+            if recent is not None and rows and (all_words / rows) ** 2 * recent.rows <= COUNT_CAP:
+                return _Breadth(walk=True, over_cap=False, recent_since=recent.since)
+            return _Breadth(walk=True, over_cap=False)
     over_cap = (
         all_words >= OVER_CAP_FACTOR * COUNT_CAP
         and _text_alone(query)
