@@ -557,11 +557,7 @@ def _recent_index() -> _RecentIndex | None:
     if not stato or stato[0]["recenti_dal"] is None:
         return None
     since = stato[0]["recenti_dal"]
-    (plan,) = fetch_dicts(
-        "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_documento d WHERE d.aggiornato_il >= %s",
-        [since],
-    )
-    return _RecentIndex(since, plan["QUERY PLAN"][0]["Plan"]["Plan Rows"])
+    return _RecentIndex(since, _estimated_rows("d.aggiornato_il >= %s", [since]))
 
 
 def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
@@ -596,16 +592,9 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
         rows = memo("search_rows", _table_rows)
         needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * any_words)
         if needed <= any_words and _at_least(tsquery, needed, all_words):
-            # The walk counts its matches. It reads (COUNT_CAP + 1) / share rows, the
-            # recent rows' index share * its rows: the walk is the cheaper for the
-            # commonest words ("assistenza", one row in six: 5,900 rows walked against
-            # 10,600 matches among the 62,500 recent rows at a million services). The
-            # planner's share of words joined by `&` is low (see above): they take the
-            # index, where a few thousand rows match.
-            recent = memo("search_recent_index", _recent_index)
-            if recent is not None and rows and (all_words / rows) ** 2 * recent.rows <= COUNT_CAP:
-                return _Breadth(walk=True, over_cap=False, recent_since=recent.since)
-            return _Breadth(walk=True, over_cap=False)
+            # The walk counts its matches.
+            since = _recent_first(query, all_words, rows)
+            return _Breadth(walk=True, over_cap=False, recent_since=since)
     over_cap = (
         all_words >= OVER_CAP_FACTOR * COUNT_CAP
         and _text_alone(query)
@@ -614,14 +603,46 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
     return _Breadth(walk=False, over_cap=over_cap)
 
 
-def _estimated_matches(tsquery: str) -> float:
-    """The planner's estimate of the rows matching `tsquery`."""
+def _recent_first(query: SearchQuery, all_words: float, rows: float) -> datetime | None:
+    """Whether the walk's matches are looked for in the recent rows' text index first
+    (see _recent_matches): the date from which rows are in it, else None.
+
+    The walk reads (COUNT_CAP + 1) / density rows, density being the share of the rows
+    that match the text and every other filter. The index gives share * its rows (the
+    share of the rows with the text: the other filters are checked on them), and the
+    walk goes on below them for the matches they lack. The walk is the cheaper for the
+    commonest words alone ("assistenza", one row in six at a million services: its
+    1,001 most recent matches among 5,900 rows walked, 10,600 from the 62,500 recent
+    rows); the index when another filter thins them ("assistenza" by public providers,
+    one row in seven of them: 39,000 rows walked, 10,600 from the index). The planner's
+    share of words joined by `&` is low (see _breadth): they take the index, where a few
+    thousand rows match.
+    """
+    recent = memo("search_recent_index", _recent_index)
+    if recent is None or not rows or not all_words:
+        return None
+    share = density = all_words / rows
+    if not _text_alone(query):
+        sql = _Sql(query)
+        density *= min(1.0, _estimated_rows(sql.where, sql.params) / all_words)
+    wanted = COUNT_CAP + 1
+    if density <= 0:
+        return recent.since  # nothing is expected to match: the walk would read every row
+    from_recent = share * recent.rows + max(0.0, wanted - density * recent.rows) / density
+    return recent.since if from_recent < wanted / density else None
+
+
+def _estimated_rows(where: str, params: list) -> float:
+    """The planner's estimate of the rows of the condition `where` (one `EXPLAIN`)."""
     (plan,) = fetch_dicts(
-        "EXPLAIN (FORMAT JSON) "
-        f"SELECT 1 FROM search_documento d WHERE strip(d.vettore) @@ {TSQUERY_SQL}",
-        [tsquery],
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_documento d WHERE {where}", params
     )
     return plan["QUERY PLAN"][0]["Plan"]["Plan Rows"]
+
+
+def _estimated_matches(tsquery: str) -> float:
+    """The planner's estimate of the rows matching `tsquery`."""
+    return _estimated_rows(f"strip(d.vettore) @@ {TSQUERY_SQL}", [tsquery])
 
 
 def _at_least(tsquery: str, matches: float, estimate: float) -> bool:
