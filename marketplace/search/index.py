@@ -515,8 +515,8 @@ ON CONFLICT (parola) DO NOTHING
 _NEW_TABLE = "search_documento_nuovo"
 
 # The text index of the recent rows: those updated since the date of the
-# RECENT_SHARE-th most recent row when it was built (at a million services, the 62,500
-# most recent), and every row written since, whose date is later. A broad text's most
+# RECENT_SHARE-th most recent row when it was built (at a million services, 57,000 of
+# 900,000 rows), and every row written since, whose date is later. A broad text's most
 # recent matches are read from it (backends.postgres._recent_matches), a few thousand
 # entries, where walking the rows by date reads one page for each row until enough
 # match. Its date is in `search_stato.recenti_dal`; a rebuild moves it.

@@ -512,8 +512,8 @@ def _recent_matches(
     The walk reads one row for each row it passes, on its own page (the table is in
     geohash order): at a million services "assistenza domiciliare" (both words in one
     row out of twenty) passes 18,000 rows for its 1,001 most recent matches, 14-40 ms.
-    The recent rows' index gives the 3,500 matches among the 62,500 most recent rows
-    in 9-10 ms. The same rows: every row left out is older than every row read."""
+    The recent rows' index gives the 3,200 matches among the 57,000 most recent rows
+    in 7-13 ms. The same rows: every row left out is older than every row read."""
     rows = _by_date(scored, _Sql(query), wanted_rows, (">=", since))
     if len(rows) < wanted_rows:
         walked = _Sql(query, text_per_row=True)
@@ -612,9 +612,9 @@ def _recent_first(query: SearchQuery, all_words: float, rows: float) -> datetime
     share of the rows with the text: the other filters are checked on them), and the
     walk goes on below them for the matches they lack. The walk is the cheaper for the
     commonest words alone ("assistenza", one row in six at a million services: its
-    1,001 most recent matches among 5,900 rows walked, 10,600 from the 62,500 recent
+    1,001 most recent matches among 5,900 rows walked, 9,700 from the 57,000 recent
     rows); the index when another filter thins them ("assistenza" by public providers,
-    one row in seven of them: 39,000 rows walked, 10,600 from the index). The planner's
+    one row in seven of them: 39,000 rows walked, 9,700 from the index). The planner's
     share of words joined by `&` is low (see _breadth): they take the index, where a few
     thousand rows match.
     """
