@@ -532,6 +532,16 @@ def test_a_map_of_a_view_with_many_places_can_read_the_category_through_its_inde
     assert any("categorie && " in sql and ") IS TRUE" in sql for sql in statements)
 
 
+def test_a_map_answered_by_its_cells_does_not_count_the_places_of_its_view(client, catalogo):
+    """Only a map grouped from its rows asks how many places its view holds."""
+    one_category = {"bbox": "9.25,45.34,9.36,45.42", "zoom": 11, "categoria": "infanzia"}
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/cerca/mappa/", one_category).status_code == 200
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert any("FROM search_cella WHERE tipo = ANY" in sql for sql in statements)
+    assert not any("coalesce(sum(n), 0) AS n FROM search_cella" in sql for sql in statements)
+
+
 def test_every_object_has_one_sample_bucket_on_all_its_rows(catalogo):
     with connection.cursor() as cursor:
         cursor.execute(

@@ -490,7 +490,7 @@ def _recent_rows(
         )
         return rows[:wanted_rows], _Matching.of(rows)
     if recent_since is not None:
-        return _recent_matches(query, scored, wanted_rows, recent_since), None
+        return _recent_matches(query, scored, sql, wanted_rows, recent_since), None
     return _by_date(scored, sql, wanted_rows), None
 
 
@@ -511,12 +511,12 @@ def _by_date(
 
 
 def _recent_matches(
-    query: SearchQuery, scored: _Scored, wanted_rows: int, since: datetime
+    query: SearchQuery, scored: _Scored, walked: _Sql, wanted_rows: int, since: datetime
 ) -> list[dict]:
     """The most recent matches of a broad text, as the walk by date finds them, read
     from the text index of the rows updated since `since` (the partial GIN index
-    `search_doc_testo_recenti`); when there are too few of them, the walk goes on
-    among the older rows.
+    `search_doc_testo_recenti`); when there are too few of them, the walk (`walked`,
+    the text checked on each row) goes on among the older rows.
 
     The walk reads one row for each row it passes, on its own page (the table is in
     geohash order): at a million services "assistenza domiciliare" (both words in one
@@ -525,7 +525,6 @@ def _recent_matches(
     in 7-13 ms. The same rows: every row left out is older than every row read."""
     rows = _by_date(scored, _Sql(query), wanted_rows, (">=", since))
     if len(rows) < wanted_rows:
-        walked = _Sql(query, text_per_row=True)
         rows += _by_date(scored, walked, wanted_rows - len(rows), ("<", since))
     return rows
 
@@ -634,9 +633,7 @@ def _recent_first(query: SearchQuery, all_words: float, rows: float) -> datetime
     if not _text_alone(query):
         sql = _Sql(query)
         density *= min(1.0, _estimated_rows(sql.where, sql.params) / all_words)
-    wanted = COUNT_CAP + 1
-    if density <= 0:
-        return recent.since  # nothing is expected to match: the walk would read every row
+    wanted = COUNT_CAP + 1  # the planner expects at least one row: density > 0
     from_recent = share * recent.rows + max(0.0, wanted - density * recent.rows) / density
     return recent.since if from_recent < wanted / density else None
 
@@ -1287,8 +1284,8 @@ def _cells_sql(key: CellsKey, kinds: list[str], area: list[int]) -> tuple[str, s
 
 
 def map_view(query: SearchQuery, zoom: int) -> MapResult:
-    sql = _Sql(query, every_row=True)
     if zoom >= POINTS_FROM_ZOOM:
+        sql = _Sql(query)
         rows = fetch_dicts(
             f"""
             SELECT d.tipo, d.oggetto_id AS id, d.titolo, d.sede_id, d.demo,
@@ -1317,6 +1314,9 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
             [*cells_params, *(dated.params if dated else []), *area, shift, shift],
         )
     else:
+        # Every matching row is grouped (only here: the points are the first few by
+        # id, the cells need no condition on the rows' categories).
+        sql = _Sql(query, every_row=True)
         rows = fetch_dicts(
             f"""
             SELECT count(*) AS n, avg(ST_X(d.punto)) AS lon, avg(ST_Y(d.punto)) AS lat,
