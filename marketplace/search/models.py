@@ -100,6 +100,10 @@ class DocumentoRicerca(models.Model):
             models.Index(
                 fields=["comune_id", "aggiornato_il", "id"], name="search_doc_comune_data"
             ),
+            # A provider kind's rows by date: a broad text walked with a kind reads
+            # only that kind's rows ("assistenza domiciliare" by public providers,
+            # one row in seven: 181 -> 44-52 ms at a million services).
+            models.Index(fields=["tipo_ente", "aggiornato_il", "id"], name="search_doc_ente_data"),
             # The first sample buckets of a broad search without text. On the cast, so
             # that a text search's sample is read from the text index of its buckets
             # alone (migration 0007): offered `campione < 1` on both, the planner took

@@ -311,24 +311,83 @@ def test_a_walk_reads_the_recent_rows_index_unless_its_words_are_in_most_rows(
     assert postgres._breadth(_query(q="assistenza"), tsquery).recent_since is None
 
 
-def test_a_filter_that_thins_a_common_words_matches_takes_the_recent_rows_index(monkeypatch):
-    """The walk meets the matches of every filter, the recent rows' index gives those of
-    the text: "assistenza" (one row in six) alone walks, by public providers (one in
-    seven of them: 2.4% of the rows) it reads the index."""
-    since = timezone.now()
-    recent = postgres._RecentIndex(since, 62_500)
+def _estimates(monkeypatch, text_rows: float, with_filter: float, kind_rows: float) -> None:
+    """The planner's estimates at a million rows: of the text, of the text with the
+    query's other filters, and of a provider kind's rows."""
+
+    def estimated(where: str, params: list) -> float:
+        if where == "d.tipo_ente = %s":
+            return kind_rows
+        return with_filter if " AND " in where else text_rows
+
+    monkeypatch.setattr(postgres, "_estimated_rows", estimated)
+
+
+@pytest.fixture
+def recent_rows(monkeypatch):
+    """The recent rows' text index as at a million services."""
+    recent = postgres._RecentIndex(timezone.now(), 62_500)
     monkeypatch.setattr(postgres, "_recent_index", lambda: recent)
-    estimates = {"tipo_ente = %s": 24_000, "strip(d.vettore) @@": 170_000}
-    monkeypatch.setattr(
-        postgres,
-        "_estimated_rows",
-        lambda where, params: next(n for part, n in estimates.items() if part in where),
-    )
-    alone, public = _query(q="assistenza"), _query(q="assistenza", tipo_ente="pubblico")
+    return recent
+
+
+def test_a_filter_that_thins_a_common_words_matches_takes_the_recent_rows_index(
+    monkeypatch, recent_rows
+):
+    """The walk meets the matches of every filter, the recent rows' index gives those of
+    the text: "assistenza" (one row in six) alone walks; in English (one in seven of
+    them: 2.4% of the rows) it reads the index."""
+    alone, english = _query(q="assistenza"), _query(q="assistenza", lingua="en")
+    _estimates(monkeypatch, 170_000, 24_000, kind_rows=150_000)
     assert postgres._recent_first(alone, 170_000, 1_000_000) is None
-    assert postgres._recent_first(public, 170_000, 1_000_000) == since
-    estimates["tipo_ente = %s"] = 150_000  # a filter that leaves most of them: the walk
+    assert postgres._recent_first(english, 170_000, 1_000_000) == recent_rows.since
+    _estimates(monkeypatch, 170_000, 150_000, kind_rows=150_000)  # it leaves most: the walk
+    assert postgres._recent_first(english, 170_000, 1_000_000) is None
+
+
+def test_a_walk_with_a_provider_kind_reads_only_that_kinds_rows(monkeypatch, recent_rows):
+    """By public providers (150,000 rows), "assistenza" meets a match in every six rows
+    the walk reads of theirs: it walks them. "assistenza domiciliare" meets one in
+    twenty-one: its 2,900 recent matches first (440 of them public), then the public
+    rows below them."""
+    public = _query(q="assistenza", tipo_ente="pubblico")
+    _estimates(monkeypatch, 170_000, 24_000, kind_rows=150_000)
     assert postgres._recent_first(public, 170_000, 1_000_000) is None
+    _estimates(monkeypatch, 47_000, 7_000, kind_rows=150_000)
+    assert postgres._recent_first(public, 47_000, 1_000_000) == recent_rows.since
+    # Were the kind in most rows, its walk would be the plain one: the index.
+    _estimates(monkeypatch, 170_000, 24_000, kind_rows=1_000_000)
+    assert postgres._recent_first(public, 170_000, 1_000_000) == recent_rows.since
+
+
+def test_a_provider_kind_is_walked_by_its_index_and_checked_on_the_rows_of_another(
+    client, catalogo, many
+):
+    """Walking a broad text's rows by date, the kind's index gives them; where the text's
+    index (or a Comune's) gives the rows, the kind is checked on each of them."""
+    query = _query(q="assistenza", tipo_ente="terzo_settore")
+    scored = postgres._Scored.of(query, "assistenza:*")
+    walked = postgres._Sql(query, text_per_row=True)
+    matched = postgres._Sql(query)
+    in_comune = postgres._Sql(_query(tipo_ente="terzo_settore", comune="015146"))
+    plans = {}
+    for name, sql in (("walked", walked), ("matched", matched), ("in_comune", in_comune)):
+        with CaptureQueriesContext(connection) as captured:
+            postgres._by_date(scored, sql, 30)
+        (statement,) = [q["sql"] for q in captured.captured_queries]
+        plans[name] = _explain(
+            statement, drop=_indexes_but("search_doc_ente_data"), off=["seqscan"]
+        )
+    assert "Index Scan Backward using search_doc_ente_data" in plans["walked"], plans["walked"]
+    assert "search_doc_ente_data" not in plans["matched"], plans["matched"]
+    assert "search_doc_ente_data" not in plans["in_comune"], plans["in_comune"]
+    # A page of the kind alone, by date, is its index's.
+    alone = postgres._Sql(_query(tipo_ente="terzo_settore"))
+    with CaptureQueriesContext(connection) as captured:
+        postgres._by_date(postgres._Scored.of(query), alone, 30)
+    (statement,) = [q["sql"] for q in captured.captured_queries]
+    plan = _explain(statement, drop=_indexes_but("search_doc_ente_data"), off=["seqscan"])
+    assert "Index Scan Backward using search_doc_ente_data" in plan, plan
 
 
 def _query(**params):
