@@ -10,7 +10,7 @@ import re
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -363,31 +363,122 @@ def test_a_walk_with_a_provider_kind_reads_only_that_kinds_rows(monkeypatch, rec
 def test_a_provider_kind_is_walked_by_its_index_and_checked_on_the_rows_of_another(
     client, catalogo, many
 ):
-    """Walking a broad text's rows by date, the kind's index gives them; where the text's
-    index (or a Comune's) gives the rows, the kind is checked on each of them."""
+    """Walking a broad text's rows by date, the kind's index gives them in that order;
+    where the text's index (or a Comune's) gives the rows, the kind is checked on each
+    of them, never an index condition."""
     query = _query(q="assistenza", tipo_ente="terzo_settore")
     scored = postgres._Scored.of(query, "assistenza:*")
-    walked = postgres._Sql(query, text_per_row=True)
-    matched = postgres._Sql(query)
-    in_comune = postgres._Sql(_query(tipo_ente="terzo_settore", comune="015146"))
-    plans = {}
-    for name, sql in (("walked", walked), ("matched", matched), ("in_comune", in_comune)):
+
+    def plan(sql: postgres._Sql, off: list[str]) -> str:
         with CaptureQueriesContext(connection) as captured:
             postgres._by_date(scored, sql, 30)
         (statement,) = [q["sql"] for q in captured.captured_queries]
-        plans[name] = _explain(
-            statement, drop=_indexes_but("search_doc_ente_data"), off=["seqscan"]
-        )
-    assert "Index Scan Backward using search_doc_ente_data" in plans["walked"], plans["walked"]
-    assert "search_doc_ente_data" not in plans["matched"], plans["matched"]
-    assert "search_doc_ente_data" not in plans["in_comune"], plans["in_comune"]
-    # A page of the kind alone, by date, is its index's.
-    alone = postgres._Sql(_query(tipo_ente="terzo_settore"))
+        return _explain(statement, drop=_indexes_but("search_doc_ente_data"), off=off)
+
+    by_index_order = ["seqscan", "bitmapscan"]
+    walked = plan(postgres._Sql(query, text_per_row=True), by_index_order)
+    assert "Index Scan Backward using search_doc_ente_data" in walked, walked
+    # A page of the kind alone, by date, is its index's too.
+    alone = plan(postgres._Sql(_query(tipo_ente="terzo_settore")), by_index_order)
+    assert "Index Scan Backward using search_doc_ente_data" in alone, alone
+    for other in (
+        postgres._Sql(query),
+        postgres._Sql(_query(tipo_ente="pubblico", comune="015146")),
+    ):
+        checked = plan(other, ["seqscan"])
+        assert "Index Cond: ((tipo_ente)" not in checked, checked
+
+
+@pytest.fixture
+def assisted(django_capture_on_commit_callbacks):
+    """Forty-eight services matching "assistenza domiciliare": two in three for the
+    elderly, the others for children; three in four also in English. More than the
+    first pages read of them, so that which ones are read shows."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(48):
+            ente = make_ente(nome=f"Ente {number}")
+            make_servizio(
+                ente=ente,
+                titolo=f"Assistenza domiciliare {number}",
+                categorie=categorie("infanzia.nido" if number % 3 == 0 else "anziani"),
+                lingue=["it", "en"] if number % 4 else ["it"],
+                sedi=[make_sede(ente=ente, punto=PLACES[number % len(PLACES)])],
+            )
+
+
+@pytest.mark.parametrize("recent", ["none", "newest"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "assistenza", "categoria": "anziani", "per_pagina": 1},
+        {"q": "assistenza domiciliare", "lingua": "en", "per_pagina": 1},
+        {"q": "assistenza", "categoria": "anziani", "per_pagina": 1, "pagina": 2},
+    ],
+)
+def test_a_broad_texts_matches_collected_through_the_indexes_are_those_the_walk_meets(
+    client, assisted, monkeypatch, every_text_broad, params, recent
+):
+    """With the recent rows' index or without, the walk by date and the matches collected
+    through the indexes of the text and of the set filter give the same rows."""
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
+    since = _recent_since(0) if recent == "newest" else None
+    monkeypatch.setattr(postgres, "_recent_first", lambda *args: since)
+    monkeypatch.setattr(postgres, "_collect_matches", lambda *args: False)
+    walked, statements = _texts_and_plans(client, params)
+    assert not any("OFFSET 0" in sql for sql in statements)
+    monkeypatch.setattr(postgres, "_collect_matches", lambda *args: True)
+    collected, statements = _texts_and_plans(client, params)
+    (statement,) = [sql for sql in statements if "OFFSET 0" in sql]
+    # Every filter through its index: none checked row by row.
+    assert "strip(d.vettore) @@" in statement and "IS TRUE" not in statement
+    assert ("d.aggiornato_il <" in statement) == (recent == "newest")
+    assert collected["results"] and collected["results"] == walked["results"]
+    assert collected["count"] == walked["count"]
+    assert collected["count_esatto"] == walked["count_esatto"]
+    assert collected["facets"] == walked["facets"]
+
+
+def test_the_collected_matches_are_found_by_the_bitmaps_of_the_text_and_the_category(
+    client, assisted
+):
+    query = _query(q="assistenza domiciliare", categoria="anziani")
     with CaptureQueriesContext(connection) as captured:
-        postgres._by_date(postgres._Scored.of(query), alone, 30)
+        postgres._by_date(
+            postgres._Scored.of(query), postgres._Sql(query, collected=True), 30, collected=True
+        )
     (statement,) = [q["sql"] for q in captured.captured_queries]
-    plan = _explain(statement, drop=_indexes_but("search_doc_ente_data"), off=["seqscan"])
-    assert "Index Scan Backward using search_doc_ente_data" in plan, plan
+    for index_name in ("search_doc_categorie", "search_doc_testo"):
+        with transaction.atomic():  # the indexes dropped come back for the next
+            plan = _explain(statement, drop=_indexes_but(index_name), off=["seqscan"])
+            transaction.set_rollback(True)
+        assert f"Bitmap Index Scan on {index_name}" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "params, all_words, with_filters, recent, collected",
+    [
+        # Services for the disabled with both words: 4,400 rows, 275 of them recent; the
+        # walk would pass 165,000 rows below the recent ones.
+        ({"categoria": "disabilita"}, 47_000, 4_400, True, True),
+        ({"categoria": "disabilita"}, 47_000, 4_400, False, True),
+        ({"lingua": "en"}, 47_000, 4_400, True, True),
+        # "assistenza" for the disabled: 24,000 rows, its recent ones are enough.
+        ({"categoria": "disabilita"}, 170_000, 24_000, True, False),
+        ({"categoria": "disabilita"}, 170_000, 24_000, False, False),  # 42,000 walked
+        # A filter without an index of sets, or a Comune (its own walks): never.
+        ({"gratuito": "true"}, 47_000, 4_400, True, False),
+        ({"categoria": "disabilita", "comune": "015146"}, 47_000, 400, True, False),
+    ],
+)
+def test_a_walk_that_would_pass_too_many_rows_collects_its_matches(
+    monkeypatch, recent_rows, params, all_words, with_filters, recent, collected
+):
+    _estimates(monkeypatch, all_words, with_filters, kind_rows=150_000)
+    query = _query(q="assistenza domiciliare", **params)
+    since = recent_rows.since if recent else None
+    assert postgres._collect_matches(query, all_words, 1_000_000, since) is collected
 
 
 def _query(**params):

@@ -85,7 +85,8 @@ class _Sql:
     index or order reads (see _breadth). With `comuni=False` the Comuni are left out
     (see _recent_in_comuni). With `every_row=True` every matching row is read (the
     map's grouping): in a view of more than VIEW_READ_FIRST_PLACES places a category is
-    left to its index (see _build).
+    left to its index (see _build). With `collected=True` the matches of a broad text
+    are collected through the indexes: a category is left to its own.
     """
 
     def __init__(
@@ -98,6 +99,7 @@ class _Sql:
         text_per_row: bool = False,
         comuni: bool = True,
         every_row: bool = False,
+        collected: bool = False,
     ):
         self.query = query
         self.a = alias
@@ -106,6 +108,7 @@ class _Sql:
         self.text_per_row = text_per_row
         self.comuni = comuni
         self.every_row = every_row
+        self.collected = collected
         self.clauses: list[str] = []
         self.params: list = []
         self._build()
@@ -144,7 +147,7 @@ class _Sql:
             self.add(text, postgres_tsquery(q.q))
         if q.categorie:
             overlap = f"{a}.categorie && %s::varchar[]"
-            if q.comuni or q.has_text or self._narrow_area():
+            if q.comuni or (q.has_text and not self.collected) or self._narrow_area():
                 # Another restriction already narrows the rows: check the categories on
                 # them, and keep their GIN index out of the plan (`IS TRUE` is not
                 # indexable). The planner underrates the cost of that index's bitmap for
@@ -158,7 +161,8 @@ class _Sql:
                 # grouped: in Milan's metropolitan area (426,000 places in 0.44 square
                 # degrees) checking each place made "anziani" open on Monday at 10 take
                 # 350 ms, the bitmap 156. In a small view of central Milan (18,700
-                # places) the bitmap made the same map 30 ms slower.
+                # places) the bitmap made the same map 30 ms slower. A broad text's
+                # collected matches are found by the bitmaps of both (_collect_matches).
                 overlap = f"({overlap}) IS TRUE"
             self.add(overlap, list(q.categorie))
         if q.tipo_ente:
@@ -439,7 +443,12 @@ def _page_rows(
         # Ties by row id, as below.
         candidates = max(wanted_rows, COUNT_CAP + 1)
         rows, matching = _recent_rows(
-            query, scored, candidates, text_per_row=True, recent_since=breadth.recent_since
+            query,
+            scored,
+            candidates,
+            text_per_row=True,
+            recent_since=breadth.recent_since,
+            collected=breadth.collected,
         )
         rows.sort(key=lambda row: (-row["score"], row["row_id"]))
         return rows[:wanted_rows], matching or _Matching.of(rows)
@@ -478,49 +487,58 @@ def _recent_rows(
     *,
     text_per_row: bool = False,
     recent_since: datetime | None = None,
+    collected: bool = False,
 ) -> tuple[list[dict], _Matching | None]:
     """The `wanted_rows` most recently updated matching rows, as `scored`; and how many
     match, when reading them in that order counted them at little cost. With
     `recent_since`, the text's matches are looked for in the recent rows' text index
-    first (see _recent_matches)."""
+    first (see _recent_matches). With `collected`, the rows (below the recent ones) are
+    not met walking by date but collected through the indexes, then sorted (see
+    _collect_matches)."""
     if query.comuni:
         return _recent_in_comuni(query, scored, wanted_rows, text_per_row=text_per_row), None
     sql = _Sql(query, text_per_row=text_per_row)
     if _read_the_view_first(query):
         # Every row of the view is read and sorted anyway: reading COUNT_CAP + 1 of
         # them counts them, instead of a count reading the view again.
-        select = _fenced(
-            f"SELECT {scored.columns}, d.aggiornato_il FROM search_documento d WHERE {sql.where}",
-            _PAGE_COLUMNS,
-        )
-        rows = fetch_dicts(
-            f"{select} ORDER BY aggiornato_il DESC, row_id DESC LIMIT %s",
-            [*scored.params, *sql.params, max(wanted_rows, COUNT_CAP + 1)],
-        )
+        rows = _by_date(scored, sql, max(wanted_rows, COUNT_CAP + 1), collected=True)
         return rows[:wanted_rows], _Matching.of(rows)
+    if collected:
+        sql = _Sql(query, collected=True)
     if recent_since is not None:
-        return _recent_matches(query, scored, sql, wanted_rows, recent_since), None
-    return _by_date(scored, sql, wanted_rows), None
+        return _recent_matches(query, scored, sql, wanted_rows, recent_since, collected), None
+    return _by_date(scored, sql, wanted_rows, collected=collected), None
 
 
 def _by_date(
-    scored: _Scored, sql: _Sql, wanted_rows: int, since: tuple[str, datetime] | None = None
+    scored: _Scored,
+    sql: _Sql,
+    wanted_rows: int,
+    since: tuple[str, datetime] | None = None,
+    *,
+    collected: bool = False,
 ) -> list[dict]:
     """The `wanted_rows` most recent rows of `sql`, with `since` (a condition on the
-    date, and its parameter) if given."""
+    date, and its parameter) if given. With `collected`, every row of `sql` is read
+    first, through whichever indexes the planner takes, then sorted by date."""
     condition, params = (f"AND d.aggiornato_il {since[0]} %s", [since[1]]) if since else ("", [])
+    rows = f"FROM search_documento d WHERE {sql.where} {condition}"
+    select, order = f"SELECT {scored.columns} {rows}", f"ORDER BY {_RECENT}"
+    if collected:
+        select = _fenced(f"SELECT {scored.columns}, d.aggiornato_il {rows}", _PAGE_COLUMNS)
+        order = "ORDER BY aggiornato_il DESC, row_id DESC"
     return fetch_dicts(
-        f"""
-        SELECT {scored.columns}
-        FROM search_documento d WHERE {sql.where} {condition}
-        ORDER BY {_RECENT} LIMIT %s
-        """,
-        [*scored.params, *sql.params, *params, wanted_rows],
+        f"{select} {order} LIMIT %s", [*scored.params, *sql.params, *params, wanted_rows]
     )
 
 
 def _recent_matches(
-    query: SearchQuery, scored: _Scored, walked: _Sql, wanted_rows: int, since: datetime
+    query: SearchQuery,
+    scored: _Scored,
+    walked: _Sql,
+    wanted_rows: int,
+    since: datetime,
+    collected: bool = False,
 ) -> list[dict]:
     """The most recent matches of a broad text, as the walk by date finds them, read
     from the text index of the rows updated since `since` (the partial GIN index
@@ -531,10 +549,13 @@ def _recent_matches(
     geohash order): at a million services "assistenza domiciliare" (both words in one
     row out of twenty) passes 18,000 rows for its 1,001 most recent matches, 14-40 ms.
     The recent rows' index gives the 3,200 matches among the 57,000 most recent rows
-    in 7-13 ms. The same rows: every row left out is older than every row read."""
+    in 7-13 ms. The same rows: every row left out is older than every row read.
+    With `collected`, the older rows are collected through the indexes (see
+    _collect_matches), `walked` being then the statement that reads them so."""
     rows = _by_date(scored, _Sql(query), wanted_rows, (">=", since))
     if len(rows) < wanted_rows:
-        rows += _by_date(scored, walked, wanted_rows - len(rows), ("<", since))
+        missing = wanted_rows - len(rows)
+        rows += _by_date(scored, walked, missing, ("<", since), collected=collected)
     return rows
 
 
@@ -557,6 +578,9 @@ class _Breadth:
     # Where the walk's matches are first looked for in the recent rows' text index: the
     # date from which rows are in it (see _recent_matches).
     recent_since: datetime | None = None
+    # Whether the rows the walk would pass (below the recent ones) are so many that its
+    # matches are collected through the indexes instead (see _collect_matches).
+    collected: bool = False
 
 
 @dataclass(frozen=True)
@@ -611,7 +635,8 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
         if needed <= any_words and _at_least(tsquery, needed, all_words):
             # The walk counts its matches.
             since = _recent_first(query, all_words, rows)
-            return _Breadth(walk=True, over_cap=False, recent_since=since)
+            collected = _collect_matches(query, all_words, rows, since)
+            return _Breadth(walk=True, over_cap=False, recent_since=since, collected=collected)
     over_cap = (
         all_words >= OVER_CAP_FACTOR * COUNT_CAP
         and _text_alone(query)
@@ -644,14 +669,51 @@ def _recent_first(query: SearchQuery, all_words: float, rows: float) -> datetime
     recent = memo("search_recent_index", _recent_index)
     if recent is None or not rows or not all_words:
         return None
-    share = density = all_words / rows
-    if not _text_alone(query):
-        sql = _Sql(query)
-        density *= min(1.0, _estimated_rows(sql.where, sql.params) / all_words)
-    walked_density = density / _kind_share(query.tipo_ente, rows)
+    share = all_words / rows
+    density, walked_density = _densities(query, all_words, rows)
     wanted = COUNT_CAP + 1  # the planner expects at least one row: density > 0
     from_recent = share * recent.rows + max(0.0, wanted - density * recent.rows) / walked_density
     return recent.since if from_recent < wanted / walked_density else None
+
+
+def _densities(query: SearchQuery, all_words: float, rows: float) -> tuple[float, float]:
+    """The share of the rows that match the text and every other filter (the planner's
+    estimate: one `EXPLAIN` when there are other filters), and that share among the
+    rows a walk by date reads (those of the provider kind, if any)."""
+    density = all_words / rows
+    if not _text_alone(query):
+        sql = _Sql(query)
+        density *= min(1.0, _estimated_rows(sql.where, sql.params) / all_words)
+    return density, density / _kind_share(query.tipo_ente, rows)
+
+
+# Beyond this many rows passed (100-300 ms at 1.5-2 µs a row), a walk's matches are
+# collected through the indexes of the text and of a set filter instead.
+COLLECT_FROM_ROWS_WALKED = 60_000
+
+
+def _collect_matches(
+    query: SearchQuery, all_words: float, rows: float, recent_since: datetime | None
+) -> bool:
+    """Whether the walk's matches (below the recent rows, with `recent_since`) are
+    collected through the indexes, then sorted by date, rather than met walking by date.
+
+    The walk passes (COUNT_CAP + 1) / density rows, each on its own page; a filter that
+    holds sets (a category, a language, a group of people) has a GIN index whose bitmap,
+    with the text's, gives its matches alone. "assistenza domiciliare" among services
+    for the disabled (3,700 rows at a million services, 250 of them recent) passed
+    170,000 rows below the recent ones, 315 ms; the bitmaps of the text and the
+    category give them in 96. The same rows: the most recent matches, sorted by date.
+    """
+    sets = query.categorie or query.lingua or query.destinatari
+    if not rows or not all_words or not sets or query.comuni:  # a Comune's walks: its own
+        return False
+    density, walked_density = _densities(query, all_words, rows)
+    wanted = COUNT_CAP + 1.0
+    if recent_since is not None:
+        recent = memo("search_recent_index", _recent_index)
+        wanted = max(0.0, wanted - density * recent.rows) if recent else wanted
+    return wanted / walked_density > COLLECT_FROM_ROWS_WALKED
 
 
 def _kind_share(tipo_ente: str | None, rows: float) -> float:
