@@ -16,6 +16,14 @@ QUERIES: dict[str, str] = {
     "text only": "/api/v1/cerca/?q=asilo&facette=false",
     "text, a common word": "/api/v1/cerca/?q=assistenza&facette=false",
     "text, two common words": "/api/v1/cerca/?q=assistenza%20domiciliare&facette=false",
+    # The facets a PIT operator clicks next: public providers (one in seven of the
+    # matches), services for the disabled (one in thirteen).
+    "two common words + provider kind": (
+        "/api/v1/cerca/?q=assistenza%20domiciliare&tipo_ente=pubblico&facette=false"
+    ),
+    "two common words + category": (
+        "/api/v1/cerca/?q=assistenza%20domiciliare&categoria=disabilita&facette=false"
+    ),
     "text + radius 10 km": (
         "/api/v1/cerca/?q=assistenza&lat=45.4642&lon=9.19&raggio_km=10&facette=false"
     ),
