@@ -634,8 +634,10 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
         needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * any_words)
         if needed <= any_words and _at_least(tsquery, needed, all_words):
             # The walk counts its matches.
-            since = _recent_first(query, all_words, rows)
-            collected = _collect_matches(query, all_words, rows, since)
+            # One `EXPLAIN` for both choices (a table never analysed has no rows yet).
+            densities = _densities(query, all_words, rows) if rows and all_words else None
+            since = _recent_first(query, all_words, rows, densities)
+            collected = _collect_matches(query, all_words, rows, since, densities)
             return _Breadth(walk=True, over_cap=False, recent_since=since, collected=collected)
     over_cap = (
         all_words >= OVER_CAP_FACTOR * COUNT_CAP
@@ -645,7 +647,12 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
     return _Breadth(walk=False, over_cap=over_cap)
 
 
-def _recent_first(query: SearchQuery, all_words: float, rows: float) -> datetime | None:
+def _recent_first(
+    query: SearchQuery,
+    all_words: float,
+    rows: float,
+    densities: tuple[float, float] | None = None,
+) -> datetime | None:
     """Whether the walk's matches are looked for in the recent rows' text index first
     (see _recent_matches): the date from which rows are in it, else None.
 
@@ -670,7 +677,7 @@ def _recent_first(query: SearchQuery, all_words: float, rows: float) -> datetime
     if recent is None or not rows or not all_words:
         return None
     share = all_words / rows
-    density, walked_density = _densities(query, all_words, rows)
+    density, walked_density = densities or _densities(query, all_words, rows)
     wanted = COUNT_CAP + 1  # the planner expects at least one row: density > 0
     from_recent = share * recent.rows + max(0.0, wanted - density * recent.rows) / walked_density
     return recent.since if from_recent < wanted / walked_density else None
@@ -693,7 +700,11 @@ COLLECT_FROM_ROWS_WALKED = 60_000
 
 
 def _collect_matches(
-    query: SearchQuery, all_words: float, rows: float, recent_since: datetime | None
+    query: SearchQuery,
+    all_words: float,
+    rows: float,
+    recent_since: datetime | None,
+    densities: tuple[float, float] | None = None,
 ) -> bool:
     """Whether the walk's matches (below the recent rows, with `recent_since`) are
     collected through the indexes, then sorted by date, rather than met walking by date.
@@ -708,7 +719,7 @@ def _collect_matches(
     sets = query.categorie or query.lingua or query.destinatari
     if not rows or not all_words or not sets or query.comuni:  # a Comune's walks: its own
         return False
-    density, walked_density = _densities(query, all_words, rows)
+    density, walked_density = densities or _densities(query, all_words, rows)
     wanted = COUNT_CAP + 1.0
     if recent_since is not None:
         recent = memo("search_recent_index", _recent_index)
