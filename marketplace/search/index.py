@@ -512,6 +512,15 @@ ON CONFLICT (parola) DO NOTHING
 """
 
 
+# The lexemes of the rows' text vectors (see models.Lessema): only ever added, except by
+# a full rebuild, so that the table holds every lexeme of the index.
+_LESSEMI = """
+INSERT INTO search_lessema (lessema)
+SELECT DISTINCT unnest(tsvector_to_array(vettore)) FROM search_documento {where}
+ON CONFLICT DO NOTHING
+"""
+
+
 _NEW_TABLE = "search_documento_nuovo"
 
 # The text index of the recent rows: those updated since the date of the
@@ -604,6 +613,8 @@ def rebuild_table(cursor) -> dict[str, int]:
     cursor.execute(REBUILD_OPEN_CELLS, [UNDATED])
     cursor.execute("DELETE FROM search_titolo")
     cursor.execute(_REBUILD_TITLES, [UNDATED])
+    cursor.execute("DELETE FROM search_lessema")
+    cursor.execute(_LESSEMI.format(where=""))
     # The new table's statistics, before its first reader: the search asks the planner
     # how many rows a text matches (postgres._breadth), and the planner chooses every
     # plan by them; autovacuum would gather them only a while after the commit.
@@ -614,8 +625,8 @@ def rebuild_table(cursor) -> dict[str, int]:
 
 def replace_rows(cursor, sorgente: Sorgente, ids: list[int]) -> int:
     """Replace the rows of these objects of one kind, keeping the map cells (of all
-    hours and of the weekly spans) and the type-ahead titles in step; the number of
-    rows written."""
+    hours and of the weekly spans), the type-ahead titles and the lexemes in step; the
+    number of rows written."""
     tipo, derived = sorgente.tipo, not sorgente.dated
     touched: set[tuple] = set()
     titles: set[str] = set()
@@ -629,6 +640,7 @@ def replace_rows(cursor, sorgente: Sorgente, ids: list[int]) -> int:
     )
     cursor.execute(*sorgente.statement(ids))
     count = cursor.rowcount
+    cursor.execute(_LESSEMI.format(where="WHERE tipo = %s AND oggetto_id = ANY(%s)"), [tipo, ids])
     if not derived:
         return count
     cursor.execute(_CELLS_OF, [tipo, ids])

@@ -32,6 +32,54 @@ SAN_SILVESTRO = orari.Eccezione(
 )
 
 
+# Nine places within a kilometre of Melegnano, and twelve 10 to 35 km away.
+NEAR = [
+    Point(9.3237 + dx * 0.004, 45.3573 + dy * 0.004, srid=4326)
+    for dx in (-1, 0, 1)
+    for dy in (-1, 0, 1)
+]
+FAR = [
+    Point(9.3237 + dx * 0.15, 45.3573 + dy * 0.15, srid=4326) for dx in (-2, 2) for dy in (-1, 1, 2)
+]
+FAR += [
+    Point(9.3237 + dx * 0.3, 45.3573 + dy * 0.2, srid=4326) for dx in (-1, 1) for dy in (-1, 1, 2)
+]
+PLACES = NEAR + FAR
+
+
+@pytest.fixture
+def many(django_capture_on_commit_callbacks):
+    """Twenty-one providers' places, each with a service matching "assistenza": in the
+    title for some, in the description only for others."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for number, punto in enumerate(PLACES):
+            ente = make_ente(nome=f"Ente {number}")
+            in_title = number % 3 == 0
+            make_servizio(
+                ente=ente,
+                titolo=f"Assistenza domiciliare {number}" if in_title else f"Servizio {number}",
+                descrizione="Anche assistenza serale." if not in_title else "",
+                sedi=[make_sede(ente=ente, punto=punto)],
+            )
+
+
+@pytest.fixture
+def assisted(django_capture_on_commit_callbacks):
+    """Forty-eight services matching "assistenza domiciliare": two in three for the
+    elderly, the others for children; three in four also in English. More than the
+    first pages read of them, so that which ones are read shows."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(48):
+            ente = make_ente(nome=f"Ente {number}")
+            make_servizio(
+                ente=ente,
+                titolo=f"Assistenza domiciliare {number}",
+                categorie=categorie("infanzia.nido" if number % 3 == 0 else "anziani"),
+                lingue=["it", "en"] if number % 4 else ["it"],
+                sedi=[make_sede(ente=ente, punto=PLACES[number % len(PLACES)])],
+            )
+
+
 def categorie(*codici):
     return list(Categoria.objects.filter(codice__in=codici))
 

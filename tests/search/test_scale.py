@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -20,40 +19,18 @@ from marketplace.search.backends import postgres
 from marketplace.search.models import CellaMappa, DocumentoRicerca, StatoIndice, TitoloRicerca
 from servizi.models import Servizio
 from servizi.services import servizio_update
-from tests.search.conftest import DUOMO, MELEGNANO, PAULLO, SAN_DONATO, categorie, titoli
+from tests.search.conftest import (
+    DUOMO,
+    MELEGNANO,
+    PAULLO,
+    PLACES,
+    SAN_DONATO,
+    categorie,
+    titoli,
+)
 from tests.servizi.builders import make_ente, make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
-
-# Nine places within a kilometre of Melegnano, and twelve 10 to 35 km away.
-NEAR = [
-    Point(9.3237 + dx * 0.004, 45.3573 + dy * 0.004, srid=4326)
-    for dx in (-1, 0, 1)
-    for dy in (-1, 0, 1)
-]
-FAR = [
-    Point(9.3237 + dx * 0.15, 45.3573 + dy * 0.15, srid=4326) for dx in (-2, 2) for dy in (-1, 1, 2)
-]
-FAR += [
-    Point(9.3237 + dx * 0.3, 45.3573 + dy * 0.2, srid=4326) for dx in (-1, 1) for dy in (-1, 1, 2)
-]
-PLACES = NEAR + FAR
-
-
-@pytest.fixture
-def many(django_capture_on_commit_callbacks):
-    """Twenty-one providers' places, each with a service matching "assistenza": in the
-    title for some, in the description only for others."""
-    with django_capture_on_commit_callbacks(execute=True):
-        for number, punto in enumerate(PLACES):
-            ente = make_ente(nome=f"Ente {number}")
-            in_title = number % 3 == 0
-            make_servizio(
-                ente=ente,
-                titolo=f"Assistenza domiciliare {number}" if in_title else f"Servizio {number}",
-                descrizione="Anche assistenza serale." if not in_title else "",
-                sedi=[make_sede(ente=ente, punto=punto)],
-            )
 
 
 def test_the_test_database_ranks_with_the_rum_index():
@@ -389,23 +366,6 @@ def test_a_provider_kind_is_walked_by_its_index_and_checked_on_the_rows_of_anoth
         assert "Index Cond: ((tipo_ente)" not in checked, checked
 
 
-@pytest.fixture
-def assisted(django_capture_on_commit_callbacks):
-    """Forty-eight services matching "assistenza domiciliare": two in three for the
-    elderly, the others for children; three in four also in English. More than the
-    first pages read of them, so that which ones are read shows."""
-    with django_capture_on_commit_callbacks(execute=True):
-        for number in range(48):
-            ente = make_ente(nome=f"Ente {number}")
-            make_servizio(
-                ente=ente,
-                titolo=f"Assistenza domiciliare {number}",
-                categorie=categorie("infanzia.nido" if number % 3 == 0 else "anziani"),
-                lingue=["it", "en"] if number % 4 else ["it"],
-                sedi=[make_sede(ente=ente, punto=PLACES[number % len(PLACES)])],
-            )
-
-
 @pytest.mark.parametrize("recent", ["none", "newest"])
 @pytest.mark.parametrize(
     "params",
@@ -444,10 +404,9 @@ def test_the_collected_matches_are_found_by_the_bitmaps_of_the_text_and_the_cate
     client, assisted
 ):
     query = _query(q="assistenza domiciliare", categoria="anziani")
+    scored, sql = postgres._Scored.of(query), postgres._Sql(query, collected=True)
     with CaptureQueriesContext(connection) as captured:
-        postgres._by_date(
-            postgres._Scored.of(query), postgres._Sql(query, collected=True), 30, collected=True
-        )
+        postgres._by_date(scored, sql, 30, collected=True)
     (statement,) = [q["sql"] for q in captured.captured_queries]
     for index_name in ("search_doc_categorie", "search_doc_testo"):
         with transaction.atomic():  # the indexes dropped come back for the next

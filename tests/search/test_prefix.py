@@ -1,0 +1,148 @@
+"""The last word of a query also matches as a prefix. On postgres the prefix is dropped
+where no other lexeme of the index begins with the word's own: it would match the same
+rows, and GIN reads the word's own list of rows faster than it gathers the rows of every
+lexeme that begins so (see models.Lessema)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from marketplace.search.backends import postgres
+from servizi.services import servizio_update
+from tests.search.conftest import categorie, titoli
+from tests.servizi.builders import make_servizio
+
+pytestmark = pytest.mark.django_db
+
+
+def _lexemes(statement: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def index_lexemes() -> set[str]:
+    return _lexemes("SELECT DISTINCT unnest(tsvector_to_array(vettore)) FROM search_documento")
+
+
+def table_lexemes() -> set[str]:
+    return _lexemes("SELECT lessema FROM search_lessema")
+
+
+@pytest.mark.parametrize(
+    "text, tsquery",
+    [
+        ("asilo", "( 'asil' )"),  # the word's own lexeme is the only one
+        ("asili", "( 'asil' )"),
+        ("Caffè", "( 'caff' )"),
+        ("lavand", "( 'lavander' )"),  # lavanderia: the word itself is in no row
+        ("stiro", "( 'stirer' )"),  # stir: stireria
+        ("servizi casa", "'serviz' & ( 'cas' )"),
+        ("baby sitter", "'baby' & ( 'sitter' ) | 'babysitter' | 'baby' & 'sitting' | 'tat'"),
+        ("della", ""),  # a stop word: nothing to find, as before
+        ("zzzz", "'zzzz':*"),  # no lexeme begins so: left to GIN, which finds none
+    ],
+)
+def test_the_prefix_is_written_as_the_lexemes_of_the_index_that_begin_so(catalogo, text, tsquery):
+    assert postgres.match_tsquery(text) == tsquery
+
+
+def test_a_prefix_that_begins_too_many_lexemes_is_left_to_gin(catalogo, monkeypatch):
+    assert postgres.match_tsquery("co") == "( 'consegn' | 'contratt' | 'convivent' | 'cooper' )"
+    assert postgres.match_tsquery("s").count(":*") == 1  # more than MAX_PREFIX_LEXEMES
+    monkeypatch.setattr(postgres, "MAX_PREFIX_LEXEMES", 3)
+    assert postgres.match_tsquery("co") == "'co':*"
+
+
+def test_a_new_word_that_begins_as_the_last_one_does_is_found(
+    client, catalogo, django_capture_on_commit_callbacks
+):
+    def found(q):
+        return sorted(titoli(client.get("/api/v1/cerca/", {"q": q}).json()))
+
+    assert found("domicilio") == ["Baby sitter a domicilio"]
+    assert postgres.match_tsquery("domicilio") == "( 'domicil' )"
+    with django_capture_on_commit_callbacks(execute=True):  # domiciliarità: domiciliar
+        make_servizio(titolo="Domiciliarità leggera", categorie=categorie("anziani"))
+    assert postgres.match_tsquery("domicilio") == "( 'domicil' | 'domiciliar' )"
+    assert found("domicilio") == ["Baby sitter a domicilio", "Domiciliarità leggera"]
+
+
+def test_the_lexeme_table_holds_every_lexeme_of_the_index(
+    catalogo, django_capture_on_commit_callbacks
+):
+    assert "asil" in index_lexemes() <= table_lexemes()
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(
+            servizio=catalogo["lavanderia"],
+            titolo="Stireria espressa",
+            descrizione="Consegna in giornata.",
+        )
+    assert {"espress", "giorn"} <= index_lexemes() <= table_lexemes()
+    # Lexemes of rows that are gone stay until a full rebuild, which forgets them.
+    assert "ritir" in table_lexemes() - index_lexemes()
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+    assert table_lexemes() == index_lexemes()
+
+
+def test_the_migration_fills_the_table_from_the_rows_already_indexed(catalogo):
+    migration = import_module("marketplace.migrations.0017_lessemi")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_lessema")
+        cursor.execute(migration.FILL)
+    assert table_lexemes() == index_lexemes()
+
+
+@pytest.fixture
+def prefix_left_to_gin(monkeypatch):
+    def ask(client, params) -> dict:
+        with monkeypatch.context() as patch:
+            patch.setattr(postgres, "MAX_PREFIX_LEXEMES", 0)
+            assert postgres.match_tsquery(params["q"]).count(":*") == 1
+            return client.get("/api/v1/cerca/", params).json()
+
+    return ask
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "asilo"},
+        {"q": "assistenza domiciliare"},
+        {"q": "assistenza domiciliare", "lat": "45.3573", "lon": "9.3237"},
+        {"q": "domiciliare", "raggio_km": "20", "lat": "45.3573", "lon": "9.3237"},
+        {"q": "servizio assist", "ordinamento": "aggiornamento"},
+        {"q": "baby sitter"},  # the first phrase of a group of synonyms
+    ],
+)
+def test_the_lexemes_find_what_the_prefix_finds(client, catalogo, many, prefix_left_to_gin, params):
+    """Pages, scores, snippets, counts and facets alike."""
+    assert ":*" not in postgres.match_tsquery(params["q"])
+    written_out = client.get("/api/v1/cerca/", params).json()
+    assert written_out["results"] and written_out == prefix_left_to_gin(client, params)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "assistenza domiciliare"},  # walked by date, the text checked on each row
+        {"q": "assistenza domiciliare", "categoria": "anziani"},
+        {"q": "assistenza domiciliare", "lingua": "en", "per_pagina": 2},
+    ],
+)
+@pytest.mark.parametrize("collected", [False, True])
+def test_a_broad_texts_most_recent_matches_are_the_same_with_the_lexemes(
+    client, assisted, monkeypatch, prefix_left_to_gin, params, collected
+):
+    monkeypatch.setattr(postgres, "BROAD_TEXT_ROWS", 0)
+    monkeypatch.setattr(postgres, "RANK_COST_IN_ROWS_WALKED", 1e9)
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
+    monkeypatch.setattr(postgres, "_collect_matches", lambda *args: collected)
+    written_out = client.get("/api/v1/cerca/", params).json()
+    assert written_out["results"] and written_out == prefix_left_to_gin(client, params)
