@@ -141,7 +141,8 @@ def test_a_text_surely_over_the_cap_reads_only_its_page_from_the_rum_index(
     body, statements = _texts_and_plans(client, {"q": "assistenza", "per_pagina": 2})
     sampled = "AS n FROM (SELECT d.tipo, d.oggetto_id FROM search_documento d"
     assert any(sampled in sql for sql in statements)
-    (ranked,) = [sql for sql in statements if "<=>" in sql]
+    # Among all the matches: those in a title (7) are fewer than the page's rows.
+    *_in_titles, ranked = [sql for sql in statements if "<=>" in sql]
     assert ranked.rstrip().endswith("LIMIT 26")  # the page's rows: 2 * 3 + 20
     assert (body["count"], body["count_esatto"]) == (1000, False)
     assert len(body["results"]) == 2
@@ -1078,3 +1079,56 @@ def test_a_view_with_no_other_filter_is_walked_by_date(client, many, django_asse
         client, django_assert_max_num_queries, {"bbox": "9.0,45.1,9.7,45.7"}
     )
     assert not fenced
+
+
+@pytest.fixture
+def nurseries(django_capture_on_commit_callbacks):
+    """Thirty services with "asilo" in their title, each also k times in its description
+    (k = 0 … 29: thirty different ranks), and ten with it in the description only."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(40):
+            in_title = number < 30
+            make_servizio(
+                titolo=f"Asilo nido {number}" if in_title else f"Servizio per l'infanzia {number}",
+                descrizione=" ".join(["Un asilo."] * (number if in_title else 3)),
+            )
+
+
+def _over_the_cap(monkeypatch) -> None:
+    monkeypatch.setattr(postgres, "OVER_CAP_FACTOR", 0)
+    monkeypatch.setattr(postgres, "OVER_CAP_SAMPLE_OBJECTS", 0)  # any sample will do
+
+
+@pytest.mark.parametrize("per_pagina, pagina", [(2, 1), (3, 2), (20, 1), (35, 1)])
+def test_a_word_over_the_cap_is_ranked_among_its_title_matches_when_they_fill_the_page(
+    client, nurseries, monkeypatch, per_pagina, pagina
+):
+    """Read from RUM among the rows with the word in their title (`:A`) when they are
+    at least the rows the page reads (2 per page: 26 of the 30), else among all (page 2
+    of 3: 38 rows; 35 per page: the ten matches elsewhere are on it)."""
+    _over_the_cap(monkeypatch)
+    params = {"q": "asilo", "per_pagina": per_pagina, "pagina": pagina}
+    body, statements = _texts_and_plans(client, params)
+    ranked = [sql for sql in statements if "<=>" in sql]
+    in_titles = (per_pagina * pagina) * 3 + 20 <= 30
+    assert "'asil'':A'::tsquery" in ranked[0]  # the SQL with its parameters quoted
+    assert len(ranked) == (1 if in_titles else 2)
+    monkeypatch.setattr(postgres, "_title_matches_first", lambda *args: None)
+    every_match = client.get("/api/v1/cerca/", params).json()
+    assert body["results"] and body == every_match
+
+
+def test_a_match_in_a_title_outranks_every_match_elsewhere():
+    """ts_rank of one lexeme: one position in a title (A) against up to 256 positions
+    (a lexeme's most) of weights B, C and D, the heaviest first or after lighter ones
+    (the bound of _title_matches_first: at most 0.464, with one lighter position first)."""
+    others = ["B" * 256, "C" + "B" * 255, "D" * 3 + "B" * 253, "CB", "DDB", "B"]
+    vectors = [",".join(f"{n + 2}{w}" for n, w in enumerate(weights)) for weights in others]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_rank(setweight('asil:1'::tsvector, 'A'), 'asil'::tsquery), "
+            "max(ts_rank(('asil:' || v)::tsvector, 'asil'::tsquery)) FROM unnest(%s::text[]) v",
+            [vectors],
+        )
+        in_title, elsewhere = cursor.fetchone()
+    assert in_title > 0.6 > 0.47 > elsewhere

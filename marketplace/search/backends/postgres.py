@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -510,14 +511,16 @@ def _page_rows(
             limit, counts = max(wanted_rows, COUNT_CAP + 1), True
     else:
         order, order_params = "score DESC, d.id", []
-    rows = fetch_dicts(
-        f"""
-        SELECT {scored.columns}
-        FROM search_documento d WHERE {sql.where}
-        ORDER BY {order} LIMIT %s
-        """,
-        [*scored.params, *sql.params, *order_params, limit],
-    )
+    rows = _title_matches_first(query, scored, limit) if breadth.over_cap and sql.ranked else None
+    if rows is None:
+        rows = fetch_dicts(
+            f"""
+            SELECT {scored.columns}
+            FROM search_documento d WHERE {sql.where}
+            ORDER BY {order} LIMIT %s
+            """,
+            [*scored.params, *sql.params, *order_params, limit],
+        )
     if sql.ranked:
         # Ties (most matches of a broad word tie) come from RUM in no stated order: by
         # row id, as the per-row ranking orders them, within the candidates read.
@@ -525,6 +528,39 @@ def _page_rows(
     if breadth.over_cap:
         return rows[:wanted_rows], _Matching(COUNT_CAP + 1, COUNT_CAP)
     return rows[:wanted_rows], _Matching.of(rows) if counts else None
+
+
+# A tsquery of one lexeme, as match_tsquery writes it: "( 'asil' )" for "asilo".
+_ONE_LEXEME = re.compile(r"\(? ?('(?:[^']|'')+') ?\)?")
+
+
+def _title_matches_first(
+    query: SearchQuery, scored: _Scored, wanted_rows: int
+) -> list[dict] | None:
+    """The best `wanted_rows` matches of a text of one lexeme, read among the rows that
+    have it in their title, when there are that many of them (else None).
+
+    ts_rank of one lexeme gives a row with it in its title (weight A, 1.0) at least
+    1 / 1.645 = 0.61, and a row without at most 0.47 (weights B, C and D are 0.4, 0.2
+    and 0.1; the sum of the positions' weights over their squared rank is divided by
+    pi^2 / 6): every match in a title ranks above every other, and RUM's order is
+    1 / ts_rank. RUM then reads only the lexeme's entries weighted A (`:A`): "asilo" at
+    a million services, 4,700 of its 38,000 matches, 35 -> 21 ms.
+    """
+    one = _ONE_LEXEME.fullmatch(match_tsquery(query.q))
+    if one is None:
+        return None
+    lexeme = one.group(1)
+    rest = _Sql(replace(query, q=""))
+    rows = fetch_dicts(
+        f"""
+        SELECT {scored.columns} FROM search_documento d
+        WHERE {rest.where} AND d.vettore @@ %s::tsquery
+        ORDER BY d.vettore <=> %s::tsquery LIMIT %s
+        """,
+        [*scored.params, *rest.params, f"{lexeme}:A", lexeme, wanted_rows],
+    )
+    return rows if len(rows) == wanted_rows else None
 
 
 def _recent_rows(
