@@ -77,6 +77,7 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 SEARCH_TABLES = [
     "search_documento",
     "search_vocabolo",
+    "search_lessema",
     "search_cella",
     "search_titolo",
     "search_stato",
