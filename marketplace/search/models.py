@@ -278,7 +278,7 @@ class Lessema(models.Model):
 
     The last word of a query also matches as a prefix (`domicil:*`), and GIN gathers a
     prefix's rows into a bitmap of every lexeme that begins so: at a million services
-    65-87 ms for "assistenza domiciliare", 16-18 with the prefix written as the lexemes
+    114-146 ms for "assistenza domiciliare", 39 with the prefix written as the lexemes
     that begin so (`domicil | domiciliar`), which find the same rows when the table
     holds every lexeme of the index (postgres.match_tsquery). In the C collation the
     lexemes that begin with a word's are one range of the primary key's index.

@@ -262,7 +262,7 @@ def match_tsquery(text: str) -> str:
     are at most MAX_PREFIX_LEXEMES: the same rows. GIN gathers a prefix's rows into a
     bitmap of every lexeme that begins so, but reads a lexeme's list skipping what the
     other words rule out: "assistenza domiciliare" (domicil:* is domicil and
-    domiciliar) 65-87 -> 16-18 ms for its bitmap at a million services.
+    domiciliar) 114-146 -> 39 ms for its bitmap at a million services.
 
     Only to find rows: ranking and snippets keep the prefix (ts_rank pairs the positions
     of distinct terms of the query, so that an alternative of two lexemes would rank a
@@ -541,11 +541,11 @@ def _title_matches_first(
     have it in their title, when there are that many of them (else None).
 
     ts_rank of one lexeme gives a row with it in its title (weight A, 1.0) at least
-    1 / 1.645 = 0.61, and a row without at most 0.47 (weights B, C and D are 0.4, 0.2
+    1 / 1.645 = 0.61, and a row without at most 0.464 (weights B, C and D are 0.4, 0.2
     and 0.1; the sum of the positions' weights over their squared rank is divided by
     pi^2 / 6): every match in a title ranks above every other, and RUM's order is
     1 / ts_rank. RUM then reads only the lexeme's entries weighted A (`:A`): "asilo" at
-    a million services, 4,700 of its 38,000 matches, 35 -> 21 ms.
+    a million services, 4,700 of its 38,000 matches, 35 -> 20 ms.
     """
     one = _ONE_LEXEME.fullmatch(match_tsquery(query.q))
     if one is None:
