@@ -54,6 +54,8 @@ QUERIES: dict[str, str] = {
         "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&aperto_il=2026-12-07T10:00"
     ),
     "text + facets": "/api/v1/cerca/?q=asilo",
+    # A typo: the word matches nothing and is replaced by the nearest known word.
+    "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",
     "ping (framework ceiling)": "/api/v1/ping/",
 }

@@ -27,12 +27,23 @@ def correct(text: str) -> str:
     return " ".join(corrected) if changed else text
 
 
+# Whether the word matches something, as a prefix as the search takes it. When no lexeme
+# of the index begins with the word's (see models.Lessema: the table holds every one),
+# no row can match: the rows are not read. Asked of the rows, the planner expects a word
+# it does not know in 870 rows of a million and reads the table until it finds one, all
+# of it for a word that matches nothing: 1.3-1.7 s for "babysiter" at a million services.
+_MATCHES_SOMETHING = """
+SELECT CASE WHEN NOT EXISTS (
+    SELECT 1 FROM unnest(tsvector_to_array(to_tsvector('italiano', %s))) w(l), search_lessema
+    WHERE lessema >= w.l AND lessema < left(w.l, -1) || chr(ascii(right(w.l, 1)) + 1)
+) THEN false ELSE EXISTS (
+    SELECT 1 FROM search_documento WHERE strip(vettore) @@ to_tsquery('italiano', %s)
+) END
+"""
+
+
 def _replacement(cursor, token: str) -> str | None:
-    cursor.execute(
-        "SELECT EXISTS (SELECT 1 FROM search_documento "
-        "WHERE strip(vettore) @@ to_tsquery('italiano', %s))",
-        [f"{token}:*"],
-    )
+    cursor.execute(_MATCHES_SOMETHING, [token, f"{token}:*"])
     if cursor.fetchone()[0]:
         return None
     cursor.execute(

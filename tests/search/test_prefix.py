@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from marketplace.search import spelling
 from marketplace.search.backends import postgres
 from servizi.services import servizio_update
 from tests.search.conftest import categorie, titoli
@@ -146,3 +147,36 @@ def test_a_broad_texts_most_recent_matches_are_the_same_with_the_lexemes(
     monkeypatch.setattr(postgres, "_collect_matches", lambda *args: collected)
     written_out = client.get("/api/v1/cerca/", params).json()
     assert written_out["results"] and written_out == prefix_left_to_gin(client, params)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["asilo", "lavand", "caff", "assistente", "babysiter", "xyzq", "della", "ritiro"],
+)
+def test_whether_a_word_matches_something_is_what_the_rows_say(
+    catalogo, django_capture_on_commit_callbacks, word
+):
+    """Also for a word whose only rows are gone ("ritiro": its lexeme stays in the table
+    until a rebuild), for which the rows are read."""
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=catalogo["lavanderia"], descrizione="Consegna in azienda.")
+    with connection.cursor() as cursor:
+        cursor.execute(spelling._MATCHES_SOMETHING, [word, f"{word}:*"])
+        (answer,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM search_documento "
+            "WHERE strip(vettore) @@ to_tsquery('italiano', %s))",
+            [f"{word}:*"],
+        )
+        assert (answer,) == cursor.fetchone()
+
+
+def test_a_word_no_lexeme_begins_with_is_corrected_without_reading_the_rows(catalogo):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (ANALYZE, COSTS OFF) " + spelling._MATCHES_SOMETHING, ["babysiter"] * 2
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    rows_read = plan[plan.index("search_documento") :]
+    assert "(never executed)" in rows_read.splitlines()[0], plan
+    assert spelling.correct("babysiter") == "baby sitter"
