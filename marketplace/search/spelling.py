@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from .sql import lexemes_beginning
 from .text import words
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
@@ -32,10 +33,10 @@ def correct(text: str) -> str:
 # no row can match: the rows are not read. Asked of the rows, the planner expects a word
 # it does not know in 870 rows of a million and reads the table until it finds one, all
 # of it for a word that matches nothing: 1.3-1.7 s for "babysiter" at a million services.
-_MATCHES_SOMETHING = """
+_MATCHES_SOMETHING = f"""
 SELECT CASE WHEN NOT EXISTS (
     SELECT 1 FROM unnest(tsvector_to_array(to_tsvector('italiano', %s))) w(l), search_lessema
-    WHERE lessema >= w.l AND lessema < left(w.l, -1) || chr(ascii(right(w.l, 1)) + 1)
+    WHERE {lexemes_beginning("w.l")}
 ) THEN false ELSE EXISTS (
     SELECT 1 FROM search_documento WHERE strip(vettore) @@ to_tsquery('italiano', %s)
 ) END

@@ -55,3 +55,13 @@ def fetch_dicts(sql: str, params: list, *, prepared: bool = False) -> list[dict]
         text = psycopg.ClientCursor(connection.connection).mogrify(sql, params)
         connection.queries_log[-1]["sql"] = text
     return rows
+
+
+def lexemes_beginning(lexeme: str) -> str:
+    """The condition on search_lessema of the lexemes that begin with the SQL expression
+    `lexeme`: in the C collation they are one range of the primary key's index, from the
+    lexeme to the lexeme with its last character raised by one."""
+    return (
+        f"lessema >= {lexeme} AND lessema < left({lexeme}, -1) "
+        f"|| chr(ascii(right({lexeme}, 1)) + 1)"
+    )

@@ -49,7 +49,7 @@ from marketplace.search.cache import memo
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
 from marketplace.search.query import Ordinamento, SearchQuery, territory_names
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
-from marketplace.search.sql import fetch_dicts
+from marketplace.search.sql import fetch_dicts, lexemes_beginning
 from marketplace.search.text import postgres_tsquery, query_groups, words
 from marketplace.templatetags.sito import nome_tradotto
 from punti_informazione.models import PuntoInformazione
@@ -271,10 +271,10 @@ def match_tsquery(text: str) -> str:
     return memo(("search_match_tsquery", text), lambda: _match_tsquery(text))
 
 
-_PREFIX_LEXEMES = """
+_PREFIX_LEXEMES = f"""
 SELECT to_tsquery('italiano', %s)::text AS tsquery, w.l[1] AS stem, cardinality(w.l) AS n, array(
     SELECT lessema FROM search_lessema
-    WHERE lessema >= w.l[1] AND lessema < left(w.l[1], -1) || chr(ascii(right(w.l[1], 1)) + 1)
+    WHERE {lexemes_beginning("w.l[1]")}
     ORDER BY lessema LIMIT %s
 ) AS lexemes
 FROM (SELECT tsvector_to_array(to_tsvector('italiano', %s)) AS l) w
