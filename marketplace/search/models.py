@@ -114,7 +114,9 @@ class DocumentoRicerca(models.Model):
             GinIndex(fields=["categorie"], name="search_doc_categorie"),
             # A language or a group of people with another filter that holds sets (a
             # category, say): their bitmaps together give the few rows that pass both,
-            # where one of them alone leaves tens of thousands to read.
+            # where one of them alone leaves tens of thousands to read. With a text,
+            # one index holds the text and the three (search_doc_testo_insiemi,
+            # migration 0018, beside search_doc_testo of migration 0004).
             GinIndex(fields=["lingue"], name="search_doc_lingue"),
             GinIndex(fields=["destinatari"], name="search_doc_destinatari"),
             GinIndex(fields=["comuni_copertura"], name="search_doc_copertura"),

@@ -401,19 +401,31 @@ def test_a_broad_texts_matches_collected_through_the_indexes_are_those_the_walk_
     assert collected["facets"] == walked["facets"]
 
 
-def test_the_collected_matches_are_found_by_the_bitmaps_of_the_text_and_the_category(
-    client, assisted
+@pytest.mark.parametrize(
+    "filters, condition",
+    [
+        ({"categoria": "anziani"}, "categorie &&"),
+        ({"lingua": "en"}, "lingue @>"),
+        ({"destinatari": "disabili"}, "destinatari @>"),
+    ],
+)
+def test_the_collected_matches_are_found_in_one_scan_of_the_index_of_the_text_and_the_sets(
+    client, assisted, filters, condition
 ):
-    query = _query(q="assistenza domiciliare", categoria="anziani")
+    """GIN intersects the text's and the filter's lists in one scan of the index that
+    holds both, where two indexes each built a bitmap of every row they list."""
+    query = _query(q="assistenza domiciliare", **filters)
     scored, sql = postgres._Scored.of(query), postgres._Sql(query, collected=True)
     with CaptureQueriesContext(connection) as captured:
         postgres._by_date(scored, sql, 30, collected=True)
     (statement,) = [q["sql"] for q in captured.captured_queries]
-    for index_name in ("search_doc_categorie", "search_doc_testo"):
-        with transaction.atomic():  # the indexes dropped come back for the next
-            plan = _explain(statement, drop=_indexes_but(index_name), off=["seqscan"])
-            transaction.set_rollback(True)
-        assert f"Bitmap Index Scan on {index_name}" in plan, plan
+    with transaction.atomic():  # the indexes dropped come back for the next
+        plan = _explain(statement, drop=_indexes_but("search_doc_testo_insiemi"), off=["seqscan"])
+        transaction.set_rollback(True)
+    scan = plan.index("Bitmap Index Scan on search_doc_testo_insiemi")
+    index_condition = plan[scan:].splitlines()[1]
+    assert "strip(vettore) @@" in index_condition and condition in index_condition, plan
+    assert "BitmapAnd" not in plan, plan
 
 
 @pytest.mark.parametrize(
