@@ -9,7 +9,7 @@ from importlib import import_module
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from marketplace.search import spelling
 from marketplace.search.backends import postgres
@@ -180,3 +180,33 @@ def test_a_word_no_lexeme_begins_with_is_corrected_without_reading_the_rows(cata
     rows_read = plan[plan.index("search_documento") :]
     assert "(never executed)" in rows_read.splitlines()[0], plan
     assert spelling.correct("babysiter") == "baby sitter"
+
+
+@pytest.mark.parametrize(
+    "word", ["babysiter", "lavandaria", "psicologga", "assistenzza", "cafe", "xyzqwk", "zzzz"]
+)
+def test_the_nearest_known_word_to_a_typo_is_the_nearest_of_the_whole_vocabulary(catalogo, word):
+    """The words the trigram index gives (`%`) hold the nearest of all whenever it is
+    similar enough to be a correction; none is one otherwise."""
+    with connection.cursor() as cursor:
+        cursor.execute(spelling._NEAREST_WORD, [word] * 3)
+        found = cursor.fetchone()
+        cursor.execute(
+            "SELECT frase, similarity(parola, %s) AS s FROM search_vocabolo "
+            "ORDER BY s DESC, parola LIMIT 1",
+            [word],
+        )
+        nearest = cursor.fetchone()
+    if nearest[1] >= spelling.MIN_SIMILARITY:
+        assert found == nearest
+    else:
+        assert found is None or found[1] < spelling.MIN_SIMILARITY
+
+
+def test_the_nearest_known_word_is_looked_for_in_the_trigram_index(catalogo):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test's vocabulary is tiny
+        cursor.execute("EXPLAIN " + spelling._NEAREST_WORD, ["babysiter"] * 3)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    assert "Bitmap Index Scan on search_vocabolo_trgm" in plan, plan
