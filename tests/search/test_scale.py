@@ -6,6 +6,7 @@ cells as grouping the points, cached answers as fresh ones."""
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 import pytest
 from django.core.management import call_command
@@ -52,6 +53,11 @@ def every_text_broad(monkeypatch):
     """Every text taken for broad: its most recent matches are ranked, not all of them."""
     monkeypatch.setattr(postgres, "BROAD_TEXT_ROWS", 0)
     monkeypatch.setattr(postgres, "RANK_COST_IN_ROWS_WALKED", 1e9)
+
+
+def _recent_statements(statements: list[str]) -> list[str]:
+    """The statements that read the recent rows (not the planner's estimate of them)."""
+    return [sql for sql in statements if sql.startswith("SELECT") and "d.aggiornato_il >=" in sql]
 
 
 def _texts_and_plans(client, params) -> tuple[dict, list[str]]:
@@ -181,6 +187,14 @@ def _recent_since(offset: int):
         return cursor.fetchone()[0]
 
 
+# The filters that hold sets, and their condition as the plans write it.
+SET_FILTERS = [
+    ({"categoria": "anziani"}, "categorie &&"),
+    ({"lingua": "en"}, "lingue @>"),
+    ({"destinatari": "disabili"}, "destinatari @>"),
+]
+
+
 def _recenti_dal():
     return StatoIndice.objects.filter(id=1).values_list("recenti_dal", flat=True).first()
 
@@ -198,7 +212,7 @@ def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
             "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index.RECENT_TEXT_INDEX]
         )
         (definition,) = cursor.fetchone()
-    assert "gin (strip(vettore))" in definition
+    assert "gin (strip(vettore), categorie, lingue, destinatari)" in definition
     (literal,) = re.findall(r"aggiornato_il >= '([^']+)'", definition)
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s::timestamptz", [literal])
@@ -210,6 +224,25 @@ def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
     assert DocumentoRicerca.objects.get(oggetto_id=servizio.id).aggiornato_il > since
 
 
+def test_the_migration_builds_the_recent_rows_index_anew_on_the_same_rows(catalogo, many):
+    migration = import_module("marketplace.migrations.0020_indice_recenti_insiemi")
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+
+    def definition() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index.RECENT_TEXT_INDEX]
+            )
+            return cursor.fetchone()[0]
+
+    built = definition()
+    with connection.cursor() as cursor:
+        cursor.execute(migration._recreate("strip(vettore)"))  # as a rebuild made it before
+        assert "gin (strip(vettore)) WHERE" in definition()
+        cursor.execute(migration._recreate("strip(vettore), categorie, lingue, destinatari"))
+    assert definition() == built
+
+
 @pytest.mark.parametrize("recent", ["newest", "sixteenth", "all"])
 @pytest.mark.parametrize(
     "params",
@@ -218,6 +251,7 @@ def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
         {"q": "assistenza domiciliare", "per_pagina": 1},
         {"q": "assistenza", "per_pagina": 1, "pagina": 7},
         {"q": "assistenza", "tipo_ente": "terzo_settore"},
+        {"q": "assistenza", "categoria": "anziani", "per_pagina": 2},
     ],
 )
 def test_the_recent_rows_index_finds_the_most_recent_matches_as_the_walk_does(
@@ -235,10 +269,10 @@ def test_the_recent_rows_index_finds_the_most_recent_matches_as_the_walk_does(
     since = _recent_since(offset)
     monkeypatch.setattr(postgres, "_recent_first", lambda *args: None)
     walked, statements = _texts_and_plans(client, params)
-    assert not any("d.aggiornato_il >=" in sql for sql in statements)
+    assert not _recent_statements(statements)
     monkeypatch.setattr(postgres, "_recent_first", lambda *args: since)  # whatever the share
     from_recent, statements = _texts_and_plans(client, params)
-    (recent_statement,) = [sql for sql in statements if "d.aggiornato_il >=" in sql]
+    (recent_statement,) = _recent_statements(statements)
     assert "strip(d.vettore) @@" in recent_statement  # as the recent rows' index holds it
     assert from_recent["results"] and from_recent["results"] == walked["results"]
     assert from_recent["count"] == walked["count"]
@@ -259,6 +293,19 @@ def test_the_recent_rows_statement_is_read_through_their_text_index(client, cata
     # at a million services); here, of this tiny table, others would be cheaper.
     plan = _explain(statement, drop=_indexes_but(index.RECENT_TEXT_INDEX), off=["seqscan"])
     assert f"Bitmap Index Scan on {index.RECENT_TEXT_INDEX}" in plan, plan
+
+
+@pytest.mark.parametrize("filters, condition", SET_FILTERS)
+def test_the_recent_matches_of_a_set_filter_are_read_in_one_scan_of_the_recent_rows_index(
+    client, catalogo, many, monkeypatch, every_text_broad, filters, condition
+):
+    """The category too, which other statements of a text check row by row."""
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+    monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
+    monkeypatch.setattr(postgres, "_recent_first", lambda *args: _recenti_dal())
+    _, statements = _texts_and_plans(client, {"q": "assistenza domiciliare", **filters})
+    (statement,) = _recent_statements(statements)
+    _assert_one_scan(statement, index.RECENT_TEXT_INDEX, condition)
 
 
 @pytest.mark.parametrize(
@@ -401,28 +448,25 @@ def test_a_broad_texts_matches_collected_through_the_indexes_are_those_the_walk_
     assert collected["facets"] == walked["facets"]
 
 
-@pytest.mark.parametrize(
-    "filters, condition",
-    [
-        ({"categoria": "anziani"}, "categorie &&"),
-        ({"lingua": "en"}, "lingue @>"),
-        ({"destinatari": "disabili"}, "destinatari @>"),
-    ],
-)
+@pytest.mark.parametrize("filters, condition", SET_FILTERS)
 def test_the_collected_matches_are_found_in_one_scan_of_the_index_of_the_text_and_the_sets(
     client, assisted, filters, condition
 ):
-    """GIN intersects the text's and the filter's lists in one scan of the index that
-    holds both, where two indexes each built a bitmap of every row they list."""
     query = _query(q="assistenza domiciliare", **filters)
     scored, sql = postgres._Scored.of(query), postgres._Sql(query, collected=True)
     with CaptureQueriesContext(connection) as captured:
         postgres._by_date(scored, sql, 30, collected=True)
     (statement,) = [q["sql"] for q in captured.captured_queries]
+    _assert_one_scan(statement, "search_doc_testo_insiemi", condition)
+
+
+def _assert_one_scan(statement: str, index_name: str, condition: str) -> None:
+    """GIN intersects the text's and the filter's lists in one scan of an index that
+    holds both, where two indexes each built a bitmap of every row they list."""
     with transaction.atomic():  # the indexes dropped come back for the next
-        plan = _explain(statement, drop=_indexes_but("search_doc_testo_insiemi"), off=["seqscan"])
+        plan = _explain(statement, drop=_indexes_but(index_name), off=["seqscan"])
         transaction.set_rollback(True)
-    scan = plan.index("Bitmap Index Scan on search_doc_testo_insiemi")
+    scan = plan.index(f"Bitmap Index Scan on {index_name}")
     index_condition = plan[scan:].splitlines()[1]
     assert "strip(vettore) @@" in index_condition and condition in index_condition, plan
     assert "BitmapAnd" not in plan, plan
@@ -839,8 +883,6 @@ def test_migration_0011_adds_the_split_cells_a_rebuild_writes(varied):
     """Its statements back (the split cells go) and forward, on the cells of a rebuild:
     the same cells again (the sums to 9 decimals: they add the same numbers in another
     order)."""
-    from importlib import import_module
-
     migration = import_module("marketplace.migrations.0011_celle_divise")
     columns = ["tipo", "filtro", "cella_x", "cella_y", "gratuito", "accessibile", "tipo_ente"]
     columns += ["n", "somma_lon", "somma_lat", "min_lon", "min_lat", "max_lon", "max_lat"]

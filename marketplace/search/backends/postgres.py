@@ -86,8 +86,9 @@ class _Sql:
     index or order reads (see _breadth). With `comuni=False` the Comuni are left out
     (see _recent_in_comuni). With `every_row=True` every matching row is read (the
     map's grouping): in a view of more than VIEW_READ_FIRST_PLACES places a category is
-    left to its index (see _build). With `collected=True` the matches of a broad text
-    are collected through the indexes: a category is left to its own.
+    left to its index (see _build). With `collected=True` a category is left to an
+    index that holds it with the text: the matches of a broad text collected through
+    the indexes (see _collect_matches), or read from the recent rows' (_recent_matches).
     """
 
     def __init__(
@@ -635,8 +636,14 @@ def _recent_matches(
     The recent rows' index gives the 3,200 matches among the 57,000 most recent rows
     in 7-13 ms. The same rows: every row left out is older than every row read.
     With `collected`, the older rows are collected through the indexes (see
-    _collect_matches), `walked` being then the statement that reads them so."""
-    rows = _by_date(scored, _Sql(query), wanted_rows, (">=", since))
+    _collect_matches), `walked` being then the statement that reads them so.
+
+    The recent rows' index also holds the filters with sets: a category is left to it
+    (`collected=True`), as a language or a group of people always is, so that one scan
+    gives the recent matches of both ("assistenza domiciliare" among the services for
+    the disabled at a million services: 250 rows, where the text's 3,066 recent rows
+    were each read to check the category, 9-10 -> 2-3 ms)."""
+    rows = _by_date(scored, _Sql(query, collected=True), wanted_rows, (">=", since))
     if len(rows) < wanted_rows:
         missing = wanted_rows - len(rows)
         rows += _by_date(scored, walked, missing, ("<", since), collected=collected)
