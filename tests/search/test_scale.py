@@ -199,6 +199,14 @@ def _recenti_dal():
     return StatoIndice.objects.filter(id=1).values_list("recenti_dal", flat=True).first()
 
 
+def _recent_index_definition() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index.RECENT_TEXT_INDEX]
+        )
+        return cursor.fetchone()[0]
+
+
 def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
     catalogo, many, django_capture_on_commit_callbacks
 ):
@@ -207,11 +215,7 @@ def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
     rows = DocumentoRicerca.objects.count()
     since = _recent_since(rows // index.RECENT_SHARE)
     assert _recenti_dal() == since
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index.RECENT_TEXT_INDEX]
-        )
-        (definition,) = cursor.fetchone()
+    definition = _recent_index_definition()
     assert "gin (strip(vettore), categorie, lingue, destinatari)" in definition
     (literal,) = re.findall(r"aggiornato_il >= '([^']+)'", definition)
     with connection.cursor() as cursor:
@@ -227,20 +231,12 @@ def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
 def test_the_migration_builds_the_recent_rows_index_anew_on_the_same_rows(catalogo, many):
     migration = import_module("marketplace.migrations.0020_indice_recenti_insiemi")
     call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
-
-    def definition() -> str:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index.RECENT_TEXT_INDEX]
-            )
-            return cursor.fetchone()[0]
-
-    built = definition()
+    built = _recent_index_definition()
     with connection.cursor() as cursor:
         cursor.execute(migration._recreate("strip(vettore)"))  # as a rebuild made it before
-        assert "gin (strip(vettore)) WHERE" in definition()
+        assert "gin (strip(vettore)) WHERE" in _recent_index_definition()
         cursor.execute(migration._recreate("strip(vettore), categorie, lingue, destinatari"))
-    assert definition() == built
+    assert _recent_index_definition() == built
 
 
 @pytest.mark.parametrize("recent", ["newest", "sixteenth", "all"])
