@@ -650,8 +650,11 @@ def _recent_matches(
     return rows
 
 
-# Below this many rows matching any word of a text, ranking every match costs little
-# (20-28 ms for the 38,000 rows of "asilo" at a million services): it is never broad.
+# Below this many rows matching any word of a text, times its words, ranking every
+# match costs little (20-28 ms for the 38,000 rows of "asilo" at a million services):
+# it is never broad. Each word counts: RUM ranks a row by every word of the query, so
+# that the 38,600 rows of "baby sitter" with its synonyms (six words) took 47-54 ms to
+# rank, those of "baby" alone 10-15 (see _operands).
 BROAD_TEXT_ROWS = 50_000
 # What ranking one match in the RUM index costs, in rows walked by date: 0.3-0.8 µs
 # against 2.3-3.9 µs (at a million services "assistenza", 170,000 matches, ranked in
@@ -660,6 +663,14 @@ BROAD_TEXT_ROWS = 50_000
 # any word of a text with synonyms are overestimated ("assistenza psicologo": 480,000
 # expected, 320,000 there; ranked in 100-140 ms, walked in 217).
 RANK_COST_IN_ROWS_WALKED = 0.12
+
+
+def _operands(tsquery: str) -> int:
+    """The words of a tsquery (text.postgres_tsquery), each time they occur in it: what
+    ranking a row visits. At a million services, ranking the same 38,600 rows took 15 ms
+    for "baby", 20 for "baby | tata", 33 for "(baby & sitting) | tata", 54 for the six
+    words of "baby sitter" and its synonyms."""
+    return len(words(tsquery))
 
 
 @dataclass(frozen=True)
@@ -704,6 +715,7 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
     matches rows it reads, and checks the text on each (the text is then not indexed:
     offered its index, the planner would collect every match to sort them by date).
 
+    Ranking costs the rows with any word times the words of the text (_operands).
     The rows with any word are the planner's estimate (ANALYZE keeps the frequencies of
     the common lexemes: within 4% of the counts of single words; an `EXPLAIN` costs
     0.2-0.5 ms). So are the matches
@@ -718,11 +730,13 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
     """
     all_words = _estimated_matches(tsquery)
     any_words = _estimated_matches(tsquery.replace("&", "|")) if "&" in tsquery else all_words
-    if any_words >= BROAD_TEXT_ROWS:
+    ranked = any_words * _operands(tsquery)
+    if ranked >= BROAD_TEXT_ROWS:
         # The walk is the cheaper when (COUNT_CAP + 1) * rows / matches rows walked cost
-        # less than ranking any_words matches: when there are at least `needed` matches.
+        # less than ranking any_words matches by each word: when there are at least
+        # `needed` matches.
         rows = memo("search_rows", _table_rows)
-        needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * any_words)
+        needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * ranked)
         if needed <= any_words and _at_least(tsquery, needed, all_words):
             # The walk counts its matches.
             # One `EXPLAIN` for both choices (a table never analysed has no rows yet).
