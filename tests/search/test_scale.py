@@ -270,6 +270,10 @@ def test_the_recent_rows_index_finds_the_most_recent_matches_as_the_walk_does(
     from_recent, statements = _texts_and_plans(client, params)
     (recent_statement,) = _recent_statements(statements)
     assert "strip(d.vettore) @@" in recent_statement  # as the recent rows' index holds it
+    # Every recent match is read, then sorted: the planner, expecting more of them than
+    # there are, would walk the recent rows by date instead ("badante" at a million
+    # services passed 14,000 of them for its 1,001 most recent matches, 38 ms).
+    assert "OFFSET 0" in recent_statement
     assert from_recent["results"] and from_recent["results"] == walked["results"]
     assert from_recent["count"] == walked["count"]
     assert from_recent["count_esatto"] == walked["count_esatto"]
@@ -453,10 +457,12 @@ def test_a_broad_texts_matches_collected_through_the_indexes_are_those_the_walk_
     monkeypatch.setattr(postgres, "_recent_first", lambda *args: since)
     monkeypatch.setattr(postgres, "_collect_matches", lambda *args: False)
     walked, statements = _texts_and_plans(client, params)
-    assert not any("OFFSET 0" in sql for sql in statements)
+    older = [sql for sql in statements if sql not in _recent_statements(statements)]
+    assert not any("OFFSET 0" in sql for sql in older)
     monkeypatch.setattr(postgres, "_collect_matches", lambda *args: True)
     collected, statements = _texts_and_plans(client, params)
-    (statement,) = [sql for sql in statements if "OFFSET 0" in sql]
+    older = [sql for sql in statements if sql not in _recent_statements(statements)]
+    (statement,) = [sql for sql in older if "OFFSET 0" in sql]
     # Every filter through its index: none checked row by row.
     assert "strip(d.vettore) @@" in statement and "IS TRUE" not in statement
     assert ("d.aggiornato_il <" in statement) == (recent == "newest")

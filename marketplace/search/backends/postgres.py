@@ -643,7 +643,7 @@ def _recent_matches(
     gives the recent matches of both ("assistenza domiciliare" among the services for
     the disabled at a million services: 250 rows, where the text's 3,066 recent rows
     were each read to check the category, 9-10 -> 2-3 ms)."""
-    rows = _by_date(scored, _Sql(query, collected=True), wanted_rows, (">=", since))
+    rows = _by_date(scored, _Sql(query, collected=True), wanted_rows, (">=", since), collected=True)
     if len(rows) < wanted_rows:
         missing = wanted_rows - len(rows)
         rows += _by_date(scored, walked, missing, ("<", since), collected=collected)
