@@ -635,6 +635,9 @@ def _recent_matches(
     row out of twenty) passes 18,000 rows for its 1,001 most recent matches, 14-40 ms.
     The recent rows' index gives the 3,200 matches among the 57,000 most recent rows
     in 7-13 ms. The same rows: every row left out is older than every row read.
+    Every recent match is read, then sorted (_by_date's `collected`): expecting more
+    of them than there are, the planner walked the recent rows by date ("badante":
+    14,000 rows passed for its 1,001 most recent matches; 47 -> 21 ms a search).
     With `collected`, the older rows are collected through the indexes (see
     _collect_matches), `walked` being then the statement that reads them so.
 
