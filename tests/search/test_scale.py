@@ -358,6 +358,62 @@ def test_ranking_every_match_costs_a_visit_of_every_word_of_the_text_on_each_row
     assert postgres._breadth(query, postgres.postgres_tsquery(query.q)).walk is walk
 
 
+def test_few_matches_among_many_rows_with_a_word_are_ranked_each_on_its_row(monkeypatch):
+    """At a million services "psicologo brescia" matches 2,100 rows, while 400,000 have
+    one of its words (or of the synonyms of "psicologo"): the 2,100 rows are read and
+    ranked, rather than RUM visiting the 400,000 or a walk passing 430,000."""
+    monkeypatch.setattr(postgres, "_table_rows", lambda: 1_000_000)
+    monkeypatch.setattr(postgres, "_recent_index", lambda: None)
+    monkeypatch.setattr(postgres, "_estimated_matches", lambda t: 400_000 if "|" in t else 2_100)
+    monkeypatch.setattr(
+        postgres, "_at_least", lambda tsquery, matches, estimate: estimate >= matches
+    )
+    query = _query(q="psicologo brescia")
+    assert postgres._breadth(query, postgres.postgres_tsquery(query.q)).per_row
+    # With another filter, other indexes and walks serve it (see _collect_matches).
+    query = _query(q="psicologo brescia", categoria="consulenza")
+    assert not postgres._breadth(query, postgres.postgres_tsquery(query.q)).per_row
+    # A single word: its matches are the rows RUM ranks.
+    monkeypatch.setattr(postgres, "_estimated_matches", lambda t: 2_100)
+    query = _query(q="psicoterapia")
+    assert not postgres._breadth(query, postgres.postgres_tsquery(query.q)).per_row
+
+
+@pytest.mark.parametrize("q", ["assistenza domiciliare", "badante assistenza", "servizi casa"])
+def test_matches_ranked_each_on_its_row_are_the_page_rum_ranks(
+    client, catalogo, many, monkeypatch, q
+):
+    ranked, statements = _texts_and_plans(client, {"q": q})
+    assert any("<=>" in sql for sql in statements)
+    monkeypatch.setattr(postgres, "_per_row_below", lambda *args: 1e9)
+    per_row, statements = _texts_and_plans(client, {"q": q})
+    assert not any("<=>" in sql for sql in statements)
+    assert any("ORDER BY score DESC, d.id" in sql for sql in statements)
+    assert per_row["results"] and per_row["results"] == ranked["results"]
+    assert (per_row["count"], per_row["facets"]) == (ranked["count"], ranked["facets"])
+
+
+@pytest.mark.parametrize(
+    ("recent_rows", "low", "high"),
+    [
+        # With no recent rows' index the walk passes 1,001,000,000 / m rows: they cross
+        # at about 31,600 matches.
+        (0, 31_000, 32_000),
+        # The recent sixteenth's index holds every one of 1,001 most recent matches from
+        # 16,000 matches; below, the walk goes on (9,400 matches: 600 from the index,
+        # then 42,000 rows walked).
+        (62_500, 9_400, 16_000),
+    ],
+)
+def test_each_match_is_read_below_what_the_walk_would_read(monkeypatch, recent_rows, low, high):
+    recent = postgres._RecentIndex(timezone.now(), recent_rows) if recent_rows else None
+    monkeypatch.setattr(postgres, "_recent_index", lambda: recent)
+    below = postgres._per_row_below(_query(q="assistenza psicologo"), 1e9, 1_000_000)
+    assert low < below < high
+    # Ranking in RUM bounds it too: half of 0.12 row per word of every row with a word.
+    assert postgres._per_row_below(_query(q="x y"), 100_000, 1_000_000) == 6_000
+
+
 def _estimates(monkeypatch, text_rows: float, with_filter: float, kind_rows: float) -> None:
     """The planner's estimates at a million rows: of the text, of the text with the
     query's other filters, and of a provider kind's rows."""

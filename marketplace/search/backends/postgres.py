@@ -502,15 +502,16 @@ def _page_rows(
         )
         rows.sort(key=lambda row: (-row["score"], row["row_id"]))
         return rows[:wanted_rows], matching or _Matching.of(rows)
-    sql = _Sql(query, ranked=ranked_index())
-    limit, counts = wanted_rows, False
+    sql = _Sql(query, ranked=ranked_index() and not breadth.per_row)
+    if not breadth.over_cap:
+        # Every match is ranked anyway (by RUM, or each read): reading COUNT_CAP + 1 of
+        # them counts them, unless the count is known to be beyond (reading them from
+        # the table cost 10-20 ms for "asilo", where the ranking cost 21).
+        limit, counts = max(wanted_rows, COUNT_CAP + 1), True
+    else:
+        limit, counts = wanted_rows, False
     if sql.ranked:
         order, order_params = f"d.vettore <=> {TSQUERY_SQL}", [tsquery]
-        if not breadth.over_cap:
-            # RUM ranks every match anyway: reading COUNT_CAP + 1 of them counts them,
-            # unless the count is known to be beyond (reading them from the table cost
-            # 10-20 ms for "asilo", where the ranking cost 21).
-            limit, counts = max(wanted_rows, COUNT_CAP + 1), True
     else:
         order, order_params = "score DESC, d.id", []
     rows = _title_matches_first(query, scored, limit) if breadth.over_cap and sql.ranked else None
@@ -659,13 +660,16 @@ def _recent_matches(
 # that the 38,600 rows of "baby sitter" with its synonyms (six words) took 47-54 ms to
 # rank, those of "baby" alone 10-15 (see _operands).
 BROAD_TEXT_ROWS = 50_000
-# What ranking one match in the RUM index costs, in rows walked by date: 0.3-0.8 µs
-# against 2.3-3.9 µs (at a million services "assistenza", 170,000 matches, ranked in
-# 94-124 ms; its 1,001 most recent matches found among 5,900 rows in 19 ms). Set below
-# that ratio, so that the walk is taken where it is clearly the cheaper: the rows with
-# any word of a text with synonyms are overestimated ("assistenza psicologo": 480,000
-# expected, 320,000 there; ranked in 100-140 ms, walked in 217).
+# What ranking one match in the RUM index costs, for each word of the text, in rows
+# walked by date: 0.3-0.8 µs against 2.3-3.9 µs (at a million services "assistenza",
+# 170,000 matches, ranked in 65-124 ms; its 1,001 most recent matches found among 5,900
+# rows in 19 ms). Set below that ratio, so that the walk is taken where it is clearly
+# the cheaper: the rows with any word of a text with synonyms are overestimated
+# ("assistenza psicologo": 480,000 expected, 320,000 there).
 RANK_COST_IN_ROWS_WALKED = 0.12
+# Reading and ranking each match costs about what walking a row does (2.3-2.8 µs): it is
+# taken where it costs less than half what ranking in RUM would (see _per_row_below).
+PER_ROW_SHARE_OF_RANKING = 0.5
 
 
 def _operands(tsquery: str) -> int:
@@ -674,6 +678,36 @@ def _operands(tsquery: str) -> int:
     for "baby", 20 for "baby | tata", 33 for "(baby & sitting) | tata", 54 for the six
     words of "baby sitter" and its synonyms."""
     return len(words(tsquery))
+
+
+def _per_row_below(query: SearchQuery, ranked: float, rows: float) -> float:
+    """The matches of a text alone below which reading and ranking each (one row read
+    for each) costs less than ranking them in RUM (`ranked` entries) and than the walk
+    (its recent matches read from their index, then the rows walked below them).
+
+    RUM's cost is erratic where words are joined by `&`: at a million services "badante
+    notturna" (no match; "badante" and its synonyms in 300,000 rows) took 78 ms in RUM,
+    4 ms in all read so; "psicologo brescia" (2,100 matches) 72 -> 14 ms a search,
+    "lavanderia milano" (6,300) 61 -> 24, "badante milano" (8,200, walked below the recent
+    rows) 124 -> 48, "assistenza psicologo" (9,400, walked) 93 -> 52. A single word is
+    never read so: its matches are the rows RUM ranks."""
+    if not rows or not _text_alone(query):
+        return 0.0
+    rum = PER_ROW_SHARE_OF_RANKING * RANK_COST_IN_ROWS_WALKED * ranked
+    recent = memo("search_recent_index", _recent_index)
+    share = recent.rows / rows if recent else 0.0
+    wanted = COUNT_CAP + 1
+
+    def walk(matches: float) -> float:
+        from_recent = matches * share
+        return from_recent + max(0.0, wanted - from_recent) * rows / matches
+
+    # The rows read each grow with the matches, the walk's fall: where they cross.
+    low, high = 1.0, max(rows, 1.0)
+    for _ in range(50):
+        middle = (low + high) / 2
+        low, high = (middle, high) if middle < walk(middle) else (low, middle)
+    return min(rum, low)
 
 
 @dataclass(frozen=True)
@@ -686,6 +720,9 @@ class _Breadth:
     # Whether the rows the walk would pass (below the recent ones) are so many that its
     # matches are collected through the indexes instead (see _collect_matches).
     collected: bool = False
+    # Rank each match, read through the text's GIN index, rather than through RUM: the
+    # matches are fewer than the entries RUM would visit (see _breadth).
+    per_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -727,6 +764,11 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
     3,400 expected, 47,000 there), and the matches are counted in the first of the
     `campione` buckets instead, as far as the walk needs: within 10% of the counts.
 
+    `per_row`: whether each match of a text alone, read through the text's GIN index,
+    is ranked on its row, rather than by RUM or the walk: when it has fewer matches than
+    _per_row_below (counted in the first sample bucket for words joined by `&`, one
+    count serving both choices).
+
     `over_cap`: when the text is ranked whole and is the only filter, whether it surely
     matches more than COUNT_CAP rows, so that the page's statement reads only the page's
     rows (see _surely_over_cap).
@@ -734,19 +776,23 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
     all_words = _estimated_matches(tsquery)
     any_words = _estimated_matches(tsquery.replace("&", "|")) if "&" in tsquery else all_words
     ranked = any_words * _operands(tsquery)
-    if ranked >= BROAD_TEXT_ROWS:
-        # The walk is the cheaper when (COUNT_CAP + 1) * rows / matches rows walked cost
-        # less than ranking any_words matches by each word: when there are at least
-        # `needed` matches.
-        rows = memo("search_rows", _table_rows)
-        needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * ranked)
-        if needed <= any_words and _at_least(tsquery, needed, all_words):
-            # The walk counts its matches.
-            # One `EXPLAIN` for both choices (a table never analysed has no rows yet).
-            densities = _densities(query, all_words, rows) if rows and all_words else None
-            since = _recent_first(query, all_words, rows, densities)
-            collected = _collect_matches(query, all_words, rows, since, densities)
-            return _Breadth(walk=True, over_cap=False, recent_since=since, collected=collected)
+    rows = memo("search_rows", _table_rows)
+    per_row_below = _per_row_below(query, ranked, rows)
+    # The walk is the cheaper when (COUNT_CAP + 1) * rows / matches rows walked cost less
+    # than ranking any_words matches by each word: when there are at least `needed`.
+    broad = ranked >= BROAD_TEXT_ROWS
+    needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * ranked) if broad else 0.0
+    if per_row_below >= 1 and needed > per_row_below and "&" in tsquery:
+        _sample_count(tsquery, math.ceil(min(needed, any_words) / SAMPLE_BUCKETS))  # one count
+    if per_row_below >= 1 and not _at_least(tsquery, per_row_below, all_words):
+        return _Breadth(walk=False, over_cap=False, per_row=True)
+    if broad and needed <= any_words and _at_least(tsquery, needed, all_words):
+        # The walk counts its matches.
+        # One `EXPLAIN` for both choices (a table never analysed has no rows yet).
+        densities = _densities(query, all_words, rows) if rows and all_words else None
+        since = _recent_first(query, all_words, rows, densities)
+        collected = _collect_matches(query, all_words, rows, since, densities)
+        return _Breadth(walk=True, over_cap=False, recent_since=since, collected=collected)
     over_cap = (
         all_words >= OVER_CAP_FACTOR * COUNT_CAP
         and _text_alone(query)
@@ -867,12 +913,23 @@ def _at_least(tsquery: str, matches: float, estimate: float) -> bool:
     if "&" not in tsquery:
         return estimate >= matches
     in_sample = math.ceil(matches / SAMPLE_BUCKETS)
+    return _sample_count(tsquery, in_sample) >= in_sample
+
+
+def _sample_count(tsquery: str, at_most: int) -> int:
+    """The matches of `tsquery` in the first sample bucket, counted up to `at_most`; a
+    count made up to as many or more answers (kept per index version, see memo): the
+    choices of _breadth ask one text twice."""
+    known = memo(("search_sample_count", tsquery), dict)
+    if known.get("at_most", -1) >= at_most:
+        return min(known["count"], at_most)
     (row,) = fetch_dicts(
         "SELECT count(*) AS n FROM (SELECT 1 FROM search_documento d "
         f"WHERE strip(d.vettore) @@ {TSQUERY_SQL} AND d.campione < 1 LIMIT %s) s",
-        [tsquery, in_sample],
+        [tsquery, at_most],
     )
-    return row["n"] >= in_sample
+    known.update(at_most=at_most, count=row["n"])
+    return row["n"]
 
 
 # The objects of the first sample bucket (a 64th of them, by hash) that show a text
