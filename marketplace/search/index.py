@@ -529,7 +529,8 @@ _NEW_TABLE = "search_documento_nuovo"
 # recent matches are read from it (backends.postgres._recent_matches), a few thousand
 # entries, where walking the rows by date reads one page for each row until enough
 # match. Its date is in `search_stato.recenti_dal`; a rebuild moves it. It also holds
-# the filters with sets, as search_doc_testo_insiemi (migration 0018): their recent
+# the filters with sets, as search_doc_testo_insiemi (migration 0018), and the provider
+# kind (btree_gin, migration 0021): their recent
 # matches are read in one scan of it, where the bitmaps of the text's recent rows and of
 # a language's every row were intersected ("anziani" in English at a million services:
 # 34 ms, 27 of them for the language's 75,000 rows; "assistenza domiciliare" in English
@@ -555,7 +556,7 @@ def index_recent_texts(cursor) -> None:
         # A literal: an index predicate takes no parameters (the date is the table's own).
         cursor.execute(
             f"CREATE INDEX {RECENT_TEXT_INDEX} ON search_documento "
-            "USING gin (strip(vettore), categorie, lingue, destinatari) "
+            "USING gin (strip(vettore), categorie, lingue, destinatari, tipo_ente) "
             f"WHERE aggiornato_il >= '{since.isoformat()}'::timestamptz"
         )
     cursor.execute(

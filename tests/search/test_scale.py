@@ -216,7 +216,7 @@ def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
     since = _recent_since(rows // index.RECENT_SHARE)
     assert _recenti_dal() == since
     definition = _recent_index_definition()
-    assert "gin (strip(vettore), categorie, lingue, destinatari)" in definition
+    assert "gin (strip(vettore), categorie, lingue, destinatari, tipo_ente)" in definition
     (literal,) = re.findall(r"aggiornato_il >= '([^']+)'", definition)
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s::timestamptz", [literal])
@@ -228,14 +228,15 @@ def test_a_rebuild_indexes_the_texts_of_the_most_recent_sixteenth_of_the_rows(
     assert DocumentoRicerca.objects.get(oggetto_id=servizio.id).aggiornato_il > since
 
 
-def test_the_migration_builds_the_recent_rows_index_anew_on_the_same_rows(catalogo, many):
-    migration = import_module("marketplace.migrations.0020_indice_recenti_insiemi")
+def test_the_migrations_build_the_recent_rows_index_anew_on_the_same_rows(catalogo, many):
+    migration = import_module("marketplace.migrations.0021_indice_recenti_tipo_ente")
     call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
     built = _recent_index_definition()
     with connection.cursor() as cursor:
         cursor.execute(migration._recreate("strip(vettore)"))  # as a rebuild made it before
         assert "gin (strip(vettore)) WHERE" in _recent_index_definition()
-        cursor.execute(migration._recreate("strip(vettore), categorie, lingue, destinatari"))
+        for operation in migration.Migration.operations:
+            cursor.execute(operation.sql)
     assert _recent_index_definition() == built
 
 
@@ -295,11 +296,14 @@ def test_the_recent_rows_statement_is_read_through_their_text_index(client, cata
     assert f"Bitmap Index Scan on {index.RECENT_TEXT_INDEX}" in plan, plan
 
 
-@pytest.mark.parametrize("filters, condition", SET_FILTERS)
+@pytest.mark.parametrize(
+    "filters, condition", [*SET_FILTERS, ({"tipo_ente": "pubblico"}, "tipo_ente")]
+)
 def test_the_recent_matches_of_a_set_filter_are_read_in_one_scan_of_the_recent_rows_index(
     client, catalogo, many, monkeypatch, every_text_broad, filters, condition
 ):
-    """The category too, which other statements of a text check row by row."""
+    """The category and the provider kind too, which other statements of a text check
+    row by row."""
     call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
     monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
     monkeypatch.setattr(postgres, "_recent_first", lambda *args: _recenti_dal())
