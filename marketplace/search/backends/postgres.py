@@ -704,19 +704,15 @@ def _per_row_below(query: SearchQuery, ranked: float, rows: float) -> float:
         return 0.0
     rum = PER_ROW_SHARE_OF_RANKING * RANK_COST_IN_ROWS_WALKED * ranked
     recent = memo("search_recent_index", _recent_index)
-    share = recent.rows / rows if recent else 0.0
+    share = min(recent.rows / rows, 1.0) if recent else 0.0
     wanted = COUNT_CAP + 1
-
-    def walk(matches: float) -> float:
-        from_recent = matches * share
-        return from_recent + max(0.0, wanted - from_recent) * rows / matches
-
-    # The rows read each grow with the matches, the walk's fall: where they cross.
-    low, high = 1.0, max(rows, 1.0)
-    for _ in range(50):
-        middle = (low + high) / 2
-        low, high = (middle, high) if middle < walk(middle) else (low, middle)
-    return min(rum, low)
+    # m matches read each cost m rows; the walk reads m * share of them from the recent
+    # rows' index, then (wanted - m * share) * rows / m rows below. They cost the same at
+    # the root of (1 - share) m^2 + share rows m - wanted rows, written so that nothing
+    # is lost (there m * share < wanted: the walk still goes below the recent rows).
+    b = share * rows
+    walk = 2 * wanted * rows / (b + math.sqrt(b * b + 4 * (1 - share) * wanted * rows))
+    return min(rum, walk)
 
 
 @dataclass(frozen=True)
@@ -729,8 +725,8 @@ class _Breadth:
     # Whether the rows the walk would pass (below the recent ones) are so many that its
     # matches are collected through the indexes instead (see _collect_matches).
     collected: bool = False
-    # Rank each match, read through the text's GIN index, rather than through RUM: the
-    # matches are fewer than the entries RUM would visit (see _breadth).
+    # Rank each match, read through the text's GIN index, rather than through RUM or the
+    # walk: the matches are fewer than what either would read (see _per_row_below).
     per_row: bool = False
 
 
@@ -791,8 +787,9 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
     # than ranking any_words matches by each word: when there are at least `needed`.
     broad = ranked >= BROAD_TEXT_ROWS
     needed = (COUNT_CAP + 1) * rows / (RANK_COST_IN_ROWS_WALKED * ranked) if broad else 0.0
-    if per_row_below >= 1 and needed > per_row_below and "&" in tsquery:
-        _sample_count(tsquery, math.ceil(min(needed, any_words) / SAMPLE_BUCKETS))  # one count
+    if "&" in tsquery and 1 <= per_row_below < needed <= any_words:
+        # Both choices ask the sample: counted once, as far as the larger needs.
+        _sample_count(tsquery, math.ceil(needed / SAMPLE_BUCKETS))
     if per_row_below >= 1 and not _at_least(tsquery, per_row_below, all_words):
         return _Breadth(walk=False, over_cap=False, per_row=True)
     if broad and needed <= any_words and _at_least(tsquery, needed, all_words):
