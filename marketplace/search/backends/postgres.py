@@ -707,7 +707,8 @@ def _per_row_below(query: SearchQuery, ranked: float, rows: float) -> float:
     share = min(recent.rows / rows, 1.0) if recent else 0.0
     wanted = COUNT_CAP + 1
     # m matches read each cost m rows; the walk reads m * share of them from the recent
-    # rows' index, then (wanted - m * share) * rows / m rows below. They cost the same at
+    # rows' index, then (wanted - m * share) * rows / m rows below (the cost that
+    # _recent_first weighs, for a text alone). They cost the same at
     # the root of (1 - share) m^2 + share rows m - wanted rows, written so that nothing
     # is lost (there m * share < wanted: the walk still goes below the recent rows).
     b = share * rows
