@@ -17,6 +17,7 @@ MESSAGGI = {
     "risultati_almeno": _("almeno %(n)s risultati"),
     "pagina": _("pagina %(p)s di %(tot)s"),
     "corretta": _("Hai scritto «%(digitata)s»: risultati per «%(q)s»."),
+    "parole_ignorate": _("Parole troppo comuni, non cercate: %(parole)s."),
     "caricamento": _("Ricerca in corso…"),
     "errore_rete": _(
         "La ricerca non è riuscita: il server non risponde. Quello che hai scritto è rimasto "

@@ -87,6 +87,7 @@ class CercaView(SearchEndpoint):
                 **result.as_dict(),
                 "q": query.q,
                 "corretta": query.q != query.q_digitata,
+                "parole_ignorate": query.parole_ignorate,
                 "pagina": query.pagina,
                 "per_pagina": query.per_pagina,
             }

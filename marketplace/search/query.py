@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import NamedTuple
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from .cache import memo
 from .models import TipoRisultato
 from .results import COUNT_CAP
 from .spelling import correct
-from .text import words
+from .text import ignored_words, text_groups
 
 MAX_Q = 200
 MAX_PAGE_SIZE = 100
@@ -100,10 +101,16 @@ class SearchQuery:
     def offset(self) -> int:
         return (self.pagina - 1) * self.per_pagina
 
-    @property
+    @cached_property
     def has_text(self) -> bool:
-        """Whether `q` holds a word to search (punctuation alone searches nothing)."""
-        return bool(self.q and words(self.q))
+        """Whether `q` holds a word to search. Punctuation and stop words alone ("di",
+        "per la") search nothing: the search is then that of its other parameters, and
+        the answer says which words it ignored (`parole_ignorate`)."""
+        return bool(self.q and text_groups(self.q))
+
+    @property
+    def parole_ignorate(self) -> list[str]:
+        return ignored_words(self.q)
 
 
 def _csv(value: str) -> list[str]:

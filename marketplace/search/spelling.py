@@ -1,13 +1,15 @@
 """Typo tolerance shared by the backends: a word that matches nothing is replaced by the
 nearest known word of the vocabulary (trigram distance), so that "babysiter" searches
-"baby sitter". Words that match something are never touched."""
+"baby sitter". Words that match something are never touched, nor are stop words, which
+no search looks for: corrected, "asilo sulla" became "asilo sullo" (a word of a title),
+a correction that changed nothing but the answer's claim that something was wrong."""
 
 from __future__ import annotations
 
 from django.db import connection
 
 from .sql import lexemes_beginning
-from .text import words
+from .text import STOP_WORDS, words
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 MIN_SIMILARITY = 0.4
@@ -22,7 +24,8 @@ def correct(text: str) -> str:
     changed = False
     with connection.cursor() as cursor:
         for token in tokens:
-            replacement = _replacement(cursor, token) if len(token) >= MIN_LENGTH else None
+            correctable = len(token) >= MIN_LENGTH and token not in STOP_WORDS
+            replacement = _replacement(cursor, token) if correctable else None
             corrected.append(replacement or token)
             changed |= replacement is not None
     return " ".join(corrected) if changed else text

@@ -30,6 +30,35 @@ SINONIMI: list[tuple[str, ...]] = [
 ]
 
 
+# PostgreSQL's tsearch_data/italian.stop, verbatim: the stop words of `italian_stem`,
+# hence of the `italiano` configuration (accented entries never match folded words,
+# there as here).
+_ITALIAN_STOP = (
+    "ad al allo ai agli all agl alla alle con col coi da dal dallo dai dagli dall dagl "
+    "dalla dalle di del dello dei degli dell degl della delle in nel nello nei negli nell "
+    "negl nella nelle su sul sullo sui sugli sull sugl sulla sulle per tra contro io tu lui "
+    "lei noi voi loro mio mia miei mie tuo tua tuoi tue suo sua suoi sue nostro nostra "
+    "nostri nostre vostro vostra vostri vostre mi ti ci vi lo la li le gli ne il un uno una "
+    "ma ed se perché anche come dov dove che chi cui non più quale quanto quanti quanta "
+    "quante quello quelli quella quelle questo questi questa queste si tutto tutti a c e i "
+    "l o ho hai ha abbiamo avete hanno abbia abbiate abbiano avrò avrai avrà avremo avrete "
+    "avranno avrei avresti avrebbe avremmo avreste avrebbero avevo avevi aveva avevamo "
+    "avevate avevano ebbi avesti ebbe avemmo aveste ebbero avessi avesse avessimo avessero "
+    "avendo avuto avuta avuti avute sono sei è siamo siete sia siate siano sarò sarai sarà "
+    "saremo sarete saranno sarei saresti sarebbe saremmo sareste sarebbero ero eri era "
+    "eravamo eravate erano fui fosti fu fummo foste furono fossi fosse fossimo fossero "
+    "essendo faccio fai facciamo fanno faccia facciate facciano farò farai farà faremo "
+    "farete faranno farei faresti farebbe faremmo fareste farebbero facevo facevi faceva "
+    "facevamo facevate facevano feci facesti fece facemmo faceste fecero facessi facesse "
+    "facessimo facessero facendo sto stai sta stiamo stanno stia stiate stiano starò "
+    "starai starà staremo starete staranno starei staresti starebbe staremmo stareste "
+    "starebbero stavo stavi stava stavamo stavate stavano stetti stesti stette stemmo "
+    "steste stettero stessi stesse stessimo stessero stando"
+)
+ITALIAN_STOPWORDS = _ITALIAN_STOP.split()
+STOP_WORDS = frozenset(ITALIAN_STOPWORDS)
+
+
 def fold(text: str) -> str:
     """Lower case without accents: 'Caffè' -> 'caffe'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -84,3 +113,31 @@ def postgres_tsquery(text: str, *, prefix_last: bool = True) -> str:
             options.append("(" + " & ".join(terms) + ")")
         parts.append("(" + " | ".join(options) + ")")
     return " & ".join(parts)
+
+
+def text_groups(text: str) -> list[list[tuple[tuple[str, ...], bool]]]:
+    """`query_groups` as `to_tsquery('italiano', postgres_tsquery(text))` reads them.
+
+    Each group is a list of (words, prefix) alternatives: stop words dropped (so an
+    alternative or a group made only of them disappears), the prefix kept on the
+    group's first alternative of the last group when its last word is no stop word.
+    """
+    groups = query_groups(text)
+    result = []
+    for position, alternatives in enumerate(groups):
+        last = position == len(groups) - 1
+        options = []
+        for phrase in alternatives:
+            kept = tuple(w for w in phrase if w not in STOP_WORDS)
+            if kept:
+                prefix = last and phrase == alternatives[0] and phrase[-1] not in STOP_WORDS
+                options.append((kept, prefix))
+        if options:
+            result.append(options)
+    return result
+
+
+def ignored_words(text: str) -> list[str]:
+    """The words of the text that no search looks for, too common to say anything (the
+    stop words: "di", "per", "della"), each once, in the order typed."""
+    return list(dict.fromkeys(word for word in words(text) if word in STOP_WORDS))

@@ -286,6 +286,23 @@ def test_no_results_suggests_what_to_drop_with_counts(live_server, catalogo_demo
     assert result_titles(page)
 
 
+def test_words_too_common_to_search_are_named(live_server, catalogo_demo, page):
+    # Only such words: the text searches nothing, and the page says why it lists everything.
+    open_home(page, live_server.url + "/?q=di")
+    status = page.locator("#stato-ricerca").inner_text()
+    assert status.startswith("Parole troppo comuni, non cercate: «di».")
+    assert len(result_titles(page)) == 20
+    assert page.locator("#q").input_value() == "di"
+
+    # Among other words: they are left out, and named.
+    open_home(page, live_server.url + "/?q=asilo")
+    nurseries = result_titles(page)
+    open_home(page, live_server.url + "/?q=asilo+per+la")
+    status = page.locator("#stato-ricerca").inner_text()
+    assert status.startswith("Parole troppo comuni, non cercate: «per», «la».")
+    assert result_titles(page) == nurseries
+
+
 def test_a_failed_search_says_so_and_keeps_what_was_typed(live_server, catalogo_demo, page):
     open_home(page, live_server.url + "/")
     page.route("**/api/v1/cerca/?*", lambda route: route.abort())

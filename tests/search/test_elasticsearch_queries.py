@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry
-from django.db import connection
 
 from marketplace.search import service
 from marketplace.search.backends import elasticsearch as es
@@ -22,7 +21,7 @@ from marketplace.search.index import reindex
 from marketplace.search.models import DocumentoRicerca
 from marketplace.search.query import ConvenzioniPer, Ordinamento, SearchQuery
 from marketplace.search.service import BackendUnavailable
-from marketplace.search.text import postgres_tsquery
+from marketplace.search.text import ITALIAN_STOPWORDS
 from tests.search.conftest import MELEGNANO, SAN_DONATO
 from tests.search.test_open_at import SCHEDULES
 from tests.servizi.builders import make_servizio
@@ -79,7 +78,7 @@ def test_the_analyzer_folds_accents_and_stems_italian_like_postgres():
     assert "dell" in filters["italian_elision"]["articles"]
     assert filters["italian_stemmer"] == {"type": "stemmer", "language": "italian"}
     assert filters["italian_stop"]["type"] == "stop"
-    assert filters["italian_stop"]["stopwords"] == es.ITALIAN_STOPWORDS
+    assert filters["italian_stop"]["stopwords"] == ITALIAN_STOPWORDS
     assert analysis["filter"]["prefissi"]["type"] == "edge_ngram"
 
 
@@ -119,49 +118,12 @@ def test_the_module_imports_without_a_cluster(settings):
 # --- text -------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "text",
-    [
-        "casa di riposo",
-        "di casa",
-        "asilo nido",
-        "badante per anziani",
-        "centro estivo a milano",
-        "il nido",
-        "più anziani",
-        "psicologo per",
-        "over 65 di",
-    ],
-)
-def test_text_groups_read_the_query_as_to_tsquery_does(text):
-    """Same groups, alternatives, stop words and prefix as postgres' tsquery."""
-
-    def stem(word: str) -> str:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT (ts_lexize('italian_stem', unaccent(%s)))[1]", [word])
-            return cursor.fetchone()[0]
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_tsquery('italiano', %s)::text", [postgres_tsquery(text)])
-        expected = cursor.fetchone()[0].replace("( ", "(").replace(" )", ")")
-    groups = []
-    several = len(es.text_groups(text)) > 1
-    for options in es.text_groups(text):
-        alternatives = []
-        for terms, prefix in options:
-            lexemes = [f"'{stem(t)}'" for t in terms]
-            if prefix:
-                lexemes[-1] += ":*"
-            alternatives.append(" & ".join(lexemes))
-        group = " | ".join(alternatives)
-        groups.append(f"({group})" if several and len(alternatives) > 1 else group)
-    assert " & ".join(groups) == expected
-
-
-def test_stop_words_alone_match_nothing_as_in_postgres():
-    must = bool_of(request(SearchQuery(q="di la")))["must"]
-    assert must == [{"match_none": {}}]
+def test_stop_words_alone_are_no_text_as_in_postgres():
+    query = SearchQuery(q="di la")
+    assert not query.has_text and query.parole_ignorate == ["di", "la"]
+    body = request(query)
+    assert "must" not in bool_of(body) and "should" not in bool_of(body)
+    assert "highlight" not in body
 
 
 def test_text_with_synonyms_becomes_alternatives_with_the_last_word_as_prefix():

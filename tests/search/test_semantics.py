@@ -32,6 +32,29 @@ def test_typos_are_tolerated(cerca):
     assert body["corretta"] is True and body["q"] == "baby sitter"
 
 
+def test_words_too_common_to_search_are_left_out_and_named(cerca):
+    body = cerca(q="Asili di")
+    assert titoli(body) == ["Asilo nido Il Girasole"]
+    assert body["parole_ignorate"] == ["di"]
+    assert cerca(q="asili")["parole_ignorate"] == []
+
+
+def test_a_text_of_only_common_words_searches_as_no_text_and_says_so(cerca):
+    body = cerca(q="per la", categoria="infanzia")
+    assert sorted(titoli(body)) == ["Asilo nido Il Girasole", "Baby sitter a domicilio"]
+    assert body["parole_ignorate"] == ["per", "la"]
+    assert body["q"] == "per la" and body["corretta"] is False
+
+
+def test_common_words_are_never_corrected_into_other_words(cerca):
+    # "sulla" matches nothing, as no stop word does, and is near "sullo" of a title: it was
+    # corrected into that other stop word, and the answer said the text had a typo.
+    body = cerca(q="asilo sulla")
+    assert body["q"] == "asilo sulla" and body["corretta"] is False
+    assert titoli(body) == ["Asilo nido Il Girasole"]
+    assert body["parole_ignorate"] == ["sulla"]
+
+
 def test_the_last_word_matches_as_a_prefix(cerca):
     assert titoli(cerca(q="lavand")) == ["Lavanderia e stireria"]
 

@@ -83,7 +83,7 @@ from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
 from marketplace.search.service import BackendUnavailable
 from marketplace.search.sql import fetch_dicts
-from marketplace.search.text import query_groups, words
+from marketplace.search.text import ITALIAN_STOPWORDS, text_groups, words
 
 logger = logging.getLogger(__name__)
 
@@ -104,33 +104,6 @@ COVERAGE_CACHE = 512  # distinct coverage sets kept per sync or rebuild
 MISSING_POINT_WEIGHT = 1e-6  # with a point, objects without a place rank last
 _SCHEDULE_FIELDS = SCHEDULE_COLUMNS.split(", ")  # range fields of the same names
 
-# PostgreSQL's tsearch_data/italian.stop, verbatim: the stop words of `italian_stem`,
-# hence of the `italiano` configuration (accented entries never match folded words,
-# there as here).
-_ITALIAN_STOP = (
-    "ad al allo ai agli all agl alla alle con col coi da dal dallo dai dagli dall dagl "
-    "dalla dalle di del dello dei degli dell degl della delle in nel nello nei negli nell "
-    "negl nella nelle su sul sullo sui sugli sull sugl sulla sulle per tra contro io tu lui "
-    "lei noi voi loro mio mia miei mie tuo tua tuoi tue suo sua suoi sue nostro nostra "
-    "nostri nostre vostro vostra vostri vostre mi ti ci vi lo la li le gli ne il un uno una "
-    "ma ed se perché anche come dov dove che chi cui non più quale quanto quanti quanta "
-    "quante quello quelli quella quelle questo questi questa queste si tutto tutti a c e i "
-    "l o ho hai ha abbiamo avete hanno abbia abbiate abbiano avrò avrai avrà avremo avrete "
-    "avranno avrei avresti avrebbe avremmo avreste avrebbero avevo avevi aveva avevamo "
-    "avevate avevano ebbi avesti ebbe avemmo aveste ebbero avessi avesse avessimo avessero "
-    "avendo avuto avuta avuti avute sono sei è siamo siete sia siate siano sarò sarai sarà "
-    "saremo sarete saranno sarei saresti sarebbe saremmo sareste sarebbero ero eri era "
-    "eravamo eravate erano fui fosti fu fummo foste furono fossi fosse fossimo fossero "
-    "essendo faccio fai facciamo fanno faccia facciate facciano farò farai farà faremo "
-    "farete faranno farei faresti farebbe faremmo fareste farebbero facevo facevi faceva "
-    "facevamo facevate facevano feci facesti fece facemmo faceste fecero facessi facesse "
-    "facessimo facessero facendo sto stai sta stiamo stanno stia stiate stiano starò "
-    "starai starà staremo starete staranno starei staresti starebbe staremmo stareste "
-    "starebbero stavo stavi stava stavamo stavate stavano stetti stesti stette stemmo "
-    "steste stettero stessi stesse stessimo stessero stando"
-)
-ITALIAN_STOPWORDS = _ITALIAN_STOP.split()
-_STOP = frozenset(ITALIAN_STOPWORDS)
 
 # Lucene's ItalianAnalyzer articles: "dell'anziano" -> "anziano".
 ITALIAN_ARTICLES = [
@@ -544,28 +517,6 @@ HIT_SOURCE = [
 TEXT_FIELDS = ["titolo^3", "categorie_nomi^2", "ente_nome^1.5", "testo"]
 
 
-def text_groups(text: str) -> list[list[tuple[tuple[str, ...], bool]]]:
-    """`query_groups` as `to_tsquery('italiano', postgres_tsquery(text))` reads them.
-
-    Each group is a list of (words, prefix) alternatives: stop words dropped (so an
-    alternative or a group made only of them disappears), the prefix kept on the
-    group's first alternative of the last group when its last word is no stop word.
-    """
-    groups = query_groups(text)
-    result = []
-    for position, alternatives in enumerate(groups):
-        last = position == len(groups) - 1
-        options = []
-        for phrase in alternatives:
-            kept = tuple(w for w in phrase if w not in _STOP)
-            if kept:
-                prefix = last and phrase == alternatives[0] and phrase[-1] not in _STOP
-                options.append((kept, prefix))
-        if options:
-            result.append(options)
-    return result
-
-
 def _match_tutto(terms: tuple[str, ...], prefix: bool) -> Q:
     kind = "match_bool_prefix" if prefix else "match"
     return Q(kind, tutto={"query": " ".join(terms), "operator": "and"})
@@ -573,11 +524,9 @@ def _match_tutto(terms: tuple[str, ...], prefix: bool) -> Q:
 
 def text_queries(text: str) -> tuple[list[Q], list[Q]]:
     """(must, should): the clauses that decide a text match and those that rank it."""
-    if not words(text):
-        return [], []
     groups = text_groups(text)
-    if not groups:  # only stop words: postgres' empty tsquery matches nothing
-        return [Q("match_none")], []
+    if not groups:  # no word, or only stop words: no text to search (SearchQuery.has_text)
+        return [], []
     must, should = [], []
     for options in groups:
         alternatives = [_match_tutto(terms, prefix) for terms, prefix in options]

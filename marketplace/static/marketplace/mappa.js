@@ -204,6 +204,8 @@
     var status = countText(body);
     if (pages > 1) { status += " · " + fmt(M.pagina, { p: body.pagina, tot: pages }); }
     if (body.corretta) { status = fmt(M.corretta, { digitata: api.get("q"), q: body.q }) + " " + status; }
+    var ignored = R.ignoredText(body);
+    if (ignored) { status = ignored + " " + status; }
     $("stato-ricerca").textContent = status;
     renderResults(body.results, body.count, false, api);
     renderPages(body.pagina, pages);

@@ -49,6 +49,16 @@
     return n === 1 ? M.risultati_uno : fmt(M.risultati_molti, { n: integer.format(n) });
   }
 
+  // The words of the text the search did not look for, too common to say anything ("di",
+  // "per"): said, so that a text of only such words, searched as no text, is no mystery.
+  function ignoredText(body) {
+    var ignored = body.parole_ignorate || [];
+    if (!ignored.length) { return ""; }
+    return fmt(M.parole_ignorate, {
+      parole: ignored.map(function (word) { return "«" + word + "»"; }).join(", "),
+    });
+  }
+
   // A 400 names the fields and the reasons: {field: [reasons]} as one line per field.
   function fieldErrors(body) {
     return Object.keys(body || {}).map(function (field) {
@@ -140,6 +150,7 @@
     el: el,
     getJson: getJson,
     countText: countText,
+    ignoredText: ignoredText,
     fieldErrors: fieldErrors,
     detailUrl: detailUrl,
     resultItem: resultItem,

@@ -1,0 +1,95 @@
+"""How the search reads Italian text: stop words, groups of synonyms, the prefix, as
+PostgreSQL's `italiano` configuration does (the Elasticsearch backend reads them too)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from marketplace.search.query import SearchQuery
+from marketplace.search.text import (
+    ITALIAN_STOPWORDS,
+    STOP_WORDS,
+    fold,
+    ignored_words,
+    postgres_tsquery,
+    text_groups,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_stop_words_are_those_the_italiano_configuration_drops():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w FROM unnest(%s::text[]) w WHERE ts_lexize('italian_stem', w) <> '{}'",
+            [ITALIAN_STOPWORDS],
+        )
+        assert cursor.fetchall() == []
+        # The configuration folds accents first: its accented entries ("più") never match,
+        # as they never match a folded word typed ("piu" is searched).
+        unaccented = sorted(w for w in STOP_WORDS if fold(w) == w)
+        cursor.execute("SELECT to_tsvector('italiano', %s)::text", [" ".join(unaccented)])
+        assert cursor.fetchone()[0] == ""
+    assert ignored_words("più perché è avrà") == ["e"]
+
+
+def test_ignored_words_are_the_stop_words_typed_each_once():
+    assert ignored_words("Casa DI riposo, di Milano") == ["di"]
+    assert ignored_words("Più anziani per la città") == ["per", "la"]  # "piu" is no stop word
+    assert ignored_words("asilo nido") == []
+
+
+@pytest.mark.parametrize(
+    ("q", "has_text"),
+    [
+        ("asilo", True),
+        ("di asili", True),
+        ("di", False),
+        ("per la", False),
+        ("?!", False),
+        ("", False),
+    ],
+)
+def test_a_query_has_text_when_a_word_is_left_to_search(q, has_text):
+    assert SearchQuery(q=q).has_text is has_text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "casa di riposo",
+        "di casa",
+        "asilo nido",
+        "badante per anziani",
+        "centro estivo a milano",
+        "il nido",
+        "più anziani",
+        "psicologo per",
+        "over 65 di",
+    ],
+)
+def test_text_groups_read_the_query_as_to_tsquery_does(text):
+    """Same groups, alternatives, stop words and prefix as postgres' tsquery."""
+
+    def stem(word: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT (ts_lexize('italian_stem', unaccent(%s)))[1]", [word])
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsquery('italiano', %s)::text", [postgres_tsquery(text)])
+        expected = cursor.fetchone()[0].replace("( ", "(").replace(" )", ")")
+    groups = []
+    several = len(text_groups(text)) > 1
+    for options in text_groups(text):
+        alternatives = []
+        for terms, prefix in options:
+            lexemes = [f"'{stem(t)}'" for t in terms]
+            if prefix:
+                lexemes[-1] += ":*"
+            alternatives.append(" & ".join(lexemes))
+        group = " | ".join(alternatives)
+        groups.append(f"({group})" if several and len(alternatives) > 1 else group)
+    assert " & ".join(groups) == expected
