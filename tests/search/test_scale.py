@@ -158,6 +158,48 @@ def test_a_text_surely_over_the_cap_reads_only_its_page_from_the_rum_index(
     assert (body["count"], body["count_esatto"]) == (len(PLACES), True)
 
 
+def test_a_text_ranked_around_a_point_is_counted_from_the_sample_when_surely_over_the_cap(
+    client, many, monkeypatch
+):
+    """A point without a radius orders, it does not filter: the text is the only filter,
+    and the sample tells that it matches beyond the cap, as without the point."""
+    around = {"q": "assistenza", "lat": MELEGNANO.y, "lon": MELEGNANO.x, "facette": "false"}
+    counted = client.get("/api/v1/cerca/", around).json()
+    assert counted["count_esatto"] is True  # 21 objects: the sample says nothing
+    _over_the_cap(monkeypatch)
+    body, statements = _texts_and_plans(client, around)
+    sampled = "AS n FROM (SELECT d.tipo, d.oggetto_id FROM search_documento d"
+    assert any(sampled in sql for sql in statements)
+    assert not any("SELECT count(*) AS n FROM (SELECT 1 FROM" in sql for sql in statements)
+    assert (body["count"], body["count_esatto"]) == (1000, False)
+    assert body["results"] == counted["results"]
+    # Within a radius the area filters too: its matches are counted as they are read.
+    _body, statements = _texts_and_plans(client, {**around, "raggio_km": 5})
+    assert not any(sampled in sql for sql in statements)
+
+
+def test_nearest_batches_stop_once_the_objects_of_the_page_are_settled():
+    """Settled: at their first rows (best first), the page's objects all score at least
+    what an unread row could; the rows read beyond them, for a margin, do not matter."""
+    from marketplace.search.query import SearchQuery
+
+    rows = [
+        {"tipo": "servizio", "oggetto_id": 1, "score": 0.9},
+        {"tipo": "servizio", "oggetto_id": 1, "score": 0.8},  # another place of the first
+        {"tipo": "servizio", "oggetto_id": 2, "score": 0.7},
+        {"tipo": "pit", "oggetto_id": 2, "score": 0.1},
+    ]
+    two = SearchQuery(q="asilo", per_pagina=2)
+    assert postgres._page_scores_at_least(rows, two, 0.7)
+    assert not postgres._page_scores_at_least(rows, two, 0.75)
+    second_of_one = SearchQuery(q="asilo", per_pagina=1, pagina=2)
+    assert postgres._page_scores_at_least(rows, second_of_one, 0.7)
+    three = SearchQuery(q="asilo", per_pagina=3)
+    assert not postgres._page_scores_at_least(rows, three, 0.2)
+    assert postgres._page_scores_at_least(rows, three, 0.1)
+    assert not postgres._page_scores_at_least(rows, SearchQuery(q="asilo", per_pagina=4), 0.0)
+
+
 def test_a_narrow_text_is_ranked_whole_without_asking_how_broad_it_is_in_detail(client, many):
     _body, statements = _texts_and_plans(client, {"q": "assistenza domiciliare"})
     assert any(sql.startswith("EXPLAIN (FORMAT JSON)") for sql in statements)
@@ -591,7 +633,8 @@ def _query(**params):
 
 @pytest.mark.parametrize("centre", [MELEGNANO, SAN_DONATO, PAULLO, DUOMO])
 def test_nearest_first_batches_rank_as_every_match_would(many, monkeypatch, centre):
-    query = _query(q="assistenza", lat=centre.y, lon=centre.x)
+    # A page of three objects: the batches stop once three objects are settled.
+    query = _query(q="assistenza", lat=centre.y, lon=centre.x, per_pagina=3)
     tsquery = postgres.postgres_tsquery(query.q)
     monkeypatch.setattr(postgres, "FIRST_BATCH", 10_000)  # one batch: every match is read
     everything, _ = postgres._rank_near(query, tsquery, 3)
