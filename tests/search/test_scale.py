@@ -729,6 +729,45 @@ def test_the_first_sample_of_a_search_without_text_is_read_from_its_index_alone(
     assert "Index Only Scan using search_doc_campione_c1" in plan, plan
 
 
+@pytest.mark.parametrize(
+    ("buckets", "sampled", "then"),
+    [
+        (1, 333, 4),  # nearly enough: four times as many will do
+        (1, 42, 4),  # four times as many would be half what is needed, or more
+        (1, 41, 16),  # four times as many would clearly be too few
+        (1, 0, 16),
+        (4, 10, 16),  # never every bucket at a leap: that is reading every match
+        (16, 0, 64),
+    ],
+)
+def test_a_sample_too_small_grows_by_what_its_buckets_held(buckets, sampled, then):
+    assert postgres.FACET_SAMPLE_ROWS == 1000  # enough: 334 objects
+    assert postgres._more_buckets(buckets, sampled) == then
+
+
+@pytest.mark.parametrize(
+    ("params", "index"),
+    [
+        ({"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": 50}, "search_doc_geografia_c16"),
+        ({"bbox": "9,45,10,46"}, "search_doc_punto_c16"),
+    ],
+)
+def test_the_places_of_the_sample_buckets_in_an_area_have_their_own_index(
+    client, catalogo, monkeypatch, django_assert_max_num_queries, params, index
+):
+    """Migration 0022: the sampled facets of an area without text can read the area's
+    places of the sample buckets alone (the index's predicate holds for the statement)."""
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 0)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 0)
+    with django_assert_max_num_queries(50) as captured:
+        assert client.get("/api/v1/cerca/", params).status_code == 200
+    sampled = [q["sql"] for q in captured.captured_queries if "campione::integer < " in q["sql"]]
+    # The first bucket holds none of the few objects here: then sixteen are read.
+    sixteen = next(sql for sql in sampled if "campione::integer < 16" in sql)
+    plan = _explain(sixteen, drop=_indexes_but(index), off=["seqscan"])
+    assert index in plan, plan
+
+
 def _explain(statement: str, *, drop: list[str], off: list[str]) -> str:
     """The plan of `statement` without the indexes `drop` and with the scans `off` made
     dear: the table is tiny and not vacuumed here, so the planner is shown the way to

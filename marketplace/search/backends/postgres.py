@@ -1277,8 +1277,8 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
     """The facet rows of the objects in the first `campione` buckets, and the scale.
 
     One bucket first (a sixty-fourth of the objects); when it holds too few rows for
-    an estimate, four times as many, and so on: 1, 4, 16, 64 buckets, each with a text
-    index of its own (migration 0007).
+    an estimate, four times as many or more (_more_buckets): 1, 4, 16, 64 buckets, each
+    with a text index of its own (migration 0007), and an index of its places (0022).
     """
     # With a text, the buckets' own text index (its predicate is on the column); without,
     # the index of the buckets (on the cast: see models.DocumentoRicerca).
@@ -1289,9 +1289,26 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
             _FACETS_SQL.format(where=f"{sql.where} AND {bucket} < %s"), [*sql.params, buckets]
         )
         sampled = next(row["n"] for row in rows if row["facet"] == "oggetti")
-        if buckets == SAMPLE_BUCKETS or sampled * 3 >= FACET_SAMPLE_ROWS:
+        if buckets == SAMPLE_BUCKETS or _sample_is_enough(sampled):
             return rows, SAMPLE_BUCKETS / buckets
-        buckets *= 4
+        buckets = _more_buckets(buckets, sampled)
+
+
+def _sample_is_enough(objects: float) -> bool:
+    return objects * 3 >= FACET_SAMPLE_ROWS
+
+
+def _more_buckets(buckets: int, sampled: int) -> int:
+    """The buckets to read after `buckets` held `sampled` objects, too few: four times
+    as many, or sixteen times where four times as many objects would clearly be too few
+    (not half what is needed: the buckets hold about as many objects each, give or take),
+    but never every bucket at a leap (that is reading every match). At a million
+    services, the services for children within 3 km of the Duomo (32 objects in one
+    bucket) read 1, 4, then 16 buckets, 30 ms; now 1 then 16, 21 ms."""
+    more = buckets * 4
+    if more * 4 < SAMPLE_BUCKETS and not _sample_is_enough(2 * sampled * more / buckets):
+        more *= 4
+    return more
 
 
 def _facets(sql: _Sql, matching: _Matching) -> tuple[dict[str, list[dict]], int]:
