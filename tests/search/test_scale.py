@@ -161,8 +161,9 @@ def test_a_text_surely_over_the_cap_reads_only_its_page_from_the_rum_index(
 def test_a_text_ranked_around_a_point_is_counted_from_the_sample_when_surely_over_the_cap(
     client, many, monkeypatch
 ):
-    """A point without a radius orders, it does not filter: the text is the only filter,
-    and the sample tells that it matches beyond the cap, as without the point."""
+    """A point without a radius orders, it does not filter: the sample tells that the
+    text (and the other filters) match beyond the cap, instead of a count that gathers
+    every match of the text first."""
     around = {"q": "assistenza", "lat": MELEGNANO.y, "lon": MELEGNANO.x, "facette": "false"}
     counted = client.get("/api/v1/cerca/", around).json()
     assert counted["count_esatto"] is True  # 21 objects: the sample says nothing
@@ -173,8 +174,16 @@ def test_a_text_ranked_around_a_point_is_counted_from_the_sample_when_surely_ove
     assert not any("SELECT count(*) AS n FROM (SELECT 1 FROM" in sql for sql in statements)
     assert (body["count"], body["count_esatto"]) == (1000, False)
     assert body["results"] == counted["results"]
+    # With another filter too, when the planner expects ten times the cap.
+    body, statements = _texts_and_plans(client, {**around, "tipo": "servizio"})
+    assert any(sql.startswith("EXPLAIN (FORMAT JSON)") for sql in statements)
+    assert any(sampled in sql for sql in statements)
+    assert (body["count"], body["count_esatto"]) == (1000, False)
     # Within a radius the area filters too: its matches are counted as they are read.
     _body, statements = _texts_and_plans(client, {**around, "raggio_km": 5})
+    assert not any(sampled in sql for sql in statements)
+    # A Comune's rows are counted through its own indexes.
+    _body, statements = _texts_and_plans(client, {**around, "comune": "015140"})
     assert not any(sampled in sql for sql in statements)
 
 

@@ -985,6 +985,19 @@ def _text_over_cap(query: SearchQuery, tsquery: str, estimate: float | None = No
     return memo(("search_text_over_cap", tsquery), over_cap)
 
 
+def _surely_over_cap_with_text(query: SearchQuery, sql: _Sql) -> bool:
+    """Whether a query with a text surely matches more than COUNT_CAP rows, from the
+    sample (_surely_over_cap), asked when the planner expects ten times as many: a
+    text's rows are counted from its bitmap, every match of the text gathered before
+    the first is counted. At a million services "badante" with free services around
+    the Duomo: 32 ms to count, 2 ms from the sample."""
+    if _text_alone(query):
+        return _text_over_cap(query, postgres_tsquery(query.q))
+    return _estimated_rows(sql.where, sql.params) >= OVER_CAP_FACTOR * COUNT_CAP and (
+        _surely_over_cap(sql)
+    )
+
+
 # What a query may hold beside its filters: a point without a radius is an order.
 _NOT_FILTERS = ("q", "q_digitata", "punto", "ordinamento", "pagina", "per_pagina", "oggi")
 
@@ -1137,8 +1150,7 @@ def _recent_in_comuni(
 
 def _count(query: SearchQuery, sql: _Sql) -> _Matching:
     """How many rows and objects match, counted up to COUNT_CAP + 1 rows."""
-    text_alone = query.has_text and _text_alone(query)
-    if text_alone and _text_over_cap(query, postgres_tsquery(query.q)):
+    if query.has_text and not query.comuni and _surely_over_cap_with_text(query, sql):
         return _Matching(COUNT_CAP + 1, COUNT_CAP)
     if query.comuni:
         # In the order of the Comune's index, so that it is the index that is read: its
