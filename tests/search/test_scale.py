@@ -665,6 +665,24 @@ def test_nearest_first_batches_rank_as_every_match_would(many, monkeypatch, cent
         assert sum(batches) < len(PLACES)
 
 
+@pytest.mark.parametrize("radius", [None, 5])
+def test_a_broad_text_read_nearest_first_is_checked_on_each_row_with_the_same_answer(
+    client, many, monkeypatch, radius
+):
+    around = {"q": "assistenza", "lat": MELEGNANO.y, "lon": MELEGNANO.x}
+    if radius:
+        around["raggio_km"] = radius
+    monkeypatch.setattr(postgres, "TEXT_PER_ROW_NEAR_FROM", 10**9)  # a narrow text
+    indexed, statements = _texts_and_plans(client, around)
+    nearest = [sql for sql in statements if "<->" in sql]
+    assert nearest and all("strip(d.vettore) @@" in sql for sql in nearest)
+    monkeypatch.setattr(postgres, "TEXT_PER_ROW_NEAR_FROM", 0)  # a broad one
+    per_row, statements = _texts_and_plans(client, around)
+    nearest = [sql for sql in statements if "<->" in sql]
+    assert nearest and all(") IS TRUE" in sql and "strip(" not in sql for sql in nearest)
+    assert per_row == indexed
+
+
 def test_a_title_match_outranks_a_nearer_description_match_until_distance_says_otherwise(
     client, many
 ):
