@@ -1276,7 +1276,8 @@ WITH m AS MATERIALIZED (
     SELECT d.tipo, d.oggetto_id, d.tipo_ente, d.comune_id, d.categorie
     FROM search_documento d WHERE {where}
 ), o AS (
-    SELECT DISTINCT ON (tipo, oggetto_id) tipo, oggetto_id, tipo_ente, categorie FROM m
+    SELECT tipo, oggetto_id, min(tipo_ente) AS tipo_ente, min(categorie) AS categorie
+    FROM m GROUP BY tipo, oggetto_id
 )
 SELECT 'oggetti' AS facet, NULL AS valore, count(*) AS n FROM o
 UNION ALL
@@ -1286,12 +1287,15 @@ SELECT 'categoria', c, count(*) FROM o, unnest(o.categorie) c GROUP BY c
 UNION ALL
 SELECT 'tipo_ente', tipo_ente, count(*) FROM o GROUP BY tipo_ente
 UNION ALL
-SELECT 'comune', comune_id, count(DISTINCT (tipo, oggetto_id)) FROM m
-  WHERE comune_id IS NOT NULL GROUP BY comune_id
+SELECT 'comune', comune_id, count(*) FROM (
+  SELECT DISTINCT comune_id, tipo, oggetto_id FROM m WHERE comune_id IS NOT NULL
+) mc GROUP BY comune_id
 UNION ALL
-SELECT 'ambito', a.slug, count(DISTINCT (m.tipo, m.oggetto_id)) FROM m
+SELECT 'ambito', slug, count(*) FROM (
+  SELECT DISTINCT a.slug, m.tipo, m.oggetto_id FROM m
   JOIN geo_data_ambito_comuni ac ON ac.comune_id = m.comune_id
-  JOIN geo_data_ambito a ON a.id = ac.ambito_id GROUP BY a.slug
+  JOIN geo_data_ambito a ON a.id = ac.ambito_id
+) ma GROUP BY slug
 """
 
 
