@@ -795,6 +795,25 @@ def test_the_places_of_the_sample_buckets_in_an_area_have_their_own_index(
     assert index in plan, plan
 
 
+def test_the_points_of_a_small_view_are_its_first_by_id_read_from_the_view(
+    client, many, monkeypatch
+):
+    """At a zoom that shows places, a view of few places (as the map cells count them)
+    is read whole and its first places by id kept, where the ids would be walked."""
+    params = {"bbox": "9.1,45.2,9.5,45.5", "zoom": 16}
+    monkeypatch.setattr(postgres, "MAX_POINTS", 5)
+    monkeypatch.setattr(postgres, "VIEW_READ_FIRST_PLACES", -1)  # no view is small
+    with CaptureQueriesContext(connection) as walked_sql:
+        walked = client.get("/api/v1/cerca/mappa/", params).json()["points"]
+    monkeypatch.setattr(postgres, "VIEW_READ_FIRST_PLACES", 10**9)  # every view is
+    with CaptureQueriesContext(connection) as read_sql:
+        read = client.get("/api/v1/cerca/mappa/", params).json()["points"]
+    assert len(read) == 5 and read == walked
+    points = [q["sql"] for q in read_sql.captured_queries if "ORDER BY row_id LIMIT" in q["sql"]]
+    assert len(points) == 1 and "OFFSET 0" in points[0]
+    assert not any("OFFSET 0" in q["sql"] for q in walked_sql.captured_queries)
+
+
 def _explain(statement: str, *, drop: list[str], off: list[str]) -> str:
     """The plan of `statement` without the indexes `drop` and with the scans `off` made
     dear: the table is tiny and not vacuumed here, so the planner is shown the way to

@@ -1629,13 +1629,20 @@ def _cells_sql(key: CellsKey, kinds: list[str], area: list[int]) -> tuple[str, s
 def map_view(query: SearchQuery, zoom: int) -> MapResult:
     if zoom >= POINTS_FROM_ZOOM:
         sql = _Sql(query)
-        rows = fetch_dicts(
-            f"""
-            SELECT d.tipo, d.oggetto_id AS id, d.titolo, d.sede_id, d.demo,
+        select = f"""
+            SELECT d.id AS row_id, d.tipo, d.oggetto_id AS id, d.titolo, d.sede_id, d.demo,
                    ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat
             FROM search_documento d WHERE {sql.where} AND d.punto IS NOT NULL
-            ORDER BY d.id LIMIT %s
-            """,
+        """
+        if _small_view(query):
+            # The view's places are read, then the first by id kept: walking the ids,
+            # the planner expected to meet them soon, but they lie together (the
+            # geohash order): in central Milan at zoom 14 (18,700 places) it passed
+            # 288,000 rows for 2,000 of them, 145 ms; reading the view 10.
+            select = _fenced(select)
+        rows = fetch_dicts(
+            f"SELECT tipo, id, titolo, sede_id, demo, lon, lat FROM ({select}) p "
+            "ORDER BY row_id LIMIT %s",
             [*sql.params, MAX_POINTS],
         )
         return MapResult(backend=NAME, zoom=zoom, clusters=[], points=rows)
