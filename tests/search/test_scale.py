@@ -469,13 +469,21 @@ def test_each_match_is_read_below_what_the_walk_would_read(monkeypatch, recent_r
     assert postgres._per_row_below(_query(q="x y"), 100_000, 1_000_000) == 6_000
 
 
-def _estimates(monkeypatch, text_rows: float, with_filter: float, kind_rows: float) -> None:
+def _estimates(
+    monkeypatch,
+    text_rows: float,
+    with_filter: float,
+    kind_rows: float,
+    free_rows: float = 1_000_000,
+) -> None:
     """The planner's estimates at a million rows: of the text, of the text with the
-    query's other filters, and of a provider kind's rows."""
+    query's other filters, of a provider kind's rows and of the free (or not) rows."""
 
     def estimated(where: str, params: list) -> float:
         if where == "d.tipo_ente = %s":
             return kind_rows
+        if where == "d.gratuito = %s":
+            return free_rows
         return with_filter if " AND " in where else text_rows
 
     monkeypatch.setattr(postgres, "_estimated_rows", estimated)
@@ -518,33 +526,53 @@ def test_a_walk_with_a_provider_kind_reads_only_that_kinds_rows(monkeypatch, rec
     assert postgres._recent_first(public, 170_000, 1_000_000) == recent_rows.since
 
 
-def test_a_provider_kind_is_walked_by_its_index_and_checked_on_the_rows_of_another(
-    client, catalogo, many
+def test_a_walk_among_free_services_reads_only_the_free_rows(monkeypatch, recent_rows):
+    """Among free services (280,000 rows) "assistenza" meets a match in every six rows
+    the walk reads of theirs: it walks them. Were every row free, its recent matches
+    would come first."""
+    free = _query(q="assistenza", gratuito="true")
+    _estimates(monkeypatch, 170_000, 48_000, kind_rows=150_000, free_rows=280_000)
+    assert postgres._recent_first(free, 170_000, 1_000_000) is None
+    _estimates(monkeypatch, 170_000, 48_000, kind_rows=150_000, free_rows=1_000_000)
+    assert postgres._recent_first(free, 170_000, 1_000_000) == recent_rows.since
+
+
+@pytest.mark.parametrize(
+    ("filters", "index", "column"),
+    [
+        ({"tipo_ente": "terzo_settore"}, "search_doc_ente_data", "tipo_ente"),
+        ({"gratuito": "true"}, "search_doc_gratuito_data", "gratuito"),
+    ],
+)
+def test_a_kind_or_free_is_walked_by_its_index_and_checked_on_the_rows_of_another(
+    client, catalogo, many, filters, index, column
 ):
-    """Walking a broad text's rows by date, the kind's index gives them in that order;
-    where the text's index (or a Comune's) gives the rows, the kind is checked on each
-    of them, never an index condition."""
-    query = _query(q="assistenza", tipo_ente="terzo_settore")
+    """Walking a broad text's rows by date, the index of the provider kind (or of free
+    or not) gives them in that order; where the text's index (or a Comune's, or the
+    recent rows' for "free", which it does not hold) gives the rows, the filter is
+    checked on each of them, never an index condition."""
+    query = _query(q="assistenza", **filters)
     scored = postgres._Scored.of(query, "assistenza:*")
 
     def plan(sql: postgres._Sql, off: list[str]) -> str:
         with CaptureQueriesContext(connection) as captured:
             postgres._by_date(scored, sql, 30)
         (statement,) = [q["sql"] for q in captured.captured_queries]
-        return _explain(statement, drop=_indexes_but("search_doc_ente_data"), off=off)
+        return _explain(statement, drop=_indexes_but(index), off=off)
 
     by_index_order = ["seqscan", "bitmapscan"]
     walked = plan(postgres._Sql(query, text_per_row=True), by_index_order)
-    assert "Index Scan Backward using search_doc_ente_data" in walked, walked
-    # A page of the kind alone, by date, is its index's too.
-    alone = plan(postgres._Sql(_query(tipo_ente="terzo_settore")), by_index_order)
-    assert "Index Scan Backward using search_doc_ente_data" in alone, alone
-    for other in (
-        postgres._Sql(query),
-        postgres._Sql(_query(tipo_ente="pubblico", comune="015146")),
-    ):
+    assert f"Index Scan Backward using {index}" in walked, walked
+    # A page of the filter alone, by date, is its index's too.
+    alone = plan(postgres._Sql(_query(**filters)), by_index_order)
+    assert f"Index Scan Backward using {index}" in alone, alone
+    others = [postgres._Sql(query), postgres._Sql(_query(comune="015146", **filters))]
+    if column == "gratuito":
+        others.append(postgres._Sql(query, recent=True))
+    for other in others:
         checked = plan(other, ["seqscan"])
-        assert "Index Cond: ((tipo_ente)" not in checked, checked
+        assert f"Index Cond: (({column}" not in checked, checked
+        assert f"Index Cond: ({column}" not in checked, checked
 
 
 @pytest.mark.parametrize("recent", ["none", "newest"])

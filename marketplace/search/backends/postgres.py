@@ -171,9 +171,11 @@ class _Sql:
                 # the sets (_collect_matches).
                 overlap = f"({overlap}) IS TRUE"
             self.add(overlap, list(q.categorie))
+        # Another restriction whose index narrows the rows (a Comune, the text's, a small
+        # area): the provider kind and "free" are then checked on them (below).
+        narrowed = q.comuni or (q.has_text and not self.text_per_row) or self._narrow_area()
         if q.tipo_ente:
             kind = f"{a}.tipo_ente = %s"
-            narrowed = q.comuni or (q.has_text and not self.text_per_row) or self._narrow_area()
             # The recent rows' index gives the rows of the text and of the kind in one
             # scan ("assistenza domiciliare" by public providers: its 469 recent matches,
             # where the text's 3,066 were each read to check the kind, 8.1 -> 2.0 ms at
@@ -210,7 +212,13 @@ class _Sql:
             clause, params = open_at_sql(a, q.aperto_il)
             self.add(clause, *params)
         if q.gratuito is not None:
-            self.add(f"{a}.gratuito = %s", q.gratuito)
+            free = f"{a}.gratuito = %s"
+            # Its index (search_doc_gratuito_data, by date within free or not) is for the
+            # walks by date, as the kind's; the recent rows' index does not hold it.
+            # Not `IS TRUE`: on a boolean column a B-tree index serves that too.
+            if narrowed or self.recent:
+                free = f"{a}.gratuito IS NOT DISTINCT FROM %s"
+            self.add(free, q.gratuito)
         if q.lingua:
             self.add(f"{a}.lingue @> ARRAY[%s]::varchar[]", q.lingua)
         if q.accessibile is not None:
@@ -871,7 +879,7 @@ def _densities(query: SearchQuery, all_words: float, rows: float) -> tuple[float
     if not _text_alone(query):
         sql = _Sql(query)
         density *= min(1.0, _estimated_rows(sql.where, sql.params) / all_words)
-    return density, density / _kind_share(query.tipo_ente, rows)
+    return density, density / _walked_share(query, rows)
 
 
 # Beyond this many rows passed (100-300 ms at 1.5-2 µs a row), a walk's matches are
@@ -909,15 +917,22 @@ def _collect_matches(
     return wanted / walked_density > COLLECT_FROM_ROWS_WALKED
 
 
-def _kind_share(tipo_ente: str | None, rows: float) -> float:
-    """The share of the rows a walk by date reads with this provider kind (1 without)."""
-    if not tipo_ente:
-        return 1.0
-    kind_rows = memo(
-        ("search_kind_rows", tipo_ente),
-        lambda: _estimated_rows("d.tipo_ente = %s", [tipo_ente]),
-    )
-    return min(1.0, max(kind_rows, 1.0) / rows)
+def _walked_share(query: SearchQuery, rows: float) -> float:
+    """The share of the rows a walk by date reads: those of the provider kind, or the
+    free (or not free) ones, each by date in its own index; the smaller where both are
+    asked (1 with neither)."""
+    shares = [1.0]
+    for clause, value in (
+        ("d.tipo_ente = %s", query.tipo_ente),
+        ("d.gratuito = %s", query.gratuito),
+    ):
+        if value is not None and value != "":
+            some = memo(
+                ("search_rows_where", clause, value),
+                lambda c=clause, v=value: _estimated_rows(c, [v]),
+            )
+            shares.append(min(1.0, max(some, 1.0) / rows))
+    return min(shares)
 
 
 def _estimated_rows(where: str, params: list) -> float:
