@@ -172,8 +172,11 @@ class _Sql:
                 overlap = f"({overlap}) IS TRUE"
             self.add(overlap, list(q.categorie))
         # Another restriction whose index narrows the rows (a Comune, the text's, a small
-        # area): the provider kind and "free" are then checked on them (below).
-        narrowed = q.comuni or (q.has_text and not self.text_per_row) or self._narrow_area()
+        # area): the provider kind and "free" are then checked on them (below). Asked
+        # only for them: a map's small view is measured in the map cells.
+        narrowed = (q.tipo_ente or q.gratuito is not None) and (
+            q.comuni or (q.has_text and not self.text_per_row) or self._narrow_area()
+        )
         if q.tipo_ente:
             kind = f"{a}.tipo_ente = %s"
             # The recent rows' index gives the rows of the text and of the kind in one
@@ -926,7 +929,7 @@ def _walked_share(query: SearchQuery, rows: float) -> float:
         ("d.tipo_ente = %s", query.tipo_ente),
         ("d.gratuito = %s", query.gratuito),
     ):
-        if value is not None and value != "":
+        if value not in (None, ""):
             some = memo(
                 ("search_rows_where", clause, value),
                 lambda c=clause, v=value: _estimated_rows(c, [v]),
