@@ -74,6 +74,10 @@ MESSAGGI = {
     ),
     "errore_confini": _("Non è stato possibile caricare i confini: riprova tra poco."),
     "errore_mappa": _("Non è stato possibile aggiornare la mappa: l’elenco dei risultati vale."),
+    "punti_troncati": _(
+        "In quest’area ci sono più luoghi di quanti la mappa ne mostri: ingrandisci per "
+        "vederli tutti. L’elenco dei risultati li conta tutti."
+    ),
     "suggerimento_categoria": _("categoria"),
     "campo_posizione": _("Punto di partenza"),
     "gruppo_pit": _("%(n)s punti informativi: clicca per ingrandire"),

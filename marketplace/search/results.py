@@ -74,6 +74,14 @@ class MapResult:
     zoom: int
     clusters: list[Cluster]
     points: list[dict]  # tipo, id, titolo, sede_id, demo, lon, lat, url
+    # The view holds more places than the points given (MAX_POINTS, the first by id):
+    # said, so that a map that shows some of them is not taken for all.
+    punti_troncati: bool = False
+
+    @classmethod
+    def of_points(cls, backend: str, zoom: int, points: list[dict], at_most: int) -> MapResult:
+        """From up to `at_most` + 1 points read: the extra one tells that there are more."""
+        return cls(backend, zoom, [], points[:at_most], punti_troncati=len(points) > at_most)
 
     def as_dict(self) -> dict:
         return {
@@ -81,4 +89,5 @@ class MapResult:
             "zoom": self.zoom,
             "clusters": [vars(c) for c in self.clusters],
             "points": self.points,
+            "punti_troncati": self.punti_troncati,
         }

@@ -220,6 +220,21 @@ def map_quiet(page) -> None:
     page.wait_for_function(_MAP_QUIET)
 
 
+def zoom_into_a_cluster_until_no_cluster_is_left(page) -> None:
+    """Click the first cluster, which zooms into it, until the map shows places alone."""
+    for _attempt in range(6):
+        map_quiet(page)
+        if page.get_attribute("#mappa-territorio", "data-gruppi") == "0":
+            return
+        before = int(page.get_attribute("#mappa-territorio", "data-aggiornamenti"))
+        page.locator(".gruppo").first.dispatch_event("click")
+        page.wait_for_function(
+            f"() => +document.getElementById('mappa-territorio').dataset.aggiornamenti > {before}"
+            " && !document.querySelector('.leaflet-zoom-anim')"
+        )
+    assert page.get_attribute("#mappa-territorio", "data-gruppi") == "0"
+
+
 def test_clusters_then_points_and_search_this_area(live_server, catalogo_demo, page):
     open_home(page, live_server.url + "/")
     page.wait_for_selector("#mappa-territorio[data-gruppi]")
@@ -228,18 +243,9 @@ def test_clusters_then_points_and_search_this_area(live_server, catalogo_demo, p
     assert page.locator("#cerca-qui").is_hidden()  # the page's own moves do not offer it
 
     # A click on a cluster zooms into it, until the places themselves show.
-    for _attempt in range(6):
-        map_quiet(page)
-        if page.get_attribute("#mappa-territorio", "data-gruppi") == "0":
-            break
-        before = int(page.get_attribute("#mappa-territorio", "data-aggiornamenti"))
-        page.locator(".gruppo").first.dispatch_event("click")
-        page.wait_for_function(
-            f"() => +document.getElementById('mappa-territorio').dataset.aggiornamenti > {before}"
-            " && !document.querySelector('.leaflet-zoom-anim')"
-        )
-    assert page.get_attribute("#mappa-territorio", "data-gruppi") == "0"
+    zoom_into_a_cluster_until_no_cluster_is_left(page)
     assert int(page.get_attribute("#mappa-territorio", "data-punti")) > 0
+    assert page.locator("#stato-mappa").inner_text() == ""  # every place of the view
 
     assert page.locator("#cerca-qui").is_visible()
     after_search(page, lambda: page.locator("#cerca-qui").click())
@@ -301,6 +307,22 @@ def test_words_too_common_to_search_are_named(live_server, catalogo_demo, page):
     status = page.locator("#stato-ricerca").inner_text()
     assert status.startswith("Parole troppo comuni, non cercate: «per», «la».")
     assert result_titles(page) == nurseries
+
+
+def test_a_map_showing_only_some_of_its_places_says_so(
+    live_server, catalogo_demo, page, monkeypatch
+):
+    # No point at all (the server's limit made nought): any view of places is cut short.
+    monkeypatch.setattr("marketplace.search.backends.postgres.MAX_POINTS", 0)
+    open_home(page, live_server.url + "/")
+    page.wait_for_selector("#mappa-territorio[data-gruppi]")
+    assert page.locator("#stato-mappa").inner_text() == ""  # clusters count every place
+    zoom_into_a_cluster_until_no_cluster_is_left(page)
+    assert page.get_attribute("#mappa-territorio", "data-punti") == "0"
+    assert page.locator("#stato-mappa").inner_text() == (
+        "In quest’area ci sono più luoghi di quanti la mappa ne mostri: ingrandisci per "
+        "vederli tutti. L’elenco dei risultati li conta tutti."
+    )
 
 
 def test_a_failed_search_says_so_and_keeps_what_was_typed(live_server, catalogo_demo, page):

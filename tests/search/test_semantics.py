@@ -184,6 +184,19 @@ def test_the_map_gives_clusters_when_far_and_points_when_near(cerca):
     assert [p["titolo"] for p in near["points"]] == ["Asilo nido Il Girasole"]
 
 
+def test_a_map_that_shows_some_of_the_places_of_its_view_says_so(cerca, monkeypatch):
+    view = {"bbox": "9.0,45.2,9.6,45.6", "zoom": 15}
+    every = cerca("/api/v1/cerca/mappa/", **view)
+    assert len(every["points"]) == 5 and every["punti_troncati"] is False
+    # At most two points: the first two by row, and the answer says there are more.
+    monkeypatch.setattr("marketplace.search.backends.postgres.MAX_POINTS", 2)
+    monkeypatch.setattr("marketplace.search.backends.elasticsearch.MAX_POINTS", 2)
+    some = cerca("/api/v1/cerca/mappa/", **view)
+    assert some["points"] == every["points"][:2] and some["punti_troncati"] is True
+    # Clusters are never cut.
+    assert cerca("/api/v1/cerca/mappa/", **{**view, "zoom": 9})["punti_troncati"] is False
+
+
 def test_suggestions_for_type_ahead(cerca):
     body = cerca("/api/v1/cerca/suggerimenti/", q="asil")
     texts = [s["testo"] for s in body["suggerimenti"]]

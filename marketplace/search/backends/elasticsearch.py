@@ -919,7 +919,7 @@ def build_map(query: SearchQuery, zoom: int) -> Search:
         return (
             search.sort({"riga_id": {"order": "asc"}})
             .source(["tipo", "oggetto_id", "titolo", "sede_id", "demo", "punto"])
-            .extra(size=MAX_POINTS, track_total_hits=False, timeout=_TIMEOUT)
+            .extra(size=MAX_POINTS + 1, track_total_hits=False, timeout=_TIMEOUT)
         )
     grid = {"field": "punto", "precision": min(zoom + 2, 29), "size": MAX_CLUSTERS}
     if query.bbox is not None:
@@ -955,7 +955,7 @@ def map_from_response(raw: dict, zoom: int) -> MapResult:
                     "lat": source["punto"]["lat"],
                 }
             )
-        return MapResult(backend=NAME, zoom=zoom, clusters=[], points=points)
+        return MapResult.of_points(NAME, zoom, points, MAX_POINTS)
     clusters = []
     for bucket in raw.get("aggregations", {}).get("celle", {}).get("buckets", []):
         centre = bucket["centro"]["location"]

@@ -1661,9 +1661,9 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
         rows = fetch_dicts(
             f"SELECT tipo, id, titolo, sede_id, demo, lon, lat FROM ({select}) p "
             "ORDER BY row_id LIMIT %s",
-            [*sql.params, MAX_POINTS],
+            [*sql.params, MAX_POINTS + 1],
         )
-        return MapResult(backend=NAME, zoom=zoom, clusters=[], points=rows)
+        return MapResult.of_points(NAME, zoom, rows, MAX_POINTS)
     shift = CELL_ZOOM - zoom
     key = cells_filter(query)
     if key is not None:

@@ -702,6 +702,7 @@
   function refreshLayer(params, tipi, layer, mine, draw) {
     if (!tipi.length) {
       layer.clearLayers();
+      layer.troncato = false;
       draw({ clusters: [], points: [] });
       return;
     }
@@ -715,7 +716,9 @@
         layer.clearLayers();
         return;
       }
-      $("stato-mappa").textContent = "";
+      // Either layer may show only some of the view's places: then the map says so.
+      layer.troncato = answer.body.punti_troncati === true;
+      $("stato-mappa").textContent = groupsLayer.troncato || pitLayer.troncato ? M.punti_troncati : "";
       draw(answer.body);
     }, function () {
       if (mine === mapSeq) { $("stato-mappa").textContent = M.errore_mappa; }
