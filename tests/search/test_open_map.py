@@ -67,6 +67,23 @@ def test_the_open_map_from_the_spans_is_grouping_the_open_places_every_half_hour
     assert 0 < open_somewhere < 8 * 48  # the week has hours open and hours closed
 
 
+@pytest.mark.parametrize("raggio_km", [1, 30])
+def test_the_open_map_within_a_radius_is_grouping_the_open_places(
+    client, scheduled, monkeypatch, raggio_km
+):
+    """The spans of the cells inside the circle, the rows of those on its edge."""
+    around = {"lat": PLACES[0].y, "lon": PLACES[0].x, "raggio_km": raggio_km}
+    start = datetime(2026, 12, 24, 7, 45, tzinfo=ROME)  # Christmas Eve to Boxing Day
+    open_somewhere = 0
+    for step in range(0, 3 * 48, 5):
+        when = (start + timedelta(minutes=30 * step)).isoformat()
+        area = {**REGION, **around, "zoom": (9, 13)[step % 2], "aperto_il": when}
+        from_spans = _clusters(client, **area)
+        assert from_spans == _from_rows(client, monkeypatch, **area), when
+        open_somewhere += bool(from_spans)
+    assert open_somewhere
+
+
 def test_a_span_opens_on_its_first_second_and_closes_on_its_last(client, scheduled):
     def open_places(when: datetime) -> int:
         clusters = _clusters(client, **REGION, zoom=9, aperto_il=when.isoformat())

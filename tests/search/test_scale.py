@@ -1059,6 +1059,52 @@ def test_a_map_filtered_from_the_cells_is_grouping_its_points(
     assert sum(count for count, _c, _b in from_cells) == places
 
 
+@pytest.mark.parametrize("zoom", [9, 13])
+@pytest.mark.parametrize("raggio_km", [0.3, 2, 13, 29, 33])
+@pytest.mark.parametrize(
+    "filtri",
+    [{}, {"gratuito": "true"}, {"categoria": "anziani", "tipo_ente": "pubblico"}, {"lingua": "en"}],
+)
+def test_a_map_within_a_radius_from_the_cells_is_grouping_its_points(
+    client, varied, monkeypatch, zoom, raggio_km, filtri
+):
+    """The cells wholly inside the circle, and the rows of those on its edge (nine
+    places within 600 m of Melegnano, twelve 29 to 51 km away)."""
+    around = {"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": raggio_km}
+    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, **around, **filtri}
+    from_cells = _clusters(client, **area)
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
+    assert from_cells == _clusters(client, **area)
+    if not filtri:
+        places = sum(count for count, _c, _b in from_cells)
+        assert places == {0.3: 1, 2: 9, 13: 9, 29: 13, 33: 17}[raggio_km]
+
+
+def test_a_map_within_a_radius_reads_the_cells_inside_and_the_rows_on_the_edge(client, varied):
+    around = {"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": 20}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(
+            "/api/v1/cerca/mappa/", {"bbox": "8.5,44.7,11.4,46.6", "zoom": 9, **around}
+        )
+    assert response.status_code == 200
+    (statement,) = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+    assert "FROM search_cella WHERE" in statement
+    assert "AS bordo(x, y0, y1)" in statement
+
+
+def test_a_map_within_a_radius_counts_the_agreements_in_force_from_their_rows(
+    client, rete_sud_est, monkeypatch
+):
+    for raggio_km in (1, 5, 30):
+        area = {"bbox": "9.0,45.2,9.6,45.6", "zoom": 9, "raggio_km": raggio_km}
+        area |= {"lat": SAN_DONATO.y, "lon": SAN_DONATO.x}
+        for tipo in ("servizio,pit,convenzione", "convenzione"):
+            from_cells = _clusters(client, **area, tipo=tipo)
+            with monkeypatch.context() as patched:
+                patched.setattr(postgres, "cells_filter", lambda query: None)
+                assert from_cells == _clusters(client, **area, tipo=tipo), (raggio_km, tipo)
+
+
 def test_the_cells_answer_the_area_one_filter_value_or_a_category_with_more_flags():
     key = postgres.CellsKey
     area = {"bbox": "9,45,10,46"}
@@ -1149,7 +1195,8 @@ def test_every_parameter_of_a_query_is_known_to_the_map_cells():
 
     handled_by_the_cells = {"categorie", "gratuito", "accessibile", "tipo_ente"}
     handled_by_the_cells |= {"destinatari", "lingua", "bbox", "tipi", "aperto_il"}
-    grouped_live = {"q", "comuni", "punto", "raggio_km", "poligono"}
+    handled_by_the_cells |= {"punto", "raggio_km"}  # the cells inside, the edge's rows
+    grouped_live = {"q", "comuni", "poligono"}
     grouped_live |= {"con_convenzione_per"}
     not_filters = {"q_digitata", "ordinamento", "pagina", "per_pagina", "oggi"}
     assert {f.name for f in fields(SearchQuery)} == (

@@ -22,7 +22,9 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   other filter the cells hold are given (a category, free, accessible, provider kind,
   people, language); for what is open at a moment with no other filter, the weekly
   spans of the cells (`search_cella_orario`), the cells with an exception that day
-  grouped from their rows; grid grouping of the matching rows otherwise; agreements,
+  grouped from their rows; within a radius, the cells wholly inside the circle and
+  the rows of the cells on its edge (grid.disc_cells); grid grouping of the matching
+  rows otherwise; agreements,
   valid only within their dates, are never pre-aggregated: their rows (a few thousand
   at most) are grouped with the cells;
 - agreements' dates: a row filter with the day of the request (null for the other kinds,
@@ -46,6 +48,7 @@ from django.utils.text import capfirst
 
 from convenzioni.models import Convenzione
 from marketplace.search.cache import memo
+from marketplace.search.grid import disc_cells
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
 from marketplace.search.query import Ordinamento, SearchQuery, territory_names
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
@@ -73,6 +76,8 @@ ALL_TYPES = frozenset(SearchQuery.tipi)
 # Kinds whose rows are valid only within their dates (agreements).
 DATED_TYPES = frozenset(PER_TIPO) - frozenset(UNDATED)
 POINT_SQL = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
+# Within the radius, on the sphere (the row's alias in `{a}`; see radius_params).
+WITHIN_RADIUS = f"ST_DWithin({{a}}.punto::geography, {POINT_SQL}, %s, false)"
 TSQUERY_SQL = "to_tsquery('italiano', %s)"
 
 
@@ -201,12 +206,7 @@ class _Sql:
                 list(q.comuni),
             )
         if self.radius and q.punto is not None and q.raggio_km is not None:
-            self.add(
-                f"ST_DWithin({a}.punto::geography, {POINT_SQL}, %s, false)",
-                q.punto.x,
-                q.punto.y,
-                q.raggio_km * 1000,
-            )
+            self.add(WITHIN_RADIUS.format(a=a), *radius_params(q))
         if q.bbox is not None:
             self.add(f"{a}.punto && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", *q.bbox)
         if q.poligono is not None:
@@ -235,6 +235,10 @@ class _Sql:
             if not wide and (not self.every_row or _small_view(q)):
                 return True
         return (q.punto is not None and q.raggio_km is not None) or q.poligono is not None
+
+
+def radius_params(query: SearchQuery) -> list:
+    return [query.punto.x, query.punto.y, query.raggio_km * 1000]
 
 
 @dataclass(frozen=True)
@@ -1533,11 +1537,17 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     of the single filter value it asks for, if any (one category, free or not,
     accessible or not, a kind of provider, a group of people, a language); for all
     places or a category and more of cost, access and provider kind, the split cells;
-    for the places open at a moment, with nothing else asked, the weekly spans. None
-    when it asks for something the cells do not hold (text, a Comune, a point, a
-    polygon, opening hours with another filter, agreements, two values of the filters
-    with sets, people or a language with cost, access or provider kind): the matching
-    rows must then be grouped."""
+    for the places open at a moment, with nothing else asked, the weekly spans; within
+    a radius, the same (map_view reads the cells wholly inside the circle). None when
+    it asks for something the cells do not hold (text, a Comune, a polygon, opening
+    hours with another filter, agreements, two values of the filters with sets, people
+    or a language with cost, access or provider kind): the matching rows must then be
+    grouped."""
+    if query.punto is not None:
+        # A point alone orders the results, it filters nothing; with a radius, the map
+        # reads the cells wholly inside the circle and groups the rows of the cells on
+        # its edge (map_view).
+        return cells_filter(replace(query, punto=None, raggio_km=None))
     if query.aperto_il is not None:
         rest = cells_filter(replace(query, aperto_il=None))
         return CellsKey(aperto=query.aperto_il) if rest == CellsKey() else None
@@ -1545,7 +1555,6 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
         query.bbox is None
         or query.has_text
         or query.comuni
-        or query.punto is not None
         or query.poligono is not None
         or query.con_convenzione_per
         or len(query.categorie) > 1
@@ -1580,8 +1589,9 @@ def _value_name(value: bool | str) -> str:
 
 
 # The map's cells of the pre-aggregated rows (`{cells}`: cells of the kinds always
-# valid that touch the area, see _cells_sql) and of the rows of the kinds valid only
-# within their dates (a few thousand agreements at most), grouped together.
+# valid in the area, see _cells_sql), the rows of the kinds valid only within their
+# dates (a few thousand agreements at most) and, within a radius, the rows of the cells
+# on the circle's edge (`{edge}`, see _EDGE_ROWS), grouped together.
 _CELLS_SQL = """
 {with_}
 SELECT sum(n) AS n, sum(somma_lon) / sum(n) AS lon, sum(somma_lat) / sum(n) AS lat,
@@ -1592,6 +1602,7 @@ FROM (
     UNION ALL
     SELECT {point} FROM search_documento d
     WHERE {dated} AND d.cella_x BETWEEN %s AND %s AND d.cella_y BETWEEN %s AND %s
+    {edge}
 ) celle
 GROUP BY cella_x >> %s, cella_y >> %s
 ORDER BY n DESC
@@ -1602,20 +1613,32 @@ _POINT = (
     "d.cella_x, d.cella_y, 1, ST_X(d.punto), ST_Y(d.punto), ST_X(d.punto), ST_Y(d.punto), "
     "ST_X(d.punto), ST_Y(d.punto)"
 )
-_IN_AREA = "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s"
+# The rows of the cells a circle touches without holding them wholly (grid.DiscCells.
+# edge_ranges), read range by range through the cells' index (LATERAL: the rows of the
+# whole circle, through its index, are what the cells spare: a 10 km radius around
+# Milan is 124,000 places).
+_EDGE_ROWS = f"""
+    UNION ALL
+    SELECT {_POINT} FROM unnest(%s::int[], %s::int[], %s::int[]) AS bordo(x, y0, y1),
+    LATERAL (
+        SELECT d.cella_x, d.cella_y, d.punto FROM search_documento d
+        WHERE d.tipo = ANY(%s) AND d.cella_x = bordo.x
+          AND d.cella_y BETWEEN bordo.y0 AND bordo.y1 AND ({{where}}) IS TRUE
+    ) d
+"""
 # Open at a moment: the cells with a place that has an exception on its day or the day
 # before (a few, from the partial index) are grouped from their rows, the others read
 # the span of their week that holds the moment.
-_EXCEPTION_CELLS = f"""
+_EXCEPTION_CELLS = """
 WITH eccezioni AS MATERIALIZED (
     SELECT DISTINCT tipo, cella_x, cella_y FROM search_documento
     WHERE NOT isempty(giorni_eccezione)
       AND giorni_eccezione && datemultirange(daterange(%s, %s, '[]'))
-      AND tipo = ANY(%s) AND {_IN_AREA}
+      AND tipo = ANY(%s) AND {in_area}
 )"""
 _OPEN_CELLS = f"""
     SELECT {_AGGREGATE} FROM search_cella_orario c
-    WHERE tipo = ANY(%s) AND periodo @> %s::int AND {_IN_AREA}
+    WHERE tipo = ANY(%s) AND periodo @> %s::int AND {{in_area}}
       AND NOT EXISTS (SELECT 1 FROM eccezioni e WHERE e.tipo = c.tipo
                       AND e.cella_x = c.cella_x AND e.cella_y = c.cella_y)
     UNION ALL
@@ -1625,22 +1648,73 @@ _OPEN_CELLS = f"""
 """
 
 
-def _cells_sql(key: CellsKey, kinds: list[str], area: list[int]) -> tuple[str, str, list]:
-    """The CTE, the pre-aggregated rows of `key` in the cells `area` (see _cells_of) for
-    `kinds`, and their parameters."""
+def _cells_sql(key: CellsKey, kinds: list[str], in_area: tuple[str, list]) -> tuple[str, str, list]:
+    """The CTE, the pre-aggregated rows of `key` for `kinds` in the cells that
+    `in_area` (a condition on the cells' columns and its parameters) holds, and their
+    parameters."""
+    area, area_params = in_area
     if key.aperto is None:
         split, split_params = key.condition()
         cells = (
             f"SELECT {_AGGREGATE} FROM search_cella "
-            f"WHERE tipo = ANY(%s) AND filtro = %s AND {split} AND {_IN_AREA}"
+            f"WHERE tipo = ANY(%s) AND filtro = %s AND {split} AND {area}"
         )
-        return "", cells, [kinds, key.filtro, *split_params, *area]
+        return "", cells, [kinds, key.filtro, *split_params, *area_params]
     moment = OpenAt.of(key.aperto)
     open_at, open_params = open_at_sql("d", key.aperto)
     return (
-        _EXCEPTION_CELLS,
-        _OPEN_CELLS.format(open_at=open_at),
-        [moment.yesterday, moment.today, kinds, *area, kinds, moment.second, *area, *open_params],
+        _EXCEPTION_CELLS.format(in_area=area),
+        _OPEN_CELLS.format(open_at=open_at, in_area=area),
+        [
+            moment.yesterday,
+            moment.today,
+            kinds,
+            *area_params,
+            kinds,
+            moment.second,
+            *area_params,
+            *open_params,
+        ],
+    )
+
+
+def _from_cells(query: SearchQuery, key: CellsKey, shift: int) -> list[dict] | None:
+    """The map's clusters from the cells of `key` (see _CELLS_SQL); None when a circle
+    of the query cannot be drawn on the grid (grid.disc_cells)."""
+    # The cells that touch the area: at the edge of the view a cluster may count
+    # places up to one cell (about a kilometre) outside it.
+    area = _cells_of(query.bbox)
+    in_area: tuple[str, list] = (
+        "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s",
+        area,
+    )
+    undated = [t for t in query.tipi if t not in DATED_TYPES]
+    edge, edge_params = "", []
+    if query.punto is not None and query.raggio_km is not None:
+        disc = disc_cells(query.punto.x, query.punto.y, query.raggio_km * 1000, area)
+        if disc is None:
+            return None
+        in_area = disc.inner_condition()
+        if undated:
+            # The filters are checked on each range's rows (`IS TRUE` keeps their
+            # indexes out: beside the cells' index, the planner took the radius's too,
+            # reading the whole circle's bitmap for each range, 430 ms; or the
+            # languages', 450).
+            rows = _Sql(replace(query, tipi=tuple(undated), bbox=None), every_row=True)
+            edge = _EDGE_ROWS.format(where=rows.where)
+            edge_params = [*disc.edge_ranges(), undated, *rows.params]
+    dated_kinds = tuple(t for t in query.tipi if t in DATED_TYPES)
+    dated = _Sql(replace(query, tipi=dated_kinds, bbox=None)) if dated_kinds else None
+    with_, cells, cells_params = _cells_sql(key, undated, in_area)
+    return fetch_dicts(
+        _CELLS_SQL.format(
+            with_=with_,
+            cells=cells,
+            point=_POINT,
+            dated=dated.where if dated else "false",
+            edge=edge,
+        ),
+        [*cells_params, *(dated.params if dated else []), *area, *edge_params, shift, shift],
     )
 
 
@@ -1666,22 +1740,8 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
         return MapResult.of_points(NAME, zoom, rows, MAX_POINTS)
     shift = CELL_ZOOM - zoom
     key = cells_filter(query)
-    if key is not None:
-        # The cells that touch the area: at the edge of the view a cluster may count
-        # places up to one cell (about a kilometre) outside it.
-        area = _cells_of(query.bbox)
-        dated_kinds = tuple(t for t in query.tipi if t in DATED_TYPES)
-        dated = _Sql(replace(query, tipi=dated_kinds, bbox=None)) if dated_kinds else None
-        with_, cells, cells_params = _cells_sql(
-            key, [t for t in query.tipi if t not in DATED_TYPES], area
-        )
-        rows = fetch_dicts(
-            _CELLS_SQL.format(
-                with_=with_, cells=cells, point=_POINT, dated=dated.where if dated else "false"
-            ),
-            [*cells_params, *(dated.params if dated else []), *area, shift, shift],
-        )
-    else:
+    rows = _from_cells(query, key, shift) if key is not None else None
+    if rows is None:
         # Every matching row is grouped (only here: the points are the first few by
         # id, the cells need no condition on the rows' categories).
         sql = _Sql(query, every_row=True)
