@@ -27,6 +27,8 @@ from marketplace.search.index import CELL_DEGREES
 # PostGIS's sphere for geography with use_spheroid=false: (2a + b) / 3 of WGS84.
 SPHERE_RADIUS_M = 6371008.771415
 MARGIN_M = 1.0
+# An area holding every cell (for disc_cells).
+EVERYWHERE = [-(2**31), 2**31 - 1, -(2**31), 2**31 - 1]
 
 
 @dataclass(frozen=True)
@@ -44,21 +46,28 @@ class DiscCells:
         return self.first_x + len(self.inner) - 1
 
     def inner_condition(self) -> tuple[str, list]:
-        """A condition on `cella_x`, `cella_y` that holds for the cells wholly inside:
-        the columns' range (which an index on the cells reads), then each column's rows
-        looked up in an array by the column's offset."""
-        firsts = [first for first, _last in self.inner]
-        lasts = [last for _first, last in self.inner]
-        offset = self.first_x - 1  # arrays count from 1
-        rows = [first for first, last in self.inner if first <= last]
-        if not rows:
+        """A condition on `cella_x`, `cella_y` that holds for the cells wholly inside."""
+        return self._condition(self.inner)
+
+    def touched_condition(self) -> tuple[str, list]:
+        """A condition on `cella_x`, `cella_y` that holds for the cells it touches."""
+        return self._condition(self.touched)
+
+    def _condition(self, ranges: tuple[tuple[int, int], ...]) -> tuple[str, list]:
+        """The columns' range (which an index on the cells reads), then each column's
+        rows `ranges` looked up in an array by the column's offset."""
+        present = [(first, last) for first, last in ranges if first <= last]
+        if not present:
             return "false", []
+        firsts = [first for first, _last in ranges]
+        lasts = [last for _first, last in ranges]
+        offset = self.first_x - 1  # arrays count from 1
         sql = (
             "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s"
             " AND cella_y BETWEEN (%s::int[])[cella_x - %s] AND (%s::int[])[cella_x - %s]"
         )
-        bottom = min(rows)
-        top = max(last for first, last in self.inner if first <= last)
+        bottom = min(first for first, _last in present)
+        top = max(last for _first, last in present)
         return sql, [self.first_x, self.last_x, bottom, top, firsts, offset, lasts, offset]
 
     def edge_ranges(self) -> tuple[list[int], list[int], list[int]]:

@@ -9,11 +9,10 @@ import math
 import pytest
 from django.db import connection
 
-from marketplace.search.grid import DiscCells, disc_cells, meridian_latitudes
+from marketplace.search.grid import EVERYWHERE, DiscCells, disc_cells, meridian_latitudes
 from marketplace.search.index import CELL_DEGREES
 
 DUOMO = (9.1916, 45.4641)
-WHOLE_WORLD = [-(2**20), 2**20, -(2**20), 2**20]
 
 
 def _cells(disc: DiscCells, ranges: tuple[tuple[int, int], ...]) -> set[tuple[int, int]]:
@@ -66,7 +65,7 @@ def _cells_holding(i: int, j: int, per_cell: int) -> set[tuple[int, int]]:
 @pytest.mark.parametrize("centre", [DUOMO, (9.67, 45.7), (10.0, 46.5)])
 def test_a_circles_cells_are_those_postgis_finds_within_the_radius(centre, radius_km):
     lon, lat = centre
-    disc = disc_cells(lon, lat, radius_km * 1000, WHOLE_WORLD)
+    disc = disc_cells(lon, lat, radius_km * 1000, EVERYWHERE)
     inner, touched = _cells(disc, disc.inner), _cells(disc, disc.touched)
     assert inner <= touched
     per_cell = 4 if radius_km > 5 else 8 if radius_km > 0.5 else 64  # points inside too
@@ -96,7 +95,7 @@ def test_a_meridian_through_the_centre_holds_the_circles_whole_height(radius_km)
 
 
 def test_the_edge_is_what_the_circle_touches_without_holding_it():
-    disc = disc_cells(*DUOMO, 10_000, WHOLE_WORLD)
+    disc = disc_cells(*DUOMO, 10_000, EVERYWHERE)
     columns, firsts, lasts = disc.edge_ranges()
     edge = {
         (x, y)
@@ -120,5 +119,5 @@ def test_the_cells_stay_within_the_maps_area():
 
 
 def test_a_circle_reaching_a_pole_is_not_drawn_on_the_grid():
-    assert disc_cells(10.0, 89.5, 100_000, WHOLE_WORLD) is None
-    assert disc_cells(10.0, 45.0, 100_000, WHOLE_WORLD) is not None
+    assert disc_cells(10.0, 89.5, 100_000, EVERYWHERE) is None
+    assert disc_cells(10.0, 45.0, 100_000, EVERYWHERE) is not None

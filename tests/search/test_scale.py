@@ -823,6 +823,44 @@ def test_the_places_of_the_sample_buckets_in_an_area_have_their_own_index(
     assert index in plan, plan
 
 
+@pytest.mark.parametrize(
+    "filtri", [{}, {"categoria": "anziani"}, {"gratuito": "true"}, {"tipo_ente": "impresa"}]
+)
+@pytest.mark.parametrize("raggio_km", [2, 30])
+def test_the_most_recent_within_a_radius_holding_many_places_are_walked_by_date(
+    client, varied, monkeypatch, filtri, raggio_km
+):
+    """Where the circle holds more than VIEW_READ_FIRST_PLACES places (the map cells
+    count them), the radius is checked on the rows met walking by date; else the
+    circle's rows are read and sorted. The same page either way."""
+    params = {"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": raggio_km}
+    params |= {"ordinamento": "aggiornamento", "per_pagina": 3, **filtri}
+    read, read_sql = _texts_and_plans(client, params)
+    monkeypatch.setattr(postgres, "VIEW_READ_FIRST_PLACES", 0)  # every circle is big
+    walked, walked_sql = _texts_and_plans(client, params)
+    assert walked == read
+    assert walked["results"] or filtri
+    per_row = ", false)) IS TRUE"  # ST_DWithin(...) checked on each row
+    assert not any(per_row in sql for sql in read_sql)
+    assert any(per_row in sql and "ORDER BY d.aggiornato_il DESC" in sql for sql in walked_sql)
+
+
+def test_a_circle_holding_many_places_is_counted_from_the_sample_when_surely_over_the_cap(
+    client, varied, monkeypatch
+):
+    params = {"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": 30, "facette": "false"}
+    params["ordinamento"] = "aggiornamento"
+    counted = client.get("/api/v1/cerca/", params).json()
+    assert (counted["count"], counted["count_esatto"]) == (13, True)
+    _over_the_cap(monkeypatch)
+    body, statements = _texts_and_plans(client, params)
+    sampled = "AS n FROM (SELECT d.tipo, d.oggetto_id FROM search_documento d"
+    assert any(sampled in sql and "d.campione::integer < 1" in sql for sql in statements)
+    assert not any("SELECT count(*) AS n FROM (SELECT 1 FROM" in sql for sql in statements)
+    assert (body["count"], body["count_esatto"]) == (1000, False)
+    assert body["results"] == counted["results"]
+
+
 def test_the_points_of_a_small_view_are_its_first_by_id_read_from_the_view(
     client, many, monkeypatch
 ):
@@ -990,6 +1028,12 @@ def two_categories(many, django_capture_on_commit_callbacks):
         ("infanzia.nido", 7),
         ("infanzia", 7),
         ("disabilita", 0),
+        # Several: the places in more than one taken back from their rows.
+        ("anziani,infanzia", len(PLACES)),
+        ("infanzia.nido,anziani.assistenza-domiciliare", len(PLACES)),
+        ("infanzia,disabilita", 7),
+        ("disabilita,infanzia.nido,anziani,infanzia", len(PLACES)),
+        ("anziani.assistenza-domiciliare,anziani", len(PLACES)),  # the parent alone
     ],
 )
 def test_a_category_map_from_the_cells_is_grouping_its_points(
@@ -1046,6 +1090,7 @@ def varied(django_capture_on_commit_callbacks):
         ({"categoria": "anziani", "gratuito": "true"}, 10),
         ({"categoria": "anziani.assistenza-domiciliare", "tipo_ente": "terzo_settore"}, 7),
         ({"categoria": "infanzia", "accessibile": "true"}, 0),
+        ({"categoria": "anziani,infanzia", "gratuito": "true"}, 10),
     ],
 )
 def test_a_map_filtered_from_the_cells_is_grouping_its_points(
@@ -1128,7 +1173,16 @@ def test_the_cells_answer_the_area_one_filter_value_or_a_category_with_more_flag
     # provider kind (not split), or what the cells do not hold: grouped.
     assert postgres.cells_filter(_query(**area, lingua="en", accessibile="false")) is None
     assert postgres.cells_filter(_query(**area, destinatari="minori", gratuito="true")) is None
-    assert postgres.cells_filter(_query(**area, categoria="anziani,infanzia")) is None
+    assert postgres.cells_filter(_query(**area, categoria="anziani,infanzia")) == key(
+        "anziani", altre=("infanzia",)
+    )
+    assert postgres.cells_filter(
+        _query(**area, categoria="anziani.rsa,infanzia,anziani,disabilita", gratuito="true")
+    ) == key("infanzia", (("gratuito", True),), altre=("anziani", "disabilita"))
+    assert postgres.cells_filter(_query(**area, categoria="anziani.rsa,anziani")) == key("anziani")
+    five = "anziani,infanzia,disabilita,formazione,salute"
+    assert postgres.cells_filter(_query(**area, categoria=five)) is None
+    assert postgres.cells_filter(_query(**area, categoria="anziani,infanzia", lingua="en")) is None
     assert postgres.cells_filter(_query(**area, categoria="anziani", lingua="en")) is None
     assert postgres.cells_filter(_query(**area, destinatari="minori", lingua="en")) is None
     assert postgres.cells_filter(_query(**area, q="nido")) is None
