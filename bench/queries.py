@@ -53,6 +53,17 @@ QUERIES: dict[str, str] = {
     "map clusters, open Monday 10:00": (
         "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&aperto_il=2026-12-07T10:00"
     ),
+    # The map page: a circle of 10 km around the Duomo (124,000 places), the view fitted
+    # to it; the services of two categories ticked; the list of the circle by date.
+    "map clusters, 10 km radius": (
+        "/api/v1/cerca/mappa/?bbox=9.06,45.37,9.32,45.56&zoom=11&lat=45.4642&lon=9.19&raggio_km=10"
+    ),
+    "map clusters, two categories": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&categoria=anziani,infanzia"
+    ),
+    "10 km radius, most recent": (
+        "/api/v1/cerca/?lat=45.4642&lon=9.19&raggio_km=10&ordinamento=aggiornamento&facette=false"
+    ),
     "text + facets": "/api/v1/cerca/?q=asilo",
     # A typo: the word matches nothing and is replaced by the nearest known word.
     "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
