@@ -1125,6 +1125,21 @@ def test_a_map_within_a_radius_from_the_cells_is_grouping_its_points(
         assert places == {0.3: 1, 2: 9, 13: 9, 29: 13, 33: 17}[raggio_km]
 
 
+@pytest.mark.parametrize("raggio_km", [0.5, 2, 29])
+def test_a_map_of_several_categories_within_a_radius_is_grouping_its_points(
+    client, two_categories, monkeypatch, raggio_km
+):
+    """The places in both categories are taken back in the cells inside the circle; the
+    rows on its edge are grouped as they are."""
+    around = {"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": raggio_km}
+    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": 13, **around}
+    area["categoria"] = "infanzia.nido,anziani"
+    from_cells = _clusters(client, **area)
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
+    assert from_cells == _clusters(client, **area)
+    assert sum(count for count, _c, _b in from_cells) == {0.5: 5, 2: 9, 29: 13}[raggio_km]
+
+
 def test_a_map_within_a_radius_reads_the_cells_inside_and_the_rows_on_the_edge(client, varied):
     around = {"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": 20}
     with CaptureQueriesContext(connection) as captured:
