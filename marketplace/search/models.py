@@ -85,6 +85,9 @@ class DocumentoRicerca(models.Model):
     # The place's cell in the map grid at CELL_ZOOM, for the pre-aggregated clusters.
     cella_x = models.IntegerField(null=True)
     cella_y = models.IntegerField(null=True)
+    # In the table the columns lie in another order, that of migration 0024: the
+    # fixed-width ones first, the text last (a row's column is reached by walking those
+    # before it); a rebuild keeps it. A column added later goes after them all.
 
     class Meta:
         db_table = "search_documento"

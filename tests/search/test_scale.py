@@ -5,6 +5,7 @@ cells as grouping the points, cached answers as fresh ones."""
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import import_module
 
@@ -1253,6 +1254,60 @@ def test_migration_0011_adds_the_split_cells_a_rebuild_writes(varied):
         assert CellaMappa.objects.count() == whole
         cursor.execute(migration.FILL_SPLIT_CELLS)
     assert cells() == rebuilt
+
+
+def _physical_columns() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'search_documento'::regclass "
+            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _table_state() -> tuple[list, list, list]:
+    """The search rows (as JSON, in the order they lie), the table's indexes and its
+    constraints."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_jsonb(d)::text FROM search_documento d ORDER BY ctid")
+        rows = [json.loads(row[0]) for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_documento' "
+            "ORDER BY indexname"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'search_documento'::regclass ORDER BY conname"
+        )
+        return rows, indexes, cursor.fetchall()
+
+
+def test_migration_0024_writes_the_rows_columns_in_the_order_the_searches_read_them(
+    client, catalogo, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Fixed-width columns first, the text last; rewritten in another order and back,
+    the table keeps its rows (in their order), indexes, primary key and answers, and
+    new rows get ids after the last."""
+    migration = import_module("marketplace.migrations.0024_ordine_colonne")
+    assert _physical_columns() == migration.ORDER  # as the migrations leave it
+    state, answer = _table_state(), client.get("/api/v1/cerca/", {"q": "asilo"}).json()
+    with monkeypatch.context() as patched, connection.cursor() as cursor:
+        patched.setattr(migration, "ORDER", migration.ORDER[::-1])
+        assert migration._write_in_order(cursor)
+        assert _physical_columns() == migration.ORDER
+    with connection.cursor() as cursor:
+        assert migration._write_in_order(cursor)
+        assert not migration._write_in_order(cursor)  # in order already: left alone
+    assert _physical_columns() == migration.ORDER
+    assert _table_state() == state
+    assert client.get("/api/v1/cerca/", {"q": "asilo"}).json() == answer
+    last = max(row["id"] for row in state[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_servizio(titolo="Asilo nido Arcobaleno")
+    assert DocumentoRicerca.objects.filter(titolo="Asilo nido Arcobaleno").get().id > last
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+    assert _physical_columns() == migration.ORDER  # a rebuild keeps the order
 
 
 def test_every_parameter_of_a_query_is_known_to_the_map_cells():
