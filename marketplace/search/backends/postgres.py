@@ -1888,17 +1888,18 @@ def map_view(query: SearchQuery, zoom: int) -> MapResult:
     rows = _from_cells(query, key, shift) if key is not None else None
     if rows is None:
         # Every matching row is grouped (only here: the points are the first few by
-        # id, the cells need no condition on the rows' categories).
+        # id, the cells need no condition on the rows' categories). Each row's
+        # coordinates are read once (fenced), not once per aggregate: the region's map
+        # of "assistenza" (170,000 rows) 192-195 -> 170-172 ms at a million services.
         sql = _Sql(query, every_row=True)
+        places = _fenced(
+            "SELECT d.cella_x, d.cella_y, ST_X(d.punto) AS x, ST_Y(d.punto) AS y "
+            f"FROM search_documento d WHERE {sql.where} AND d.punto IS NOT NULL",
+            "count(*) AS n, avg(x) AS lon, avg(y) AS lat, min(x) AS minlon, "
+            "min(y) AS minlat, max(x) AS maxlon, max(y) AS maxlat",
+        )
         rows = fetch_dicts(
-            f"""
-            SELECT count(*) AS n, avg(ST_X(d.punto)) AS lon, avg(ST_Y(d.punto)) AS lat,
-                   min(ST_X(d.punto)) AS minlon, min(ST_Y(d.punto)) AS minlat,
-                   max(ST_X(d.punto)) AS maxlon, max(ST_Y(d.punto)) AS maxlat
-            FROM search_documento d WHERE {sql.where} AND d.punto IS NOT NULL
-            GROUP BY d.cella_x >> %s, d.cella_y >> %s
-            ORDER BY n DESC
-            """,
+            f"{places} GROUP BY d.cella_x >> %s, d.cella_y >> %s ORDER BY n DESC",
             [*sql.params, shift, shift],
         )
     clusters = [
