@@ -29,6 +29,8 @@ SPHERE_RADIUS_M = 6371008.771415
 MARGIN_M = 1.0
 # An area holding every cell (for disc_cells).
 EVERYWHERE = [-(2**31), 2**31 - 1, -(2**31), 2**31 - 1]
+# The cells of an area: its first and last column, then row (as disc_cells' `area`).
+IN_CELLS = "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class DiscCells:
         lasts = [last for _first, last in ranges]
         offset = self.first_x - 1  # arrays count from 1
         sql = (
-            "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s"
+            f"{IN_CELLS}"
             " AND cella_y BETWEEN (%s::int[])[cella_x - %s] AND (%s::int[])[cella_x - %s]"
         )
         bottom = min(first for first, _last in present)

@@ -50,7 +50,7 @@ from django.utils.text import capfirst
 
 from convenzioni.models import Convenzione
 from marketplace.search.cache import memo
-from marketplace.search.grid import EVERYWHERE, disc_cells
+from marketplace.search.grid import EVERYWHERE, IN_CELLS, disc_cells
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
 from marketplace.search.query import Ordinamento, SearchQuery, territory_names
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
@@ -1116,9 +1116,7 @@ def _places_in_view(query: SearchQuery) -> float:
     """The places of the kinds of `query` in its bbox, estimated from the map cells."""
     minlon, minlat, maxlon, maxlat = query.bbox
     x0, x1, y0, y1 = _cells_of(query.bbox)
-    places = _places_in_cells(
-        query, "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s", [x0, x1, y0, y1]
-    )
+    places = _places_in_cells(query, IN_CELLS, [x0, x1, y0, y1])
     # The cells touching a small view cover much more than it (1.6 times in central
     # Milan): their places are scaled by the share of their area that the view covers.
     cells_area = (x1 - x0 + 1) * (y1 - y0 + 1) * CELL_DEGREES**2
@@ -1818,10 +1816,7 @@ def _from_cells(query: SearchQuery, key: CellsKey, shift: int) -> list[dict] | N
     # The cells that touch the area: at the edge of the view a cluster may count
     # places up to one cell (about a kilometre) outside it.
     area = _cells_of(query.bbox)
-    in_area: tuple[str, list] = (
-        "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s",
-        area,
-    )
+    in_area: tuple[str, list] = (IN_CELLS, area)
     undated = [t for t in query.tipi if t not in DATED_TYPES]
     edge, edge_params = "", []
     if query.punto is not None and query.raggio_km is not None:
