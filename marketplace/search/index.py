@@ -384,38 +384,43 @@ DELETE FROM {{table}} c USING {_TOUCHED_CELLS}
 WHERE c.tipo = t.tipo AND c.cella_x = t.cella_x AND c.cella_y = t.cella_y
 """
 # The map filters a cell answers alone (models.CellaMappa): each row counts in its cell
-# once for all (filtro '') and once for each value it passes; the same names as
-# marketplace.search.backends.postgres.cells_filter gives the query.
-_ROW_FILTERS = """
-array_prepend(''::varchar, d.categorie)
+# once for all (filtro '') and once for each value it passes, and once for each lexeme
+# of its text that has cells (models.Lessema.nelle_celle); the same names as
+# marketplace.search.backends.postgres.cells_filter gives the query. Those of all places
+# and of the categories (codes hold no "=") also count in the row of its combination of
+# cost, access and provider kind (split too, the other values would add a million cells
+# at a million services).
+_SPLIT_FILTERS = "array_prepend(''::varchar, d.categorie)"
+_ROW_FILTERS = f"""
+{_SPLIT_FILTERS}
 || ARRAY['gratuito=' || d.gratuito, 'accessibile=' || d.accessibile,
          'tipo_ente=' || d.tipo_ente]::varchar[]
 || ARRAY(SELECT 'destinatari=' || x FROM unnest(d.destinatari) x)::varchar[]
 || ARRAY(SELECT 'lingua=' || x FROM unnest(d.lingue) x)::varchar[]
+|| ARRAY(SELECT 'parola=' || x FROM unnest(tsvector_to_array(d.vettore)) x
+         WHERE x = ANY(ARRAY(SELECT lessema FROM search_lessema WHERE nelle_celle)))::varchar[]
 """
-# The rows are `{rows}` that pass `{where}`, each counted once per distinct value in the
-# row of all the cell's places (the second grouping set leaves the three columns empty),
-# and for all places and each category (codes hold no "=") also in the row of its
-# combination of cost, access and provider kind (split too, the other values would add
-# a million cells at a million services). Written in the order of the map's indexes,
-# the rows of all places first, so that the cells a map reads share pages (in the order
-# of grouping, the 6,600 cells of a map at 100,000 services were on 6,600 pages).
+# The rows are `{rows}` that pass `{where}`, each counted once per distinct filter value
+# in the row of all the cell's places (the three columns empty), and once per split
+# value in the row of its combination. Written in the order of the map's indexes, the
+# rows of all places first, so that the cells a map reads share pages (in the order of
+# grouping, the 6,600 cells of a map at 100,000 services were on 6,600 pages).
 _CELLS_FROM = f"""
 INSERT INTO search_cella (tipo, filtro, cella_x, cella_y, gratuito, accessibile, tipo_ente,
                           n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat)
-SELECT d.tipo, k.filtro, d.cella_x, d.cella_y, d.gratuito, d.accessibile, d.tipo_ente,
+SELECT d.tipo, k.filtro, d.cella_x, d.cella_y, k.gratuito, k.accessibile, k.tipo_ente,
        count(*), sum(ST_X(d.punto)), sum(ST_Y(d.punto)), min(ST_X(d.punto)),
        min(ST_Y(d.punto)), max(ST_X(d.punto)), max(ST_Y(d.punto))
 FROM {{rows}}
-CROSS JOIN LATERAL (SELECT DISTINCT unnest({_ROW_FILTERS})) AS k(filtro)
+CROSS JOIN LATERAL (
+    SELECT DISTINCT unnest({_ROW_FILTERS}), NULL::boolean, NULL::boolean, NULL::varchar
+    UNION ALL
+    SELECT DISTINCT unnest({_SPLIT_FILTERS}), d.gratuito, d.accessibile, d.tipo_ente
+) AS k(filtro, gratuito, accessibile, tipo_ente)
 WHERE {{where}}
-GROUP BY GROUPING SETS (
-    (d.tipo, k.filtro, d.cella_x, d.cella_y),
-    (d.tipo, k.filtro, d.cella_x, d.cella_y, d.gratuito, d.accessibile, d.tipo_ente)
-)
-HAVING GROUPING(d.gratuito) = 1 OR strpos(k.filtro, '=') = 0
-ORDER BY GROUPING(d.gratuito) DESC, d.tipo, k.filtro, d.cella_x, d.cella_y, d.gratuito,
-         d.accessibile, d.tipo_ente
+GROUP BY d.tipo, k.filtro, d.cella_x, d.cella_y, k.gratuito, k.accessibile, k.tipo_ente
+ORDER BY k.gratuito IS NULL DESC, d.tipo, k.filtro, d.cella_x, d.cella_y, k.gratuito,
+         k.accessibile, k.tipo_ente
 """
 _REFRESH_CELLS = f"WITH toccate AS (SELECT * FROM {_TOUCHED_CELLS})" + _CELLS_FROM.format(
     rows="search_documento d JOIN toccate t "
@@ -521,6 +526,21 @@ ON CONFLICT DO NOTHING
 """
 
 
+# The lexemes whose places the map cells count (models.Lessema.nelle_celle): those of
+# at least %s rows with a place of the kinds the cells hold (ts_stat, given the query
+# of those rows, counts each lexeme's: 2.8 s at a million services), and short enough
+# for the cells' `filtro`.
+_WORDS_WITH_CELLS = """
+UPDATE search_lessema SET nelle_celle = true WHERE lessema IN (
+    SELECT word COLLATE "C" FROM ts_stat(%s) WHERE ndoc >= %s AND length(word) <= 100
+)
+"""
+_ROWS_WITH_CELLS = (
+    "SELECT vettore FROM search_documento WHERE cella_x IS NOT NULL AND tipo IN ("
+    + ", ".join(f"'{tipo}'" for tipo in UNDATED)
+    + ")"
+)
+
 _NEW_TABLE = "search_documento_nuovo"
 
 # The text index of the recent rows: those updated since the date of the
@@ -614,14 +634,16 @@ def rebuild_table(cursor) -> dict[str, int]:
         "PRIMARY KEY USING INDEX search_documento_pkey"
     )
     index_recent_texts(cursor)
+    # The lexemes first: the map cells count the places of the commonest (_ROW_FILTERS).
+    cursor.execute("DELETE FROM search_lessema")
+    cursor.execute(_LESSEMI.format(where=""))
+    cursor.execute(_WORDS_WITH_CELLS, [_ROWS_WITH_CELLS, settings.SEARCH_MAP_WORD_CELLS_MIN_ROWS])
     cursor.execute("DELETE FROM search_cella")
     cursor.execute(REBUILD_CELLS, [UNDATED])
     cursor.execute("DELETE FROM search_cella_orario")
     cursor.execute(REBUILD_OPEN_CELLS, [UNDATED])
     cursor.execute("DELETE FROM search_titolo")
     cursor.execute(_REBUILD_TITLES, [UNDATED])
-    cursor.execute("DELETE FROM search_lessema")
-    cursor.execute(_LESSEMI.format(where=""))
     # The new table's statistics, before its first reader: the search asks the planner
     # how many rows a text matches (postgres._breadth), and the planner chooses every
     # plan by them; autovacuum would gather them only a while after the commit.

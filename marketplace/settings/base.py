@@ -165,6 +165,10 @@ SEARCH_MAX_BBOX_DEGREES = env.float("SEARCH_MAX_BBOX_DEGREES", default=10.0)
 # Answers of the search endpoints are kept this long in CACHES["default"] (0: never),
 # never beyond a change of the index (marketplace/search/cache.py).
 SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
+# A word found in at least this many rows of the index gets map cells of its own at the
+# next full rebuild (marketplace/search/models.py, Lessema.nelle_celle): grouping its
+# rows for a map of the region would cost more than the map's 150 ms target.
+SEARCH_MAP_WORD_CELLS_MIN_ROWS = env.int("SEARCH_MAP_WORD_CELLS_MIN_ROWS", default=50_000)
 # Each process keeps what every answer is built from (agreements in force, categories)
 # for the current index version and day (marketplace/search/cache.py, `memo`).
 SEARCH_MEMO = env.bool("SEARCH_MEMO", default=True)

@@ -332,6 +332,11 @@ def _quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def _unquoted(quoted: str) -> str:
+    """The lexeme that _quoted wrote."""
+    return quoted[1:-1].replace("''", "'").replace("\\\\", "\\")
+
+
 def _snippet(raw: str | None) -> str:
     """ts_headline output made safe for HTML, with the matched words in <mark>."""
     text = html.escape(raw or "")
@@ -591,6 +596,13 @@ def _page_rows(
 _ONE_LEXEME = re.compile(r"\(? ?('(?:[^']|'')+') ?\)?")
 
 
+def _one_lexeme(text: str) -> str | None:
+    """The lexeme by which a query's text finds its rows, quoted as a tsquery's text
+    writes it ("'asil'"), when it finds them by one."""
+    one = _ONE_LEXEME.fullmatch(match_tsquery(text))
+    return None if one is None else one.group(1)
+
+
 def _title_matches_first(
     query: SearchQuery, scored: _Scored, wanted_rows: int
 ) -> list[dict] | None:
@@ -604,10 +616,9 @@ def _title_matches_first(
     1 / ts_rank. RUM then reads only the lexeme's entries weighted A (`:A`): "asilo" at
     a million services, 4,700 of its 38,000 matches, 35 -> 20 ms.
     """
-    one = _ONE_LEXEME.fullmatch(match_tsquery(query.q))
-    if one is None:
+    lexeme = _one_lexeme(query.q)
+    if lexeme is None:
         return None
-    lexeme = one.group(1)
     rest = _Sql(replace(query, q=""))
     rows = fetch_dicts(
         f"""
@@ -1618,10 +1629,11 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     for up to MAX_CATEGORIES_FROM_CELLS categories, the cells of each; for the places
     open at a moment, with nothing else asked, the weekly spans; within a radius, the
     same (map_view reads the cells wholly inside the circle). None when it asks for
-    something the cells do not hold (text, a Comune, a polygon, opening hours with
-    another filter, agreements, two values of the filters with sets other than
-    categories, people or a language with cost, access or provider kind): the
-    matching rows must then be grouped."""
+    something the cells do not hold (a Comune, a polygon, opening hours with another
+    filter, agreements, two values of the filters with sets other than categories,
+    people or a language with cost, access or provider kind; a text, unless it is alone
+    and finds its rows by one of the commonest lexemes, which have cells of their own):
+    the matching rows must then be grouped."""
     if query.punto is not None:
         # A point alone orders the results, it filters nothing; with a radius, the map
         # reads the cells wholly inside the circle and groups the rows of the cells on
@@ -1630,9 +1642,11 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     if query.aperto_il is not None:
         rest = cells_filter(replace(query, aperto_il=None))
         return CellsKey(aperto=query.aperto_il) if rest == CellsKey() else None
+    if query.has_text:
+        rest = cells_filter(replace(query, q="", q_digitata=""))
+        return _word_cells(query.q) if rest == CellsKey() else None
     if (
         query.bbox is None
-        or query.has_text
         or query.comuni
         or query.poligono is not None
         or query.con_convenzione_per
@@ -1661,6 +1675,24 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     if len(with_sets) > 1 or (with_sets and "=" in with_sets[0]):
         return None
     return CellsKey(with_sets[0] if with_sets else "", split, altre=altre)
+
+
+def _word_cells(text: str) -> CellsKey | None:
+    """The cells of the one lexeme by which `text` finds its rows, when the lexeme has
+    cells (models.Lessema.nelle_celle: the commonest, whose rows are many to group)."""
+    quoted = _one_lexeme(text)
+    lexeme = None if quoted is None else _unquoted(quoted)
+    if lexeme not in _words_with_cells():
+        return None
+    return CellsKey(f"parola={lexeme}")
+
+
+def _words_with_cells() -> frozenset[str]:
+    def load() -> frozenset[str]:
+        rows = fetch_dicts("SELECT lessema FROM search_lessema WHERE nelle_celle", [])
+        return frozenset(row["lessema"] for row in rows)
+
+    return memo(("search_words_with_cells",), load)
 
 
 def _outermost(categorie: tuple[str, ...]) -> list[str]:

@@ -1,0 +1,144 @@
+"""The map of a text made of one of the commonest words reads that word's map cells,
+and draws what grouping the matching rows would draw (models.Lessema.nelle_celle)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
+from marketplace.search.backends import postgres
+from marketplace.search.models import CellaMappa, Lessema
+from servizi.models import Servizio
+from servizi.services import servizio_update
+from tests.search.conftest import MELEGNANO, PLACES, categorie
+from tests.search.test_scale import _clusters, _query
+from tests.servizi.builders import make_ente, make_sede, make_servizio
+
+pytestmark = pytest.mark.django_db
+
+REGION = {"bbox": "8.5,44.7,11.4,46.6"}
+
+
+def _rebuild(settings, min_rows: int) -> None:
+    settings.SEARCH_MAP_WORD_CELLS_MIN_ROWS = min_rows
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+
+
+@pytest.fixture
+def common_word(many, settings):
+    """`many` (21 places matching "assistenza", 14 "serale"), rebuilt with cells for the
+    words of at least 15 rows."""
+    _rebuild(settings, 15)
+
+
+def _places_in_word_cells(lexeme: str) -> int:
+    cells = CellaMappa.objects.filter(filtro=f"parola={lexeme}", gratuito__isnull=True)
+    return cells.aggregate(Sum("n"))["n__sum"] or 0
+
+
+def test_a_rebuild_gives_cells_to_the_words_of_at_least_the_configured_rows(many, settings):
+    _rebuild(settings, 15)
+    with_cells = set(Lessema.objects.filter(nelle_celle=True).values_list("lessema", flat=True))
+    assert "assistent" in with_cells  # 21 rows
+    assert "seral" not in with_cells  # 14: "Anche assistenza serale."
+    assert _places_in_word_cells("assistent") == len(PLACES)
+    # Only the cells of all places: a word's are not split by cost, access or provider.
+    assert not CellaMappa.objects.filter(filtro__startswith="parola=", gratuito__isnull=False)
+
+    _rebuild(settings, 22)  # more than any word has
+    assert not Lessema.objects.filter(nelle_celle=True).exists()
+    assert not CellaMappa.objects.filter(filtro__startswith="parola=").exists()
+
+
+def test_only_a_text_alone_of_a_word_with_cells_is_answered_from_them(common_word):
+    key = postgres.CellsKey
+    assert postgres.cells_filter(_query(**REGION, q="assistenza")) == key("parola=assistent")
+    # A point orders, it filters nothing; a radius reads the cells inside the circle.
+    around = {"lat": MELEGNANO.y, "lon": MELEGNANO.x}
+    assert postgres.cells_filter(_query(**REGION, q="assistenza", **around)) == key(
+        "parola=assistent"
+    )
+    assert postgres.cells_filter(_query(**REGION, q="assistenza", raggio_km=5, **around)) == key(
+        "parola=assistent"
+    )
+    assert postgres.cells_filter(_query(**REGION, q="assistenza", tipo="servizio")) == key(
+        "parola=assistent"
+    )
+    # Another word, or a filter beside the word: the rows are grouped.
+    assert postgres.cells_filter(_query(**REGION, q="serale")) is None  # 14 rows
+    assert postgres.cells_filter(_query(**REGION, q="assistenza domiciliare")) is None
+    assert postgres.cells_filter(_query(**REGION, q="assistenza", gratuito="true")) is None
+    assert postgres.cells_filter(_query(**REGION, q="assistenza", categoria="anziani")) is None
+    assert postgres.cells_filter(_query(**REGION, q="assistenza", comune="015146")) is None
+    assert (
+        postgres.cells_filter(_query(**REGION, q="assistenza", aperto_il="2026-12-07T10:00"))
+        is None
+    )
+    # Synonyms make a text of several words ("badante": "assistente familiare", …).
+    assert postgres.cells_filter(_query(**REGION, q="badante")) is None
+
+
+@pytest.mark.parametrize("zoom", [5, 9, 11, 13])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "assistenza"},
+        {"q": "assistenza", "tipo": "servizio"},
+        {"q": "assistenza", "tipo": "pit"},  # no info point has the word
+        {"q": "assistenza", "lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": 2},
+        {"q": "assistenza", "lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": 30},
+    ],
+)
+def test_a_map_of_a_common_word_from_its_cells_is_grouping_its_rows(
+    client, common_word, monkeypatch, zoom, params
+):
+    area = {**REGION, "zoom": zoom, **params}
+    with CaptureQueriesContext(connection) as captured:
+        from_cells = _clusters(client, **area)
+    (statement,) = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+    assert "FROM search_cella WHERE" in statement
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
+    assert from_cells == _clusters(client, **area)
+
+
+def test_the_word_cells_follow_the_changes_of_the_catalogue(
+    client, common_word, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        # One service loses the word (its description and its category had it), a new
+        # one has it in Bergamo.
+        servizio_update(
+            servizio=Servizio.objects.get(titolo="Servizio 1"),
+            descrizione="",
+            categorie=categorie("infanzia.nido"),
+        )
+        ente = make_ente(nome="Ente nuovo")
+        make_servizio(
+            ente=ente,
+            titolo="Assistenza educativa",
+            sedi=[make_sede(ente=ente, punto=Point(9.6700, 45.6950, srid=4326))],
+        )
+    assert _places_in_word_cells("assistent") == len(PLACES)
+    area = {**REGION, "zoom": 9, "q": "assistenza"}
+    from_cells = _clusters(client, **area)
+    assert sum(count for count, _c, _b in from_cells) == len(PLACES)
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
+    assert from_cells == _clusters(client, **area)
+
+
+def test_a_word_without_cells_is_mapped_by_grouping_its_rows(client, many):
+    # Without a rebuild no word has cells (the migration gives none).
+    assert not Lessema.objects.filter(nelle_celle=True).exists()
+    with CaptureQueriesContext(connection) as captured:
+        clusters = _clusters(client, **REGION, zoom=9, q="assistenza")
+    assert sum(count for count, _c, _b in clusters) == len(PLACES)
+    assert not [q for q in captured.captured_queries if "FROM search_cella" in q["sql"]]
+
+
+@pytest.mark.parametrize("lexeme", ["assistent", "l'asil", "c:\\nido", "''"])
+def test_a_lexeme_is_read_back_from_its_quoted_text(lexeme):
+    assert postgres._unquoted(postgres._quoted(lexeme)) == lexeme
