@@ -61,6 +61,11 @@ QUERIES: dict[str, str] = {
     "map clusters, two categories": (
         "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&categoria=anziani,infanzia"
     ),
+    # A word typed on the map page with the region in view: "assistenza", the commonest
+    # word of the texts, has map cells of its own (Lessema.nelle_celle).
+    "map clusters, a common word": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&q=assistenza"
+    ),
     "10 km radius, most recent": (
         "/api/v1/cerca/?lat=45.4642&lon=9.19&raggio_km=10&ordinamento=aggiornamento&facette=false"
     ),
