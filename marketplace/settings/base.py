@@ -169,6 +169,9 @@ SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
 # next full rebuild (marketplace/search/models.py, Lessema.nelle_celle): grouping its
 # rows for a map of the region would cost more than the map's 150 ms target.
 SEARCH_MAP_WORD_CELLS_MIN_ROWS = env.int("SEARCH_MAP_WORD_CELLS_MIN_ROWS", default=50_000)
+if SEARCH_MAP_WORD_CELLS_MIN_ROWS < 1:
+    # 0 would give cells to every word of every row: tens of millions of them.
+    raise ImproperlyConfigured("SEARCH_MAP_WORD_CELLS_MIN_ROWS must be at least 1.")
 # Each process keeps what every answer is built from (agreements in force, categories)
 # for the current index version and day (marketplace/search/cache.py, `memo`).
 SEARCH_MEMO = env.bool("SEARCH_MEMO", default=True)

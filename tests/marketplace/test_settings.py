@@ -84,3 +84,11 @@ def test_a_limit_of_attempts_that_is_not_count_per_period_is_refused(name, value
 def test_a_limit_of_attempts_per_period_is_accepted(name):
     result = _manage("check", env={name: "5/h"})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_words_with_map_cells_need_at_least_one_row(value):
+    env = {"DJANGO_SETTINGS_MODULE": "marketplace.settings.base"}
+    result = _manage("check", env={**env, "SEARCH_MAP_WORD_CELLS_MIN_ROWS": value})
+    assert result.returncode != 0
+    assert "SEARCH_MAP_WORD_CELLS_MIN_ROWS must be at least 1" in result.stderr
