@@ -712,6 +712,55 @@ def test_a_broad_text_read_nearest_first_is_checked_on_each_row_with_the_same_an
     assert per_row == indexed
 
 
+@pytest.mark.parametrize("raggio_km", [2, 13, 30])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "assistenza"},
+        {"q": "assistenza", "gratuito": "true"},
+        {"q": "servizio", "tipo_ente": "impresa", "lingua": "en"},
+        {"q": "assistenza", "per_pagina": 2, "pagina": 3},
+        {"q": "assistenza", "ordinamento": "distanza"},
+    ],
+)
+def test_the_matches_within_a_radius_read_from_the_indexes_are_those_met_walking(
+    client, varied, monkeypatch, raggio_km, params
+):
+    around = {"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": raggio_km, **params}
+    monkeypatch.setattr(postgres, "_circle_through_indexes", lambda *args: False)
+    walked, walked_sql = _texts_and_plans(client, around)
+    monkeypatch.setattr(postgres, "_circle_through_indexes", lambda *args: True)
+    read, read_sql = _texts_and_plans(client, around)
+    assert read == walked
+    assert walked["count"] > 0 or raggio_km == 2
+    by_relevance = params.get("ordinamento") != "distanza"
+    assert any("<->" in sql for sql in walked_sql)
+    assert any("<->" in sql for sql in read_sql) != by_relevance
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 2)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 2)
+    capped_read = client.get("/api/v1/cerca/", around).json()
+    monkeypatch.setattr(postgres, "_circle_through_indexes", lambda *args: False)
+    assert capped_read == client.get("/api/v1/cerca/", around).json()
+
+
+def test_a_rare_match_within_a_large_circle_is_read_from_the_indexes(monkeypatch):
+    """The figures of "asilo" within 10 km of the Duomo at a million services: 38,000
+    matches in 900,000 rows, 124,000 places in the circle."""
+    query = _query(q="asilo", lat=DUOMO.y, lon=DUOMO.x, raggio_km=10)
+    monkeypatch.setattr(postgres, "_table_rows", lambda: 900_000.0)
+    monkeypatch.setattr(postgres, "_places_in_circle", lambda query: 124_000.0)
+
+    def density(share):
+        monkeypatch.setattr(postgres, "_densities", lambda *args: (share, share))
+
+    density(38_000 / 900_000 * 0.28)  # free ones: 86,000 rows walked for 1,001
+    assert postgres._circle_through_indexes(query, 38_000.0)
+    density(38_000 / 900_000 * 0.1)  # in English
+    assert postgres._circle_through_indexes(query, 38_000.0)
+    density(170_000 / 900_000)  # "assistenza": 5,300 rows walked
+    assert not postgres._circle_through_indexes(query, 170_000.0)
+
+
 def test_a_title_match_outranks_a_nearer_description_match_until_distance_says_otherwise(
     client, many
 ):
