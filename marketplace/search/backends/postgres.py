@@ -11,7 +11,9 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   most recently updated matches, found by walking the rows by date (see _breadth);
 - text with a point: the text rank saturates at that of a perfect title match and
   decays with distance (halved at DECAY_KM); the nearest matches are read from the KNN
-  index in growing batches until no farther row can outrank the page (exact);
+  index in growing batches until no farther row can outrank the page (exact); within
+  a radius, the rare matches of a text all at once from the bitmaps of the text's and
+  the circle's indexes (see _circle_through_indexes);
 - places: radius and nearest on geography (metres on the sphere, never degrees),
   through a GiST index on `punto::geography`; bbox and polygon on the geometry's index;
   a full rebuild writes rows in geohash order, so neighbours share pages;
@@ -20,8 +22,9 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   (the `campione` buckets), and flagged as estimates;
 - map clusters: the pre-aggregated grid (`search_cella`) when the area and at most one
   other filter the cells hold are given (a category, free, accessible, provider kind,
-  people, language), or up to four categories (their cells added, the places in
-  several of them taken back from their rows); for what is open at a moment with no
+  people, language, one of the commonest words of the texts), or up to four categories
+  (their cells added, the places in several of them taken back from their rows); for
+  what is open at a moment with no
   other filter, the weekly spans of the cells (`search_cella_orario`), the cells with
   an exception that day grouped from their rows; within a radius, the cells wholly
   inside the circle and the rows of the cells on its edge (grid.disc_cells); grid
