@@ -746,17 +746,23 @@ def test_the_matches_within_a_radius_read_from_the_indexes_are_those_met_walking
 def test_a_rare_match_within_a_large_circle_is_read_from_the_indexes(monkeypatch):
     """The figures of "asilo" within 10 km of the Duomo at a million services: 38,000
     matches in 900,000 rows, 124,000 places in the circle."""
-    query = _query(q="asilo", lat=DUOMO.y, lon=DUOMO.x, raggio_km=10)
     monkeypatch.setattr(postgres, "_table_rows", lambda: 900_000.0)
     monkeypatch.setattr(postgres, "_places_in_circle", lambda query: 124_000.0)
 
-    def density(share):
-        monkeypatch.setattr(postgres, "_densities", lambda *args: (share, share))
+    def density(planned, sampled=None):
+        monkeypatch.setattr(postgres, "_densities", lambda *args: (planned, planned))
+        share = planned if sampled is None else sampled
+        monkeypatch.setattr(postgres, "_sampled_density", lambda *args: share)
 
+    query = _query(q="asilo", gratuito="true", lat=DUOMO.y, lon=DUOMO.x, raggio_km=10)
     density(38_000 / 900_000 * 0.28)  # free ones: 86,000 rows walked for 1,001
     assert postgres._circle_through_indexes(query, 38_000.0)
     density(38_000 / 900_000 * 0.1)  # in English
     assert postgres._circle_through_indexes(query, 38_000.0)
+    # Services for children: one in six for the planner, nearly all of them in the sample.
+    density(38_000 / 900_000 / 6, sampled=38_000 / 900_000)
+    assert not postgres._circle_through_indexes(query, 38_000.0)
+    query = _query(q="assistenza", lat=DUOMO.y, lon=DUOMO.x, raggio_km=10)
     density(170_000 / 900_000)  # "assistenza": 5,300 rows walked
     assert not postgres._circle_through_indexes(query, 170_000.0)
 
