@@ -576,7 +576,7 @@ def _circle_through_indexes(query: SearchQuery, all_words: float) -> bool:
     # The planner multiplies the shares of the text and of each filter as if they were
     # unrelated: "asilo" among services for children, 38,000 rows, it takes for 6,000.
     # The first sample bucket counts them (a 64th of the rows, through its own index of
-    # the text: 1-2 ms), before the bitmaps are chosen on the planner's word.
+    # the text: about 1 ms), before the bitmaps are chosen on the planner's word.
     return _text_alone(anywhere) or cheaper(_sampled_density(anywhere, rows))
 
 
