@@ -65,8 +65,8 @@ class DiscCells:
         lasts = [last for _first, last in ranges]
         offset = self.first_x - 1  # arrays count from 1
         sql = (
-            f"{IN_CELLS}"
-            " AND cella_y BETWEEN (%s::int[])[cella_x - %s] AND (%s::int[])[cella_x - %s]"
+            IN_CELLS
+            + " AND cella_y BETWEEN (%s::int[])[cella_x - %s] AND (%s::int[])[cella_x - %s]"
         )
         bottom = min(first for first, _last in present)
         top = max(last for _first, last in present)
