@@ -31,6 +31,16 @@ MARGIN_M = 1.0
 EVERYWHERE = [-(2**31), 2**31 - 1, -(2**31), 2**31 - 1]
 # The cells of an area: its first and last column, then row (as disc_cells' `area`).
 IN_CELLS = "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s"
+# Tiles of 2**TILE_SHIFT by 2**TILE_SHIFT cells (about 3.4 by 4.9 km in Lombardy), as
+# the index of the text and the sets holds them (search_doc_testo_insiemi, migration
+# 0026): one key per row, the tile's column in the high 32 bits and its row added, an
+# array so that GIN reads the keys of a circle's tiles in the same scan as the text's
+# lexemes (`&&`), each list cut short by the other. The expression is the index's own,
+# or the planner does not match it (the row's alias in `{a}`).
+TILE_SHIFT = 2
+TILE_KEYS = (
+    f"ARRAY[(({{a}}.cella_x >> {TILE_SHIFT})::int8 << 32) + ({{a}}.cella_y >> {TILE_SHIFT})]"
+)
 
 
 @dataclass(frozen=True)
@@ -154,3 +164,23 @@ def _rows(
         first, last = math.floor(low / CELL_DEGREES), math.floor(high / CELL_DEGREES)
     first, last = max(first, area[2]), min(last, area[3])
     return (first, last) if first <= last else (0, -1)
+
+
+def tile_key(x: int, y: int) -> int:
+    """The key of the tile of cell (x, y), as TILE_KEYS computes it in SQL (whose `>>`
+    on integers rounds down, as Python's)."""
+    return ((x >> TILE_SHIFT) << 32) + (y >> TILE_SHIFT)
+
+
+def disc_tiles(lon: float, lat: float, radius_m: float) -> list[int] | None:
+    """The keys of the tiles holding a cell that the circle of `radius_m` metres around
+    (lon, lat) touches: every place of the circle lies in one of them. None as
+    disc_cells."""
+    disc = disc_cells(lon, lat, radius_m, EVERYWHERE)
+    if disc is None:
+        return None
+    keys = set()
+    for i, (first, last) in enumerate(disc.touched):
+        for y in range(first >> TILE_SHIFT, (last >> TILE_SHIFT) + 1) if first <= last else ():
+            keys.add(tile_key(disc.first_x + i, y << TILE_SHIFT))
+    return sorted(keys)

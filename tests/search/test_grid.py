@@ -9,7 +9,15 @@ import math
 import pytest
 from django.db import connection
 
-from marketplace.search.grid import EVERYWHERE, DiscCells, disc_cells, meridian_latitudes
+from marketplace.search.grid import (
+    EVERYWHERE,
+    TILE_KEYS,
+    DiscCells,
+    disc_cells,
+    disc_tiles,
+    meridian_latitudes,
+    tile_key,
+)
 from marketplace.search.index import CELL_DEGREES
 
 DUOMO = (9.1916, 45.4641)
@@ -79,6 +87,31 @@ def test_a_circles_cells_are_those_postgis_finds_within_the_radius(centre, radiu
     assert within_seen > 0
     if radius_km > 1:
         assert len(inner) > len(touched) / 3
+
+
+@pytest.mark.parametrize("radius_km", [0.05, 2, 10, 50])
+@pytest.mark.parametrize("centre", [DUOMO, (-0.01, -0.02), (10.0, 46.5)])
+def test_a_circles_tiles_are_those_of_the_cells_it_touches(centre, radius_km):
+    lon, lat = centre
+    disc = disc_cells(lon, lat, radius_km * 1000, EVERYWHERE)
+    touched = _cells(disc, disc.touched)
+    tiles = {(x // 4, y // 4) for x, y in touched}  # 4 cells a side
+    keys = disc_tiles(lon, lat, radius_km * 1000)
+    assert keys == sorted({tile_key(4 * x, 4 * y) for x, y in tiles})
+    assert len(keys) == len(tiles)  # one key per tile, west and south of 0 too
+    assert all(tile_key(x, y) in keys for x, y in touched)
+
+
+@pytest.mark.django_db
+def test_a_cells_tile_key_is_the_one_its_row_has_in_the_index():
+    cells = [(833, 4138), (836, 4141), (837, 4142), (-1, -1), (-4, 3), (-5, -5), (0, 0)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ({TILE_KEYS.format(a='c')})[1] FROM unnest(%s::int[], %s::int[]) "
+            "AS c(cella_x, cella_y)",
+            [[x for x, _y in cells], [y for _x, y in cells]],
+        )
+        assert [key for (key,) in cursor.fetchall()] == [tile_key(x, y) for x, y in cells]
 
 
 @pytest.mark.parametrize("radius_km", [1, 10, 100])
