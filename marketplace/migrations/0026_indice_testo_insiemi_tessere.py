@@ -1,5 +1,6 @@
-# The index of the text and the sets (migration 0018) also holds the tile of each
-# row's place (search.grid.TILE_KEYS): the matches of a text within a radius are read
+# The index of the text and the sets (migration 0018) also holds the tiles of each
+# row's place, at two sizes (search.grid.TILE_KEYS): the matches of a text within a
+# radius are read
 # in one scan of it, the circle's tiles with the text's lexemes, each list cut short by
 # the other (backends.postgres._rank_near). With the circle's own index (GiST on the
 # geography) its bitmap held every place within the radius before the two were
@@ -9,7 +10,10 @@
 from django.db import migrations
 
 COLUMNS = "strip(vettore), categorie, lingue, destinatari"
-TILE_KEYS = "ARRAY[((cella_x >> 2)::int8 << 32) + (cella_y >> 2)]"
+TILE_KEYS = (
+    "ARRAY[(2::int8 << 56) + ((cella_x >> 2)::int8 << 32) + (cella_y >> 2), "
+    "(4::int8 << 56) + ((cella_x >> 4)::int8 << 32) + (cella_y >> 4)]"
+)
 
 
 def _index(columns: str) -> str:

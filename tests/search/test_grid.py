@@ -12,6 +12,7 @@ from django.db import connection
 from marketplace.search.grid import (
     EVERYWHERE,
     TILE_KEYS,
+    TILE_SHIFTS,
     DiscCells,
     disc_cells,
     disc_tiles,
@@ -89,29 +90,35 @@ def test_a_circles_cells_are_those_postgis_finds_within_the_radius(centre, radiu
         assert len(inner) > len(touched) / 3
 
 
-@pytest.mark.parametrize("radius_km", [0.05, 2, 10, 50])
+@pytest.mark.parametrize("radius_km", [0.05, 2, 10, 50, 100])
 @pytest.mark.parametrize("centre", [DUOMO, (-0.01, -0.02), (10.0, 46.5)])
-def test_a_circles_tiles_are_those_of_the_cells_it_touches(centre, radius_km):
+def test_a_circles_tiles_are_those_of_the_cells_it_touches_at_one_size(centre, radius_km):
     lon, lat = centre
     disc = disc_cells(lon, lat, radius_km * 1000, EVERYWHERE)
     touched = _cells(disc, disc.touched)
-    tiles = {(x // 4, y // 4) for x, y in touched}  # 4 cells a side
     keys = disc_tiles(lon, lat, radius_km * 1000)
-    assert keys == sorted({tile_key(4 * x, 4 * y) for x, y in tiles})
+    (shift,) = [s for s in TILE_SHIFTS if tile_key(*next(iter(touched)), s) in keys]
+    assert list(keys) == sorted({tile_key(x, y, shift) for x, y in touched})
+    tiles = {(x >> shift, y >> shift) for x, y in touched}
     assert len(keys) == len(tiles)  # one key per tile, west and south of 0 too
-    assert all(tile_key(x, y) in keys for x, y in touched)
+    # Small tiles for a town's circle; large ones where the small would be too many to
+    # check each row against.
+    assert shift == (TILE_SHIFTS[0] if radius_km <= 10 else TILE_SHIFTS[-1])
 
 
 @pytest.mark.django_db
-def test_a_cells_tile_key_is_the_one_its_row_has_in_the_index():
+def test_a_cells_tile_keys_are_those_its_row_has_in_the_index():
     cells = [(833, 4138), (836, 4141), (837, 4142), (-1, -1), (-4, 3), (-5, -5), (0, 0)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT ({TILE_KEYS.format(a='c')})[1] FROM unnest(%s::int[], %s::int[]) "
+            f"SELECT {TILE_KEYS.format(a='c')} FROM unnest(%s::int[], %s::int[]) "
             "AS c(cella_x, cella_y)",
             [[x for x, _y in cells], [y for _x, y in cells]],
         )
-        assert [key for (key,) in cursor.fetchall()] == [tile_key(x, y) for x, y in cells]
+        rows = [keys for (keys,) in cursor.fetchall()]
+    assert rows == [[tile_key(x, y, shift) for shift in TILE_SHIFTS] for x, y in cells]
+    # Six small tiles among them, four large; no key of one size is one of the other.
+    assert len({key for keys in rows for key in keys}) == 6 + 4
 
 
 @pytest.mark.parametrize("radius_km", [1, 10, 100])

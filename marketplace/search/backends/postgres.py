@@ -53,7 +53,14 @@ from django.utils.text import capfirst
 
 from convenzioni.models import Convenzione
 from marketplace.search.cache import memo
-from marketplace.search.grid import EVERYWHERE, IN_CELLS, TILE_KEYS, disc_cells, disc_tiles
+from marketplace.search.grid import (
+    EVERYWHERE,
+    IN_CELLS,
+    TILE_KEYS,
+    TILE_PAIR_COST,
+    disc_cells,
+    disc_tiles,
+)
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
 from marketplace.search.query import Ordinamento, SearchQuery, territory_names
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
@@ -222,7 +229,7 @@ class _Sql:
             within = WITHIN_RADIUS.format(a=a)
             tiles = self._text_tiles()
             if tiles:
-                self.add(f"{TILE_KEYS.format(a=a)} && %s::int8[]", tiles)
+                self.add(f"{TILE_KEYS.format(a=a)} && %s::int8[]", list(tiles))
             if self.radius_per_row or tiles:
                 within = f"({within}) IS TRUE"
             self.add(within, *radius_params(q))
@@ -246,7 +253,7 @@ class _Sql:
         if q.accessibile is not None:
             self.add(f"{a}.accessibile = %s", q.accessibile)
 
-    def _text_tiles(self) -> list[int] | None:
+    def _text_tiles(self) -> tuple[int, ...] | None:
         """The keys of the circle's tiles, when they are read in the text's index."""
         q = self.query
         if not (self.radius_by_tiles and q.has_text and not (self.ranked or self.text_per_row)):
@@ -555,6 +562,7 @@ def _by_decayed_rank(rows: list[dict]) -> list[dict]:
 _WALKED_ROW_US = 1.5  # met walking nearest first: its own page, its filters checked
 _TEXT_ENTRY_US = 0.1  # a match of the text in its index, met with the circle's tiles
 _BITMAP_ROW_US = 1.5  # a match in the circle's tiles, read to check the other filters
+# (and checked against each tile in the index: grid.TILE_PAIR_COST)
 _RANKED_ROW_US = 3.0  # a match ranked (ts_rank, distance) and scored in Python
 
 
@@ -575,15 +583,17 @@ def _circle_through_indexes(query: SearchQuery, all_words: float) -> bool:
     (24,000 rows to rank): it walks.
     """
     rows = _table_rows()
-    if not rows or not all_words:
+    tiles = disc_tiles(query.punto.x, query.punto.y, query.raggio_km * 1000)
+    if not rows or not all_words or not tiles:
         return False
     in_circle = _places_in_circle(query)
+    per_row = _BITMAP_ROW_US * (1 + len(tiles) * TILE_PAIR_COST)
 
     def cheaper(density: float) -> bool:
         walked = min(rows, (COUNT_CAP + 1) / max(density, 1.0 / rows)) * _WALKED_ROW_US
         scanned = (
             all_words * _TEXT_ENTRY_US
-            + in_circle * min(1.0, all_words / rows) * _BITMAP_ROW_US
+            + in_circle * min(1.0, all_words / rows) * per_row
             + in_circle * density * _RANKED_ROW_US
         )
         return scanned < walked
