@@ -33,21 +33,15 @@ EVERYWHERE = [-(2**31), 2**31 - 1, -(2**31), 2**31 - 1]
 # The cells of an area: its first and last column, then row (as disc_cells' `area`).
 IN_CELLS = "cella_x BETWEEN %s AND %s AND cella_y BETWEEN %s AND %s"
 # Tiles of the map grid's cells, 2**shift by 2**shift, at two sizes (about 3.4 by
-# 4.9 km and 13.6 by 19.6 km in Lombardy), as the index of the text and the sets holds
-# them (search_doc_testo_insiemi, migration 0026): a key per size in each row, the size
-# in the top bits, the tile's column in the next and its row added; in an array, so
-# that GIN reads the keys of a circle's tiles (`&&`) in the same scan as the text's
-# lexemes, each list cut short by the other. The expression is the index's own, or the
-# planner does not match it (the row's alias in `{a}`).
+# 4.9 km and 13.6 by 19.6 km in Lombardy): the keys of a row's place, one per size
+# (the size in the top bits, the tile's column in the next and its row added), that
+# the index of the text holds with the text (backends.postgres.ROW_KEYS, migration
+# 0026). The SQL is the index's own, or the planner does not match it (the row's alias
+# in `{a}`).
 TILE_SHIFTS = (2, 4)
-TILE_KEYS = (
-    "ARRAY["
-    + ", ".join(
-        f"({shift}::int8 << 56) + (({{a}}.cella_x >> {shift})::int8 << 32)"
-        f" + ({{a}}.cella_y >> {shift})"
-        for shift in TILE_SHIFTS
-    )
-    + "]"
+TILE_KEYS = tuple(
+    f"({shift}::int8 << 56) + (({{a}}.cella_x >> {shift})::int8 << 32) + ({{a}}.cella_y >> {shift})"
+    for shift in TILE_SHIFTS
 )
 # GIN checks each row the text gives against every tile key of the scan: at a million
 # services 4.5 ns a pair, where reading the row costs 1.5 µs ("asilo" within 100 km of

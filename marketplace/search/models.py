@@ -125,8 +125,9 @@ class DocumentoRicerca(models.Model):
             # category, say): their bitmaps together give the few rows that pass both,
             # where one of them alone leaves tens of thousands to read. With a text,
             # one index holds the text and the three (search_doc_testo_insiemi,
-            # migration 0018, beside search_doc_testo of migration 0004), and the tiles
-            # of the row's place (migration 0026, see search.grid.TILE_KEYS).
+            # migration 0018, beside search_doc_testo of migration 0004), and the row's
+            # keys: its place's tiles, its values of free, accessible and provider kind
+            # (migration 0026, see search.backends.postgres.ROW_KEYS).
             GinIndex(fields=["lingue"], name="search_doc_lingue"),
             GinIndex(fields=["destinatari"], name="search_doc_destinatari"),
             GinIndex(fields=["comuni_copertura"], name="search_doc_copertura"),

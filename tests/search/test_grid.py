@@ -111,7 +111,8 @@ def test_a_cells_tile_keys_are_those_its_row_has_in_the_index():
     cells = [(833, 4138), (836, 4141), (837, 4142), (-1, -1), (-4, 3), (-5, -5), (0, 0)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {TILE_KEYS.format(a='c')} FROM unnest(%s::int[], %s::int[]) "
+            f"SELECT ARRAY[{', '.join(TILE_KEYS).format(a='c')}] "
+            "FROM unnest(%s::int[], %s::int[]) "
             "AS c(cella_x, cella_y)",
             [[x for x, _y in cells], [y for _x, y in cells]],
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from marketplace.search import index
 from marketplace.search.backends import postgres
+from marketplace.search.grid import TILE_SHIFTS, tile_key
 from marketplace.search.models import CellaMappa, DocumentoRicerca, StatoIndice, TitoloRicerca
 from servizi.models import Servizio
 from servizi.services import servizio_update
@@ -1215,23 +1216,74 @@ def test_a_map_of_several_categories_within_a_radius_is_grouping_its_points(
     assert sum(count for count, _c, _b in from_cells) == {0.5: 5, 2: 9, 29: 13}[raggio_km]
 
 
+TEXT_FILTERS = [
+    {"q": "servizio"},
+    {"q": "servizio", "gratuito": "true"},
+    {"q": "servizio", "gratuito": "false", "accessibile": "true"},
+    {"q": "servizio", "tipo_ente": "impresa", "lingua": "en"},
+    {"q": "servizio", "tipo_ente": "pubblico", "accessibile": "false", "tipo": "servizio"},
+]
+
+
 @pytest.mark.parametrize("zoom", [9, 13, 16])
-@pytest.mark.parametrize("raggio_km", [2, 13, 33])
-@pytest.mark.parametrize("filtri", [{"q": "servizio"}, {"q": "servizio", "gratuito": "true"}])
-def test_a_map_of_a_text_within_a_radius_through_the_tiles_is_that_of_the_bitmaps(
+@pytest.mark.parametrize("raggio_km", [None, 2, 13, 33])
+@pytest.mark.parametrize("filtri", TEXT_FILTERS)
+def test_a_map_of_a_text_through_the_keys_of_its_index_is_that_of_the_bitmaps(
     client, varied, monkeypatch, zoom, raggio_km, filtri
 ):
+    """The circle's tiles and the filters' values found in the text's index (ROW_KEYS)
+    give the clusters and points that the bitmaps and the rows' own columns give."""
     around = {"lat": MELEGNANO.y, "lon": MELEGNANO.x, "raggio_km": raggio_km}
-    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, **around, **filtri}
+    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, **filtri}
+    if raggio_km:
+        area.update(around)
     monkeypatch.setattr(postgres, "_radius_by_tiles", lambda query: True)
     with CaptureQueriesContext(connection) as captured:
-        tiled = client.get("/api/v1/cerca/mappa/", area).json()
-    assert any("::int8[]" in q["sql"] for q in captured.captured_queries)
+        keyed = client.get("/api/v1/cerca/mappa/", area).json()
+    keys = len(filtri) > 1 or raggio_km
+    assert any("::int8[]" in q["sql"] for q in captured.captured_queries) == bool(keys)
     monkeypatch.setattr(postgres, "_radius_by_tiles", lambda query: False)
+    monkeypatch.setattr(postgres._Sql, "_keyed", lambda self: False)
     with CaptureQueriesContext(connection) as captured:
-        assert tiled == client.get("/api/v1/cerca/mappa/", area).json()
+        assert keyed == client.get("/api/v1/cerca/mappa/", area).json()
     assert not any("::int8[]" in q["sql"] for q in captured.captured_queries)
-    assert tiled["clusters"] or tiled["points"] or raggio_km == 2
+    if raggio_km != 2:
+        assert keyed["clusters"] or keyed["points"]
+
+
+def test_a_rows_keys_are_its_tiles_and_its_filters_values(varied):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {postgres.ROW_KEYS.format(a='d')}, d.cella_x, d.cella_y, d.gratuito, "
+            "d.accessibile, d.tipo_ente FROM search_documento d WHERE d.tipo = 'servizio'"
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == len(PLACES)
+    assert {row[3] for row in rows} == {True, False} and len({row[5] for row in rows}) == 3
+    for keys, x, y, free, accessible, kind in rows:
+        assert keys == [
+            *(tile_key(x, y, shift) for shift in TILE_SHIFTS),
+            postgres.filter_key("gratuito", free),
+            postgres.filter_key("accessibile", accessible),
+            postgres.filter_key("tipo_ente", kind),
+        ]
+    tiles = {key for row in rows for key in row[0][:2]}
+    values = {key for row in rows for key in row[0][2:]}
+    assert len(values) == 2 + 2 + 3 and not tiles & values
+
+
+@pytest.mark.parametrize("filtri", TEXT_FILTERS[1:])
+def test_a_texts_filters_with_keys_are_read_in_the_same_scan_as_the_text(
+    client, varied, monkeypatch, filtri
+):
+    area = {"bbox": "8.5,44.7,11.4,46.6", "zoom": 9, **filtri}
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/api/v1/cerca/mappa/", area)
+    (statement,) = [q["sql"] for q in captured.captured_queries if "::int8[]" in q["sql"]]
+    assert "gratuito =" not in statement and "tipo_ente =" not in statement
+    assert "accessibile =" not in statement
+    _assert_one_scan(statement, "search_doc_testo_insiemi", "@>")
 
 
 def test_a_map_of_a_text_takes_the_tiles_unless_they_cost_more_than_the_bitmaps(monkeypatch):
