@@ -13,7 +13,8 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   decays with distance (halved at DECAY_KM); the nearest matches are read from the KNN
   index in growing batches until no farther row can outrank the page (exact); within
   a radius, the rare matches of a text all at once from one scan of the text's index,
-  which also holds each place's tile of the map grid (see _circle_through_indexes);
+  which also holds the tiles of each place in the map grid and the values of its
+  filters with few values (see _circle_through_indexes, ROW_KEYS);
 - places: radius and nearest on geography (metres on the sphere, never degrees),
   through a GiST index on `punto::geography`; bbox and polygon on the geometry's index;
   a full rebuild writes rows in geohash order, so neighbours share pages;
