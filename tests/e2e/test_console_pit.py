@@ -4,6 +4,7 @@ record the consultation; the citizen opens the shared link without logging in.""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from punti_informazione.models import Consultazione
 from tests.punti_informazione.builders import make_operatore, make_punto, make_user
@@ -76,8 +77,12 @@ def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultati
     assert "Segretariato sociale di San Donato" in sheet
     assert link in sheet
     assert page.locator(".pit-qr-codice svg").count() == 1
+    # The print rules that hide the header are in the console's own stylesheet: wait for
+    # it (the page's load), then let the check retry while the styles apply. Read at once,
+    # right after the sheet showed, the header was once still visible: a CI run failed.
+    page.wait_for_load_state("load")
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
+    expect(page.locator(".site-header")).to_be_hidden()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF-")
     (artifacts / "pit-scheda-stampa.pdf").write_bytes(pdf)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.convenzioni.builders import make_convenzione, make_fornitore, make_impresa, make_rete
 from tests.punti_informazione.builders import categoria, make_punto
@@ -66,10 +67,10 @@ def test_the_pit_page_shows_where_when_and_how_and_prints_clean(live_server, pit
     assert data["@type"] == "GovernmentOffice" and data["name"] == pit.nome
     page.screenshot(path=artifacts / "scheda-pit.png", full_page=True)
 
-    page.emulate_media(media="print")
-    assert not page.locator(".site-nav").is_visible()
-    assert not page.locator(".mini-mappa-box").is_visible()
-    assert page.locator("table.orario").is_visible()
+    page.emulate_media(media="print")  # the styles apply while the checks retry
+    expect(page.locator(".site-nav")).to_be_hidden()
+    expect(page.locator(".mini-mappa-box")).to_be_hidden()
+    expect(page.locator("table.orario")).to_be_visible()
     page.emulate_media(media="screen")
 
 
