@@ -311,10 +311,7 @@ class _Sql:
 
     def _text_tiles(self) -> tuple[int, ...] | None:
         """The keys of the circle's tiles, when they are read in the text's index."""
-        q = self.query
-        if not (self.radius_by_tiles and self._text_indexed()):
-            return None
-        return disc_tiles(q.punto.x, q.punto.y, q.raggio_km * 1000)
+        return _circle_tiles(self.query) if self.radius_by_tiles and self._text_indexed() else None
 
     def _narrow_area(self) -> bool:
         q = self.query
@@ -640,7 +637,7 @@ def _circle_through_indexes(query: SearchQuery, all_words: float) -> bool:
     (24,000 rows to rank): it walks.
     """
     rows = _table_rows()
-    tiles = disc_tiles(query.punto.x, query.punto.y, query.raggio_km * 1000)
+    tiles = _circle_tiles(query)
     if not rows or not all_words or not tiles:
         return False
     in_circle = _places_in_circle(query)
@@ -676,15 +673,20 @@ _TEXT_BITMAP_ENTRY_US = 0.16
 _TILE_PAIR_US = _BITMAP_ROW_US * TILE_PAIR_COST
 
 
+def _circle_tiles(query: SearchQuery) -> tuple[int, ...] | None:
+    """The keys of the tiles of the query's circle (grid.disc_tiles); None without one."""
+    if query.punto is None or query.raggio_km is None:
+        return None
+    return disc_tiles(query.punto.x, query.punto.y, query.raggio_km * 1000)
+
+
 def _radius_by_tiles(query: SearchQuery) -> bool:
     """Whether every row of a text within a radius (a map's) is better found through
     the circle's tiles in the text's index than through the bitmaps of the text's index
     and of the circle's: so unless the text's matches, each checked against every tile,
     cost more than the two bitmaps (a common word in a large circle)."""
-    if not (query.has_text and query.punto is not None and query.raggio_km is not None):
-        return False
-    tiles = disc_tiles(query.punto.x, query.punto.y, query.raggio_km * 1000)
-    if not tiles:
+    tiles = _circle_tiles(query)
+    if not (query.has_text and tiles):
         return False
     all_words = _estimated_matches(postgres_tsquery(query.q))
     bitmaps = _places_in_circle(query) * _CIRCLE_ENTRY_US + all_words * _TEXT_BITMAP_ENTRY_US
