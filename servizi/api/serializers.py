@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.gis.geos import MultiPoint
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_gis import (
@@ -35,7 +36,16 @@ class PuntoField(GeometryField):
 
 @extend_schema_field({"type": "object", "description": "GeoJSON MultiPoint, WGS 84"})
 class PuntiField(GeometryField):
-    pass
+    """A service's places as one MultiPoint (null when none has a point), built from its
+    prefetched Sedi (servizio_list). Aggregated in SQL for the whole list before its page
+    was taken, at a million services the catalogue's first page took 8 s."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, servizio: Servizio):
+        points = [sede.punto for sede in servizio.sedi.all() if sede.punto is not None]
+        return super().to_representation(MultiPoint(points, srid=4326) if points else None)
 
 
 def orario_testo(servizio: Servizio) -> str:
@@ -284,7 +294,7 @@ def feature_schema(auto_schema, serializer, direction, *, geo_property: str, geo
 
 
 class ServizioFeatureSchema(GeoFeatureModelSerializerExtension):
-    """OpenAPI for ServizioSerializer, whose geometry (MultiPoint) is an annotation, not a field."""
+    """OpenAPI for ServizioSerializer, whose geometry (MultiPoint) is built from its places."""
 
     target_class = "servizi.api.serializers.ServizioSerializer"
     match_subclasses = False

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.contrib.gis.db.models import Collect
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -172,7 +171,7 @@ class ServizioViewSet(
             queryset = queryset.filter(
                 Q(stato=StatoServizio.PUBBLICATO) | Q(ente__in=editable_enti(user))
             )
-        return queryset.annotate(punti=Collect("sedi__punto")).order_by("titolo", "id")
+        return queryset.order_by("titolo", "id")
 
     def _input(self, partial: bool) -> dict:
         data = ServizioInputSerializer(data=self.request.data, partial=partial)
