@@ -48,7 +48,9 @@ class ReteImpreseAdmin(CuratorsWriteMixin, SimpleHistoryAdmin):
     list_display = ["nome", "slug", "promotore", "demo"]
     search_fields = ["nome", "slug", "promotore"]
     prepopulated_fields = {"slug": ["nome"]}
-    filter_horizontal = ["enti_partner", "amministratori"]
+    # Partner Enti are searched, not listed: a catalogue holds tens of thousands.
+    autocomplete_fields = ["enti_partner"]
+    filter_horizontal = ["amministratori"]
     inlines = [AdesioneInline]
 
     def get_queryset(self, request):

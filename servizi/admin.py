@@ -41,6 +41,11 @@ class OwnEntiMixin:
     def _ente_of(self, obj):
         return obj if isinstance(obj, Ente) else obj.ente
 
+    def has_view_permission(self, request, obj=None):
+        # Curators see the whole catalogue, also where another form searches it by name
+        # (autocomplete: a network's partner Enti, a service's places).
+        return super().has_view_permission(request, obj) or is_curator(request.user)
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_edit_ente(request.user, self._ente_of(obj)))
@@ -96,6 +101,11 @@ class SedeAdmin(OwnEntiMixin, LeafletGeoAdmin, SimpleHistoryAdmin):
     list_select_related = ["ente", "comune"]
     readonly_fields = ["comune"]
     autocomplete_fields = ["ente"]
+
+    def get_queryset(self, request):
+        # A place is named by its Ente too (Sede.__str__): the services' search of places
+        # (autocomplete) reads them together.
+        return super().get_queryset(request).select_related("ente")
 
 
 class FasceFormSet(forms.BaseInlineFormSet):
@@ -175,8 +185,10 @@ class ServizioAdmin(OwnEntiMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["titolo", "descrizione", "ente__nome"]
     list_select_related = ["ente"]
-    autocomplete_fields = ["ente", "comuni_copertura"]
-    filter_horizontal = ["categorie", "sedi"]
+    # Places are searched, not listed: a catalogue holds a hundred thousand of them (at a
+    # million services the form listed them all, each naming its Ente: 70 s).
+    autocomplete_fields = ["ente", "sedi", "comuni_copertura"]
+    filter_horizontal = ["categorie"]
     raw_id_fields = ["orario"]
     actions = ["pubblica", "archivia", "segna_verificati"]
     fieldsets = [

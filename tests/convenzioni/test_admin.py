@@ -6,6 +6,7 @@ import pytest
 
 from convenzioni.models import Convenzione
 from tests.convenzioni.builders import dati_modulo, make_convenzione, make_rete
+from tests.servizi.builders import make_ente
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,24 @@ def test_staff_referents_see_only_their_entes_agreements(client, referente, ente
     client.force_login(referente)
     page = client.get("/admin/convenzioni/convenzione/").text
     assert "Mia" in page and "Altrui in bozza" not in page
+
+
+def test_a_networks_partner_enti_are_searched_not_listed(client, curatore, ente, rete):
+    """Partners are chosen among every Ente of the catalogue (tens of thousands at scale):
+    the form shows the network's own, and finds the others by name."""
+    make_ente(nome="Fondazione Lontana")
+    client.force_login(curatore)
+    page = client.get(f"/admin/convenzioni/reteimprese/{rete.pk}/change/").content.decode()
+    assert "Cooperativa Il Girasole" in page
+    assert "Fondazione Lontana" not in page
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "convenzioni",
+            "model_name": "reteimprese",
+            "field_name": "enti_partner",
+            "term": "Lontana",
+        },
+    )
+    assert found.status_code == 200
+    assert [result["text"] for result in found.json()["results"]] == ["Fondazione Lontana"]
