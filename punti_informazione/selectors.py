@@ -102,7 +102,11 @@ def _chunks(queryset: QuerySet, size: int) -> Iterator:
 
 
 def scheda_list() -> QuerySet[Scheda]:
-    return Scheda.objects.select_related("punto", "autore").annotate(numero_voci=Count("voci"))
+    return (
+        Scheda.objects.select_related("punto", "autore")
+        .prefetch_related("voci")
+        .annotate(numero_voci=Count("voci"))
+    )
 
 
 def scheda_per_token(token: str, *, when: datetime | None = None) -> Scheda | None:

@@ -73,16 +73,26 @@ def check_voce(tipo: str, oggetto_id: int) -> str:
     return genere.titolo(oggetto)[:200]
 
 
-def voci_con_oggetti(voci: Iterable[VoceScheda]) -> list[tuple[VoceScheda, Model | None]]:
-    """Each item with its object as shown to the citizen (None if no longer available)."""
-    voci = list(voci)
+def oggetti_delle_voci(voci: Iterable[VoceScheda]) -> dict[tuple[str, int], Model]:
+    """The objects the items point at, as shown to the citizen, by (kind, id): one query
+    per kind, whichever sheets the items are of. Those no longer available are missing."""
     per_tipo: dict[str, set[int]] = {}
     for voce in voci:
         per_tipo.setdefault(voce.tipo, set()).add(voce.oggetto_id)
-    oggetti = {
+    return {
         (tipo, oggetto.pk): oggetto
         for tipo, ids in per_tipo.items()
         if tipo in GENERI
         for oggetto in GENERI[tipo].per_mostrare().filter(pk__in=ids)
     }
+
+
+def voci_con_oggetti(
+    voci: Iterable[VoceScheda], oggetti: dict[tuple[str, int], Model] | None = None
+) -> list[tuple[VoceScheda, Model | None]]:
+    """Each item with its object as shown to the citizen (None if no longer available);
+    `oggetti`: those already read for several sheets (oggetti_delle_voci)."""
+    voci = list(voci)
+    if oggetti is None:
+        oggetti = oggetti_delle_voci(voci)
     return [(voce, oggetti.get((voce.tipo, voce.oggetto_id))) for voce in voci]

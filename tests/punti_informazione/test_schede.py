@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from punti_informazione import services
@@ -67,6 +69,33 @@ def test_an_operator_adds_services_and_pits_with_notes_through_the_api(client, s
     ]
     assert body["link_valido"] is True
     assert f"/pit/s/{scheda.token}/" in body["link_condivisione"]
+
+
+def test_a_page_of_sheets_reads_their_items_objects_together(client, punto, operatore):
+    """The list of sheets reads the objects of all their items a query per kind, not a
+    few queries per sheet: its statements do not grow with the sheets on the page."""
+    servizi = [make_servizio(titolo=f"Servizio {n}") for n in range(3)]
+    altro_pit = make_punto(nome="Patronato Rozzano", punto=ROZZANO)
+    client.force_login(operatore)
+
+    def add_sheet() -> None:
+        scheda = services.scheda_create(punto=punto, autore=operatore)
+        for servizio in servizi:
+            services.scheda_voce_add(scheda=scheda, tipo="servizio", oggetto_id=servizio.pk)
+        services.scheda_voce_add(scheda=scheda, tipo="pit", oggetto_id=altro_pit.pk)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/api/v1/schede/").json()
+        assert all(len(scheda["voci"]) == 4 for scheda in body["results"])
+        assert body["results"][0]["voci"][0]["titolo"] == "Servizio 0"
+        return len(captured.captured_queries)
+
+    add_sheet()
+    one = statements()
+    for _ in range(4):
+        add_sheet()
+    assert statements() == one
 
 
 @pytest.mark.parametrize(
