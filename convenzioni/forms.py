@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from marketplace.tentativi import Tentativi
-from servizi.models import Servizio
+from servizi.models import Ente, Servizio
 
 from .models import Convenzione, ReteImprese
 from .permissions import editable_enti
@@ -78,9 +78,12 @@ class ConvenzioneForm(ConvenzioneBaseForm):
             "imprese_beneficiarie": forms.SelectMultiple(attrs={"size": 8}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, ente: Ente | None = None, **kwargs):
+        """`ente`: the one Ente a new agreement is for, chosen before (views.nuova)."""
         super().__init__(*args, **kwargs)
         enti = editable_enti(user).order_by("nome")
+        if ente is not None:
+            enti = enti.filter(pk=ente.pk)
         self.fields["ente"].queryset = enti
         if self.instance.pk:
             del self.fields["ente"]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace import scheda
 from marketplace.tentativi import Tentativi
+from servizi.models import Ente
 
 from . import services, sessione
 from .forms import CodiceForm, ConvenzioneForm, NotaForm, SceltaImpresaForm, add_service_errors
@@ -198,11 +199,44 @@ def gestione(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Beyond this many Enti (the editorial staff edit them all) a new agreement's Ente is
+# searched and chosen first: the form would list every Ente and every service of them.
+MAX_ENTI_NEL_MODULO = 50
+MAX_ENTI_TROVATI = 20
+
+
+def _ente_scelto(request: HttpRequest, enti) -> tuple[Ente | None, dict]:
+    """The Ente given as `?ente=<id>` among `enti`, or what the chooser shows instead:
+    the Enti whose name holds `?cerca=`, and what was wrong with the request."""
+    errori = []
+    valore = request.GET.get("ente", "").strip()
+    if valore:
+        numero = valore.isdigit() and len(valore) <= 18
+        ente = enti.filter(pk=int(valore)).first() if numero else None
+        if ente is not None:
+            return ente, {}
+        errori.append(_("Nessun ente che puoi modificare ha id «%(id)s».") % {"id": valore[:20]})
+    cerca = request.GET.get("cerca", "").strip()[:100]
+    trovati = []
+    if cerca:
+        trovati = list(enti.filter(nome__icontains=cerca).order_by("nome")[:MAX_ENTI_TROVATI])
+    if cerca and not trovati:
+        errori.append(_("Nessun ente che puoi modificare ha «%(c)s» nel nome.") % {"c": cerca})
+    return None, {"cerca": cerca, "trovati": trovati, "errori": errori}
+
+
 @login
 def nuova(request: HttpRequest) -> HttpResponse:
-    if not editable_enti(request.user).exists():
+    enti = editable_enti(request.user)
+    if not enti.exists():
         raise PermissionDenied(_("Non sei referente di alcun ente."))
-    form = ConvenzioneForm(request.POST or None, user=request.user)
+    ente = None
+    if enti[: MAX_ENTI_NEL_MODULO + 1].count() > MAX_ENTI_NEL_MODULO:
+        ente, scelta = _ente_scelto(request, enti)
+        if ente is None:
+            status = 400 if scelta["errori"] else 200
+            return render(request, "convenzioni/scegli_ente.html", scelta, status=status)
+    form = ConvenzioneForm(request.POST or None, user=request.user, ente=ente)
     if request.method == "POST" and form.is_valid():
         try:
             convenzione = services.convenzione_create(

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from convenzioni import views as convenzioni_views
 from convenzioni.models import Convenzione
 from tests.convenzioni.builders import dati_modulo, make_convenzione, oggi
+from tests.servizi.builders import make_servizio
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,47 @@ def test_a_referent_creates_a_draft_and_submits_it(client, referente, ente, rete
 
     client.post(f"/convenzioni/{convenzione.pk}/invia/")
     assert Convenzione.objects.get().stato == "in_revisione"
+
+
+def test_who_edits_many_entes_searches_the_ente_first_then_sees_only_its_services(
+    client, curatore, ente, altro_ente, rete, monkeypatch
+):
+    """The editorial staff edit every Ente: the form would list them all, and all their
+    services (at a million services it did not finish). They pick the Ente by name."""
+    monkeypatch.setattr(convenzioni_views, "MAX_ENTI_NEL_MODULO", 1)
+    make_servizio(ente=ente, titolo="Centro estivo Il Girasole")
+    make_servizio(ente=altro_ente, titolo="Lavaggio a secco")
+    client.force_login(curatore)
+
+    chooser = client.get("/convenzioni/gestione/nuova/", {"cerca": "girasole"})
+    assert chooser.status_code == 200
+    assert f'href="?ente={ente.pk}"' in chooser.content.decode()
+    assert f'href="?ente={altro_ente.pk}"' not in chooser.content.decode()
+
+    url = f"/convenzioni/gestione/nuova/?ente={ente.pk}"
+    form = client.get(url).content.decode()
+    assert "Centro estivo Il Girasole" in form and "Lavaggio a secco" not in form
+    response = client.post(url, _form(rete, ente=ente.pk))
+    assert response.status_code == 302
+    assert Convenzione.objects.get().ente == ente
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"ente": "abc"}, "Nessun ente che puoi modificare ha id «abc»."),
+        ({"ente": "9" * 30}, "Nessun ente che puoi modificare ha id"),
+        ({"cerca": "Nessuno così"}, "Nessun ente che puoi modificare ha «Nessuno così» nel nome."),
+    ],
+)
+def test_a_wrong_ente_or_search_is_named_on_the_chooser(
+    client, curatore, ente, altro_ente, monkeypatch, query, message
+):
+    monkeypatch.setattr(convenzioni_views, "MAX_ENTI_NEL_MODULO", 1)
+    client.force_login(curatore)
+    response = client.get("/convenzioni/gestione/nuova/", query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
 
 
 def test_bad_input_on_the_form_names_the_field_and_keeps_what_was_typed(
