@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from servizi.admin import EnteAdmin
 from servizi.models import Ente, Orario, Sede, Servizio
@@ -181,3 +183,31 @@ def test_a_referent_searching_places_finds_only_their_entes(client, referente):
     make_sede(ente=make_ente(nome="Ente altrui"), nome="Sede altrui")
     client.force_login(referente)
     assert _autocomplete(client, "sedi", "Sede") == ["Mio ente – Sede mia"]
+
+
+def test_the_services_list_counts_once_and_offers_every_category_without_reading_them_all(
+    admin_client,
+):
+    """At a million services, finding the categories in use took 0.7 s on every page of
+    the list, and the second count of the whole catalogue 50 ms more."""
+    make_servizio(titolo="Assistenza domiciliare")
+    with CaptureQueriesContext(connection) as captured:
+        page = admin_client.get("/admin/servizi/servizio/").content.decode()
+    assert "Baby sitting" in page  # a category no service is in
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert len([sql for sql in statements if "COUNT(" in sql]) == 1
+    assert not [sql for sql in statements if "servizi_servizio_categorie" in sql]
+
+
+def test_the_places_list_reads_their_entes_and_comuni_with_them(admin_client):
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = admin_client.get("/admin/servizi/sede/").content.decode()
+        assert "Melegnano" in page
+        return len(captured.captured_queries)
+
+    make_sede(nome="Prima sede")
+    one = statements()
+    for n in range(4):
+        make_sede(nome=f"Sede {n}")
+    assert statements() == one
