@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.gis.gdal.error import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Polygon
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -236,7 +237,8 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         try:
             json.loads(value)
             geometry = GEOSGeometry(value)
-        except (ValueError, GEOSException, TypeError) as error:
+        except (ValueError, GEOSException, GDALException, TypeError) as error:
+            # GDAL reads the GeoJSON: an object without a geometry's type ("{}") is its error.
             raise serializers.ValidationError(_("Non è un GeoJSON valido.")) from error
         if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
             raise serializers.ValidationError(_("Serve un Polygon o un MultiPolygon."))

@@ -33,6 +33,9 @@ BOWTIE = {
         ({"bbox": "9,45,9.5"}, "bbox", "quattro numeri"),
         ({"bbox": "9,45,9.5,95"}, "bbox", "fuori scala"),
         ({"poligono": "{non json"}, "poligono", "GeoJSON valido"),
+        ({"poligono": "{}"}, "poligono", "GeoJSON valido"),
+        ({"poligono": '{"type": "Polygon"}'}, "poligono", "GeoJSON valido"),
+        ({"poligono": "[1, 2]"}, "poligono", "GeoJSON valido"),
         (
             {"poligono": json.dumps({"type": "Point", "coordinates": [9, 45]})},
             "poligono",
