@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from geo_data.models import Comune
+from marketplace.middleware import NUL, NUL_REFUSED
 
 from . import orari
 from .models import (
@@ -440,6 +441,12 @@ class _Importer:
 
     def parse(self, number: int, cells: dict[str, str]) -> _Row:
         row = _Row(number)
+        for column, value in list(cells.items()):
+            if NUL in value:
+                # PostgreSQL refuses it, even to look a value up: the row is refused, and
+                # its other cells are checked without it.
+                row.error(column, str(NUL_REFUSED))
+                cells[column] = value.replace(NUL, "")
         for column in REQUIRED_COLUMNS:
             if not cells.get(column):
                 row.error(column, _("Campo obbligatorio."))

@@ -553,3 +553,18 @@ def test_api_import_accepts_fewer_rows_than_the_command(ente, curator, client, m
     assert response.status_code == 400
     assert "più di 2 righe" in response.json()["errors"][0]["reason"]
     assert not Servizio.objects.exists()
+
+
+@pytest.mark.urls("tests.servizi.io_test_urls")
+def test_a_cell_with_the_nul_character_is_an_error_of_its_row_and_column(ente, curator, client):
+    """PostgreSQL stores no NUL in text: a cell holding one is named, the file refused."""
+    client.force_login(curator)
+    response = client.post(
+        "/api/v1/servizi/import/",
+        {"file": _upload(_csv([_row(), _row(titolo="Baby\x00sitting")]))},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"row": 3, "column": "titolo", "reason": "Il carattere NUL (0x00) non è ammesso."}
+    ]
+    assert not Servizio.objects.exists()
