@@ -44,8 +44,10 @@ login = login_required  # the site's one login (settings.LOGIN_URL)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
+    """`next` when it is a path of this site; otherwise `default`. Only a path: redirect()
+    takes a bare word ("0") for the name of a view, and failed to find it (a 500)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -242,12 +242,23 @@ def test_behind_a_proxy_a_request_without_a_usable_address_is_counted_by_its_own
     assert _join(client, "SUDEST-1", **forwarded).status_code == 302
 
 
-def test_the_next_page_is_followed_only_within_the_site(client, membro):
-    response = client.post(
-        "/convenzioni/la-mia-impresa/",
-        {"impresa": membro.pk, "next": "https://evil.example/"},
-    )
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "0", "per-me"])
+def test_the_next_page_is_followed_only_within_the_site(client, membro, target):
+    response = client.post("/convenzioni/la-mia-impresa/", {"impresa": membro.pk, "next": target})
     assert response["Location"] == "/convenzioni/"
+
+
+def test_an_action_goes_back_to_the_page_it_came_from_or_to_the_agreement(
+    client, referente, ente, rete
+):
+    convenzione = make_convenzione(ente=ente, reti=[rete])
+    client.force_login(referente)
+    back = client.post(f"/convenzioni/{convenzione.pk}/invia/", {"next": "/convenzioni/gestione/"})
+    assert back["Location"] == "/convenzioni/gestione/"
+    client.post(f"/convenzioni/{convenzione.pk}/ritira/", {"nota": "Errore"})
+    # A word is not a page (redirect() took it for the name of a view: a 500).
+    word = client.post(f"/convenzioni/{convenzione.pk}/invia/", {"next": "0"})
+    assert word["Location"] == f"/convenzioni/{convenzione.pk}/"
 
 
 def test_the_detail_page_says_exactly_how_to_redeem(client, ente, rete, membro):
