@@ -158,15 +158,16 @@ class CellaMappa(_Aggregato):
     categories and its ancestors (the category's code, as the category filter finds
     it), `gratuito=true|false`, `accessibile=true|false`, `tipo_ente=<kind>`,
     `destinatari=<each>`, `lingua=<each>` (the names and values of the search's
-    parameters; category codes hold no "="). Each (cell, filtro) has a row for all its
-    places, with `gratuito`, `accessibile` and `tipo_ente` empty; those of all places
-    and of the categories also come split by the three, one row for each combination
-    of them that their places have (at most twelve).
+    parameters; category codes hold no "="), and `parola=<lexeme>` for the commonest
+    lexemes (Lessema.nelle_celle). Each (cell, filtro) has a row for all its places,
+    with `gratuito`, `accessibile` and `tipo_ente` empty; those of all places, of the
+    categories and of the lexemes also come split by the three, one row for each
+    combination of them that their places have (at most twelve).
 
     A map of the whole region, unfiltered, filtered by one of these values, or by all
-    places or a category and more of the three, rolls these up (cells nest exactly from
-    zoom to zoom) instead of grouping up to a million points at each request. Derived
-    data, kept in step by `marketplace.search.index`.
+    places, a category or a common word and more of the three, rolls these up (cells
+    nest exactly from zoom to zoom) instead of grouping up to a million points at each
+    request. Derived data, kept in step by `marketplace.search.index`.
     """
 
     tipo = models.CharField(max_length=20, choices=TipoRisultato.choices)

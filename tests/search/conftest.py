@@ -16,6 +16,7 @@ from django.core.management import call_command
 
 from convenzioni.services import adesione_chiudi
 from geo_data.models import Comune
+from marketplace.search.models import CellaMappa
 from servizi import orari
 from servizi.models import Categoria
 from tests.convenzioni.builders import make_convenzione, make_impresa, make_rete, oggi
@@ -273,3 +274,33 @@ def cerca_tutto(rete_sud_est, cerca):
 
 def titoli(body) -> list[str]:
     return [hit["titolo"] for hit in body["results"]]
+
+
+@pytest.fixture
+def varied(django_capture_on_commit_callbacks):
+    """The places of PLACES, each with a service whose provider kind, cost, access,
+    people and languages vary from place to place."""
+    kinds = ["pubblico", "terzo_settore", "impresa"]
+    people = [["anziani"], ["anziani", "famiglie"], ["minori"]]
+    languages = [["it"], ["it", "en"], ["en", "ar"], []]
+    with django_capture_on_commit_callbacks(execute=True):
+        for number, punto in enumerate(PLACES):
+            ente = make_ente(nome=f"Ente {number}", tipo=kinds[number % 3])
+            sede = make_sede(ente=ente, punto=punto, accesso_senza_barriere=number % 4 == 0)
+            make_servizio(
+                ente=ente,
+                titolo=f"Servizio {number}",
+                costo="gratuito" if number % 2 else "a_pagamento",
+                destinatari=people[number % 3],
+                lingue=languages[number % 4],
+                sedi=[sede],
+            )
+
+
+def all_cells() -> list[tuple]:
+    """Every map cell (models.CellaMappa), its sums to 9 decimals (two ways of writing
+    the same cells add the same numbers in another order), in a stable order."""
+    columns = ["tipo", "filtro", "cella_x", "cella_y", "gratuito", "accessibile", "tipo_ente"]
+    columns += ["n", "somma_lon", "somma_lat", "min_lon", "min_lat", "max_lon", "max_lat"]
+    rows = CellaMappa.objects.values_list(*columns)
+    return sorted(((*r[:8], round(r[8], 9), round(r[9], 9), *r[10:]) for r in rows), key=repr)

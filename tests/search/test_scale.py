@@ -28,10 +28,11 @@ from tests.search.conftest import (
     PAULLO,
     PLACES,
     SAN_DONATO,
+    all_cells,
     categorie,
     titoli,
 )
-from tests.servizi.builders import make_ente, make_sede, make_servizio
+from tests.servizi.builders import make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
 
@@ -1123,27 +1124,6 @@ def test_a_category_map_from_the_cells_is_grouping_its_points(
     assert sum(count for count, _c, _b in from_cells) == places
 
 
-@pytest.fixture
-def varied(django_capture_on_commit_callbacks):
-    """The places of PLACES, each with a service whose provider kind, cost, access,
-    people and languages vary from place to place."""
-    kinds = ["pubblico", "terzo_settore", "impresa"]
-    people = [["anziani"], ["anziani", "famiglie"], ["minori"]]
-    languages = [["it"], ["it", "en"], ["en", "ar"], []]
-    with django_capture_on_commit_callbacks(execute=True):
-        for number, punto in enumerate(PLACES):
-            ente = make_ente(nome=f"Ente {number}", tipo=kinds[number % 3])
-            sede = make_sede(ente=ente, punto=punto, accesso_senza_barriere=number % 4 == 0)
-            make_servizio(
-                ente=ente,
-                titolo=f"Servizio {number}",
-                costo="gratuito" if number % 2 else "a_pagamento",
-                destinatari=people[number % 3],
-                lingue=languages[number % 4],
-                sedi=[sede],
-            )
-
-
 @pytest.mark.parametrize("zoom", [5, 9, 13])
 @pytest.mark.parametrize(
     "filtri, places",
@@ -1399,20 +1379,13 @@ def test_migration_0011_adds_the_split_cells_a_rebuild_writes(varied):
     the same cells again (the sums to 9 decimals: they add the same numbers in another
     order)."""
     migration = import_module("marketplace.migrations.0011_celle_divise")
-    columns = ["tipo", "filtro", "cella_x", "cella_y", "gratuito", "accessibile", "tipo_ente"]
-    columns += ["n", "somma_lon", "somma_lat", "min_lon", "min_lat", "max_lon", "max_lat"]
-
-    def cells():
-        rows = CellaMappa.objects.values_list(*columns)
-        return sorted(((*r[:8], round(r[8], 9), round(r[9], 9), *r[10:]) for r in rows), key=repr)
-
-    rebuilt = cells()
+    rebuilt = all_cells()
     whole = CellaMappa.objects.filter(gratuito__isnull=True).count()
     with connection.cursor() as cursor:
         cursor.execute(migration.DROP_SPLIT_CELLS)
         assert CellaMappa.objects.count() == whole
         cursor.execute(migration.FILL_SPLIT_CELLS)
-    assert cells() == rebuilt
+    assert all_cells() == rebuilt
 
 
 def _physical_columns() -> list[str]:
@@ -1469,7 +1442,7 @@ def test_migration_0024_writes_the_rows_columns_in_the_order_the_searches_read_t
     assert _physical_columns() == migration.ORDER  # a rebuild keeps the order
 
 
-def test_every_parameter_of_a_query_is_known_to_the_map_cells():
+def test_every_parameter_of_a_query_is_known_to_the_map_all_cells():
     """A filter added to SearchQuery must be taught to cells_filter (the cells would
     ignore it) and to the first sample bucket's covering index (migration 0010)."""
     from dataclasses import fields

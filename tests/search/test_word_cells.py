@@ -3,6 +3,8 @@ and draws what grouping the matching rows would draw (models.Lessema.nelle_celle
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
@@ -14,7 +16,7 @@ from marketplace.search.backends import postgres
 from marketplace.search.models import CellaMappa, Lessema
 from servizi.models import Servizio
 from servizi.services import servizio_update
-from tests.search.conftest import MELEGNANO, PLACES, categorie
+from tests.search.conftest import MELEGNANO, PLACES, all_cells, categorie
 from tests.search.test_scale import _clusters, _query
 from tests.servizi.builders import make_ente, make_sede, make_servizio
 
@@ -46,8 +48,9 @@ def test_a_rebuild_gives_cells_to_the_words_of_at_least_the_configured_rows(many
     assert "assistent" in with_cells  # 21 rows
     assert "seral" not in with_cells  # 14: "Anche assistenza serale."
     assert _places_in_word_cells("assistent") == len(PLACES)
-    # Only the cells of all places: a word's are not split by cost, access or provider.
-    assert not CellaMappa.objects.filter(filtro__startswith="parola=", gratuito__isnull=False)
+    # Split by cost, access and provider kind too, as the categories': each place once.
+    split = CellaMappa.objects.filter(filtro="parola=assistent", gratuito__isnull=False)
+    assert split.aggregate(Sum("n"))["n__sum"] == len(PLACES)
 
     _rebuild(settings, 22)  # more than any word has
     assert not Lessema.objects.filter(nelle_celle=True).exists()
@@ -68,11 +71,22 @@ def test_only_a_text_alone_of_a_word_with_cells_is_answered_from_them(common_wor
     assert postgres.cells_filter(_query(**REGION, q="assistenza", tipo="servizio")) == key(
         "parola=assistent"
     )
-    # Another word, or a filter beside the word: the rows are grouped.
+    # Cost, access and provider kind: the word's split cells.
+    assert postgres.cells_filter(_query(**REGION, q="assistenza", gratuito="true")) == key(
+        "parola=assistent", (("gratuito", True),)
+    )
+    assert postgres.cells_filter(
+        _query(**REGION, q="assistenza", accessibile="false", tipo_ente="pubblico", **around)
+    ) == key("parola=assistent", (("accessibile", False), ("tipo_ente", "pubblico")))
+    # Another word, or another filter beside the word: the rows are grouped.
     assert postgres.cells_filter(_query(**REGION, q="serale")) is None  # 14 rows
+    assert postgres.cells_filter(_query(**REGION, q="serale", gratuito="true")) is None
     assert postgres.cells_filter(_query(**REGION, q="assistenza domiciliare")) is None
-    assert postgres.cells_filter(_query(**REGION, q="assistenza", gratuito="true")) is None
     assert postgres.cells_filter(_query(**REGION, q="assistenza", categoria="anziani")) is None
+    assert (
+        postgres.cells_filter(_query(**REGION, q="assistenza", lingua="en", gratuito="true"))
+        is None
+    )
     assert postgres.cells_filter(_query(**REGION, q="assistenza", comune="015146")) is None
     assert (
         postgres.cells_filter(_query(**REGION, q="assistenza", aperto_il="2026-12-07T10:00"))
@@ -103,6 +117,57 @@ def test_a_map_of_a_common_word_from_its_cells_is_grouping_its_rows(
     assert "FROM search_cella WHERE" in statement
     monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
     assert from_cells == _clusters(client, **area)
+
+
+@pytest.mark.parametrize("zoom", [5, 9, 13])
+@pytest.mark.parametrize("raggio_km", [None, 2, 33])
+@pytest.mark.parametrize(
+    "filtri",
+    [
+        {"gratuito": "true"},
+        {"gratuito": "false", "accessibile": "true"},
+        {"tipo_ente": "impresa"},
+        {"tipo_ente": "pubblico", "accessibile": "false", "gratuito": "true"},
+        {"tipo_ente": "terzo_settore", "tipo": "servizio"},
+    ],
+)
+def test_a_map_of_a_common_word_with_cost_access_or_provider_is_grouping_its_rows(
+    client, varied, settings, monkeypatch, zoom, raggio_km, filtri
+):
+    """`varied`: 21 services "Servizio N" whose cost, access and provider kind vary from
+    place to place."""
+    _rebuild(settings, 15)
+    area = {**REGION, "zoom": zoom, "q": "servizio", **filtri}
+    if raggio_km:
+        area.update(lat=MELEGNANO.y, lon=MELEGNANO.x, raggio_km=raggio_km)
+    with CaptureQueriesContext(connection) as captured:
+        from_cells = _clusters(client, **area)
+    (statement,) = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+    assert "FROM search_cella WHERE" in statement
+    assert "gratuito IS NOT NULL" in statement
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
+    assert from_cells == _clusters(client, **area)
+    assert from_cells  # each combination has some places in the region
+
+
+def test_migration_0027_adds_the_split_cells_of_the_words_a_rebuild_writes(varied, settings):
+    """Its statements back (the words' split cells go) and forward, on the cells of a
+    rebuild: the same cells again (the sums to 9 decimals: they add the same numbers in
+    another order); forward twice, the same (the split cells of the words go first)."""
+    migration = import_module("marketplace.migrations.0027_celle_parole_divise")
+    _rebuild(settings, 15)
+    rebuilt = all_cells()
+    assert CellaMappa.objects.filter(filtro="parola=serviz", gratuito__isnull=False).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(migration.DROP_WORD_SPLIT_CELLS)
+        # Only those: the words' whole cells and the categories' split ones stay.
+        assert all_cells() == [
+            c for c in rebuilt if not (c[1].startswith("parola=") and c[4] is not None)
+        ]
+        for _ in range(2):
+            cursor.execute(migration.DROP_WORD_SPLIT_CELLS)
+            cursor.execute(migration.FILL_WORD_SPLIT_CELLS)
+    assert all_cells() == rebuilt
 
 
 def test_the_word_cells_follow_the_changes_of_the_catalogue(

@@ -1826,9 +1826,10 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     same (map_view reads the cells wholly inside the circle). None when it asks for
     something the cells do not hold (a Comune, a polygon, opening hours with another
     filter, agreements, two values of the filters with sets other than categories,
-    people or a language with cost, access or provider kind; a text, unless it is alone
-    and finds its rows by one of the commonest lexemes, which have cells of their own):
-    the matching rows must then be grouped."""
+    people or a language with cost, access or provider kind; a text, unless it finds its
+    rows by one of the commonest lexemes, which have cells of their own, split as the
+    categories', and asks for nothing else than cost, access and provider kind): the
+    matching rows must then be grouped."""
     if query.punto is not None:
         # A point alone orders the results, it filters nothing; with a radius, the map
         # reads the cells wholly inside the circle and groups the rows of the cells on
@@ -1838,8 +1839,11 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
         rest = cells_filter(replace(query, aperto_il=None))
         return CellsKey(aperto=query.aperto_il) if rest == CellsKey() else None
     if query.has_text:
-        rest = cells_filter(replace(query, q="", q_digitata=""))
-        return _word_cells(query.q) if rest == CellsKey() else None
+        # A word's cells are split by cost, access and provider kind, as the categories'.
+        split = _split(query)
+        rest = replace(query, q="", q_digitata="", gratuito=None, accessibile=None, tipo_ente="")
+        word = _word_cells(query.q) if cells_filter(rest) == CellsKey() else None
+        return CellsKey(word.filtro, split) if word and split else word
     if (
         query.bbox is None
         or query.comuni
@@ -1854,7 +1858,19 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     for name, value in (("destinatari", query.destinatari), ("lingua", query.lingua)):
         if value:
             with_sets.append(f"{name}={value}")
-    split = tuple(
+    split = _split(query)
+    altre = tuple(categorie[1:])
+    if len(with_sets) + len(split) <= 1 and not altre:
+        single = [*with_sets, *(f"{column}={_value_name(value)}" for column, value in split)]
+        return CellsKey(single[0] if single else "")
+    if len(with_sets) > 1 or (with_sets and "=" in with_sets[0]):
+        return None
+    return CellsKey(with_sets[0] if with_sets else "", split, altre=altre)
+
+
+def _split(query: SearchQuery) -> tuple[tuple[str, bool | str], ...]:
+    """The query's cost, access and provider kind, as the split cells' columns hold them."""
+    return tuple(
         (column, value)
         for column, value in (
             ("gratuito", query.gratuito),
@@ -1863,13 +1879,6 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
         )
         if value is not None
     )
-    altre = tuple(categorie[1:])
-    if len(with_sets) + len(split) <= 1 and not altre:
-        single = [*with_sets, *(f"{column}={_value_name(value)}" for column, value in split)]
-        return CellsKey(single[0] if single else "")
-    if len(with_sets) > 1 or (with_sets and "=" in with_sets[0]):
-        return None
-    return CellsKey(with_sets[0] if with_sets else "", split, altre=altre)
 
 
 def _word_cells(text: str) -> CellsKey | None:
