@@ -7,7 +7,7 @@ from django.db import migrations
 # kinds that have cells already get them. Idempotent: the split cells of the lexemes go
 # first.
 DROP_WORD_SPLIT_CELLS = (
-    "DELETE FROM search_cella WHERE filtro LIKE 'parola=%%' AND gratuito IS NOT NULL"
+    "DELETE FROM search_cella WHERE filtro LIKE 'parola=%' AND gratuito IS NOT NULL"
 )
 FILL_WORD_SPLIT_CELLS = """
 INSERT INTO search_cella (tipo, filtro, cella_x, cella_y, gratuito, accessibile, tipo_ente,
