@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from marketplace.admin_defaults import URL_HTTPS
+from marketplace.admin_defaults import URL_HTTPS, IdsOfRelatedSearchMixin
 
 from . import orari
 from .models import (
@@ -94,7 +94,7 @@ class EnteAdmin(OwnEntiMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Sede)
-class SedeAdmin(OwnEntiMixin, LeafletGeoAdmin, SimpleHistoryAdmin):
+class SedeAdmin(IdsOfRelatedSearchMixin, OwnEntiMixin, LeafletGeoAdmin, SimpleHistoryAdmin):
     list_display = ["nome", "ente", "indirizzo", "comune", "demo"]
     list_filter = [("comune", admin.RelatedOnlyFieldListFilter), "ente__tipo", "demo"]
     search_fields = ["nome", "indirizzo", "ente__nome", "comune__nome"]
@@ -141,9 +141,14 @@ class EccezioneInline(admin.TabularInline):
 
 
 @admin.register(Orario)
-class OrarioAdmin(admin.ModelAdmin):
+class OrarioAdmin(IdsOfRelatedSearchMixin, admin.ModelAdmin):
     inlines = [FasciaInline, EccezioneInline]
     search_fields = ["descrizione", "servizio__titolo"]
+
+    def get_queryset(self, request):
+        # A timetable without a description is named by its time slots (Orario.__str__):
+        # one statement for the page's slots, not one per timetable.
+        return super().get_queryset(request).prefetch_related("fasce")
 
 
 class DaRiverificareFilter(admin.SimpleListFilter):
@@ -176,7 +181,7 @@ class ServizioAdminForm(forms.ModelForm):
 
 
 @admin.register(Servizio)
-class ServizioAdmin(OwnEntiMixin, SimpleHistoryAdmin):
+class ServizioAdmin(IdsOfRelatedSearchMixin, OwnEntiMixin, SimpleHistoryAdmin):
     formfield_overrides = URL_HTTPS
     form = ServizioAdminForm
     list_display = ["titolo", "ente", "stato", "verificato_il", "da_riverificare", "demo"]

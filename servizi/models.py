@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +21,13 @@ codice_categoria_validator = RegexValidator(
     r"^[a-z0-9-]+(\.[a-z0-9-]+)*$",
     _("Codice di sole lettere minuscole, cifre e trattini; i livelli separati da punti."),
 )
+
+
+def contains_index(field: str, name: str) -> GinIndex:
+    """A trigram index for Django's `icontains` on `field` (`UPPER(field) LIKE
+    UPPER('%word%')`: the admin's search, marketplace.admin_defaults), which otherwise
+    reads the whole table."""
+    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
 
 
 class TipoEnte(models.TextChoices):
@@ -79,7 +88,7 @@ class Ente(models.Model):
         verbose_name = _("Ente")
         verbose_name_plural = _("Enti")
         ordering = ["nome"]
-        indexes = [models.Index(fields=["tipo"])]
+        indexes = [models.Index(fields=["tipo"]), contains_index("nome", "ente_nome_trgm")]
         permissions = [
             ("cura_catalogo", _("Può curare tutto il catalogo (non solo i propri enti)")),
         ]
@@ -183,6 +192,7 @@ class Orario(models.Model):
     class Meta:
         verbose_name = _("Orario")
         verbose_name_plural = _("Orari")
+        indexes = [contains_index("descrizione", "orario_descrizione_trgm")]
 
     def __str__(self) -> str:
         return self.descrizione or orari.format_orario(self.fasce_logiche()) or str(_("Orario"))
@@ -396,6 +406,8 @@ class Servizio(models.Model):
             # The catalogue's lists (API, admin) in their order, read a page at a time:
             # without it each page sorted every service (a million at scale).
             models.Index(fields=["titolo", "id"], name="servizio_titolo_id"),
+            contains_index("titolo", "servizio_titolo_trgm"),
+            contains_index("descrizione", "servizio_descrizione_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
