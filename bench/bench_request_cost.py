@@ -40,12 +40,13 @@ RESULTS_JSON = HERE / "results" / "request_cost.json"
 WARMUP = 30
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_args(description: str = __doc__, requests: int = 300) -> argparse.Namespace:
+    """The options of an in-process benchmark of a checkout (this one, bench_admin.py)."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--code", type=Path, default=HERE.parent, help="checkout to load")
     parser.add_argument("--label", default="current", help="name of these figures")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=requests)
     args = parser.parse_args()
     if not (args.code / "manage.py").is_file():
         parser.error(f"--code: {args.code} is not a checkout of the project (no manage.py)")
@@ -122,21 +123,32 @@ def code_version(code: Path) -> str:
         return "unknown"
 
 
-def main() -> None:
-    args = parse_args()
-    figures = measure(args)
-    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
-    results[args.label] = {
+def save_figures(path: Path, args: argparse.Namespace, **figures) -> dict:
+    """Write `figures` under `args.label` in the JSON file `path`, with the date, the
+    code's commit and the sampling, beside the other labels' figures; the entry."""
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results[args.label] = entry = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "commit": code_version(args.code),
         "rounds": args.rounds,
         "requests per sample": args.requests,
-        "memo": os.environ.get("SEARCH_MEMO", "default (on)"),
-        "queries": figures,
+        **figures,
     }
-    RESULTS_JSON.parent.mkdir(exist_ok=True)
-    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"{args.label} ({results[args.label]['commit']}), medians of {args.rounds} rounds:")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return entry
+
+
+def main() -> None:
+    args = parse_args()
+    figures = measure(args)
+    entry = save_figures(
+        RESULTS_JSON,
+        args,
+        memo=os.environ.get("SEARCH_MEMO", "default (on)"),
+        queries=figures,
+    )
+    print(f"{args.label} ({entry['commit']}), medians of {args.rounds} rounds:")
     print(f"{'query':32} {'request ms':>11} {'SQL ms':>8} {'outside SQL':>12} {'statements':>10}")
     for name, row in figures.items():
         print(

@@ -1,0 +1,120 @@
+"""Benchmark of the admin's searches on a large catalogue: a page of results per word.
+
+Run it on a development database that holds a catalogue (the one bench_search.py or
+bench_catalogue.py leaves with `--keep`, say):
+
+    DATABASE_URL=$(scripts/database.sh url) .venv/bin/python bench/bench_admin.py \
+        [--code DIR --label NAME] [--rounds 3] [--requests 3]
+
+Each page is asked in-process through Django's test client as a superuser (a user
+`bench.admin`, made for the run and deleted after it): the whole request, its count and
+its page of rows, the HTML. One sample is the mean of `--requests` requests after one of
+warm-up; `--rounds` samples per page, the pages interleaved, the median kept.
+
+`--code DIR` loads the application from another checkout (a `git worktree` of an older
+commit), on the same database: the figures go under `--label` in
+bench/results/admin.json, next to the current code's. An older checkout reads the
+database as migrated by the current one (its indexes included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bench_request_cost import parse_args, save_figures  # noqa: E402
+
+RESULTS_JSON = HERE / "results" / "admin.json"
+USERNAME = "bench.admin"
+# A rare word, a Comune's name (in descriptions and Enti's names), two words, a word in
+# thousands of Enti's names, the commonest word of descriptions, a Comune-wide word; a
+# timetable by its service's title, a place by its Comune; the list without a search.
+PAGES = {
+    "services: asilo": "/admin/servizi/servizio/?q=asilo",
+    "services: Melegnano": "/admin/servizi/servizio/?q=Melegnano",
+    "services: asilo nido": "/admin/servizi/servizio/?q=asilo+nido",
+    "services: cooperativa": "/admin/servizi/servizio/?q=cooperativa",
+    "services: servizio": "/admin/servizi/servizio/?q=servizio",
+    "services: comune": "/admin/servizi/servizio/?q=comune",
+    "timetables: asilo": "/admin/servizi/orario/?q=asilo",
+    "places: Melegnano": "/admin/servizi/sede/?q=Melegnano",
+    "services: the list": "/admin/servizi/servizio/",
+    "timetables: the list": "/admin/servizi/orario/",
+}
+
+
+def measure(args: argparse.Namespace) -> tuple[dict[str, dict], int]:
+    sys.path.insert(0, str(args.code.resolve()))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
+    os.environ.setdefault("DEBUG", "false")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from servizi.models import Servizio
+
+    settings.ALLOWED_HOSTS = ["*"]
+    user_model = get_user_model()
+    user_model.objects.filter(username=USERNAME).delete()
+    user = user_model.objects.create_superuser(USERNAME, "bench@example.org", None)
+    statements = {"n": 0}
+
+    def counted(execute, statement, params, many, context):
+        statements["n"] += 1
+        return execute(statement, params, many, context)
+
+    try:
+        client = Client()
+        client.force_login(user)
+        samples: dict[str, list[float]] = {name: [] for name in PAGES}
+        counts: dict[str, float] = {}
+        for name, path in PAGES.items():
+            response = client.get(path)
+            if response.status_code != 200:
+                sys.exit(f"{name}: {path} answered {response.status_code}")
+        for _round in range(args.rounds):
+            for name, path in PAGES.items():
+                statements["n"] = 0
+                with connection.execute_wrapper(counted):
+                    start = time.perf_counter()
+                    for _ in range(args.requests):
+                        client.get(path)
+                    samples[name].append((time.perf_counter() - start) / args.requests * 1000)
+                counts[name] = statements["n"] / args.requests
+        services = Servizio.objects.count()
+    finally:
+        user_model.objects.filter(username=USERNAME).delete()
+    figures = {
+        name: {
+            "page ms": round(statistics.median(values), 1),
+            "statements": counts[name],
+            "samples page ms": [round(v, 1) for v in values],
+        }
+        for name, values in samples.items()
+    }
+    return figures, services
+
+
+def main() -> None:
+    args = parse_args(__doc__, requests=3)
+    figures, services = measure(args)
+    entry = save_figures(RESULTS_JSON, args, services=services, pages=figures)
+    print(f"{args.label} ({entry['commit']}), {services:,} services:")
+    print(f"{'page':24} {'page ms':>9} {'statements':>10}")
+    for name, row in figures.items():
+        print(f"{name:24} {row['page ms']:9.1f} {row['statements']:10.1f}")
+    print(f"-> {RESULTS_JSON.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
