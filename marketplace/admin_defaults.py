@@ -40,7 +40,8 @@ class IdsOfRelatedSearchMixin:
             if word[:1] in "\"'" and word[0] == word[-1]:
                 word = unescape_string_literal(word)
             queryset = queryset.filter(self._word_condition(queryset.model, fields, word))
-        # A foreign key or a reverse relation repeats no row; a many-to-many would.
+        # Only a many-to-many's ids join (`categorie__in`) and may repeat a row; Django's
+        # own check says so for a reverse foreign key too, which costs a DISTINCT only.
         return queryset, any(lookup_spawns_duplicates(self.opts, field) for field in fields)
 
     def _word_condition(self, model, fields, word: str) -> Q:
