@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import itertools
+
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -17,9 +19,10 @@ from rest_framework.views import APIView
 from servizi.io import (
     API_MAX_ROWS,
     MAX_BYTES,
+    csv_lines,
     export_queryset,
-    export_servizi_csv,
-    export_servizi_geojson,
+    exported,
+    geojson_chunks,
     import_servizi,
 )
 
@@ -155,6 +158,13 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
+def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
+    """A file sent as it is written (servizi.io.exported: a chunk of services at a time)."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 class _ExportView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -177,11 +187,9 @@ class ServiziExportCsvView(_ExportView):
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="servizi.csv"'
-        response.write("\ufeff")  # so that a spreadsheet reads it as UTF-8
-        export_servizi_csv(export_queryset(pubblicati=True), response)
-        return response
+        # A spreadsheet reads the file as UTF-8 from its BOM.
+        lines = itertools.chain(["\ufeff"], csv_lines(exported(export_queryset())))
+        return _download(lines, "text/csv; charset=utf-8", "servizi.csv")
 
 
 class ServiziExportGeoJSONView(_ExportView):
@@ -202,8 +210,5 @@ class ServiziExportGeoJSONView(_ExportView):
         responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        collection = export_servizi_geojson(export_queryset(pubblicati=True))
-        return Response(
-            collection,
-            headers={"Content-Disposition": 'attachment; filename="servizi.geojson"'},
-        )
+        chunks = geojson_chunks(exported(export_queryset()))
+        return _download(chunks, "application/geo+json", "servizi.geojson")

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from servizi.io import (
@@ -405,7 +407,7 @@ def test_an_exported_csv_imports_again_identically(ente, curator):
 def test_the_geojson_export_puts_each_place_on_the_map(ente, curator):
     _import_example(curator)
 
-    collection = export_servizi_geojson(export_queryset(pubblicati=False))
+    collection = _geojson(export_queryset(pubblicati=False))
 
     assert collection["type"] == "FeatureCollection"
     by_title = {f["properties"]["titolo"]: f for f in collection["features"]}
@@ -419,8 +421,16 @@ def test_the_geojson_export_puts_each_place_on_the_map(ente, curator):
     domicilio = by_title["Assistenza domiciliare anziani"]
     assert domicilio["geometry"] is None
     assert domicilio["properties"]["comuni_copertura"] == ["015140", "015192"]
-    published = export_servizi_geojson(export_queryset())
+    published = _geojson(export_queryset())
     assert len(published["features"]) == 2  # the draft is not public
+
+
+def _geojson(queryset) -> dict:
+    out = StringIO()
+    count = export_servizi_geojson(queryset, out)
+    collection = json.loads(out.getvalue())
+    assert count == len({f["properties"]["id"] for f in collection["features"]})
+    return collection
 
 
 # --- Commands ----------------------------------------------------------------------------
@@ -530,7 +540,7 @@ def test_api_exports_are_public_and_only_published(ente, curator, client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="servizi.csv"'
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert [r["titolo"] for r in csv.DictReader(StringIO(text))] == [
         "Asilo nido comunale Il Girasole",
         "Centro diurno anziani",
@@ -540,9 +550,33 @@ def test_api_exports_are_public_and_only_published(ente, curator, client):
     assert geo.status_code == 200
     assert geo["Content-Type"] == "application/geo+json"
     assert geo["Content-Disposition"] == 'attachment; filename="servizi.geojson"'
-    body = json.loads(geo.content)
+    body = json.loads(b"".join(geo.streaming_content))
     assert {f["properties"]["stato"] for f in body["features"]} == {"pubblicato"}
     assert len(body["features"]) == 2
+
+
+@pytest.mark.urls("tests.servizi.io_test_urls")
+def test_api_exports_are_sent_as_written_a_chunk_of_services_at_a_time(
+    ente, curator, client, monkeypatch
+):
+    """At a million services, the whole catalogue held in memory for one anonymous
+    request took more than 20 GB: each chunk's services and related rows are read, written
+    and let go before the next."""
+    _import_example(curator)
+    published = Servizio.objects.filter(stato=StatoServizio.PUBBLICATO)
+    expected = {
+        path: b"".join(client.get(path).streaming_content)
+        for path in ("/api/v1/servizi/export.csv", "/api/v1/servizi/export.geojson")
+    }
+    monkeypatch.setattr("servizi.io.EXPORT_CHUNK_SIZE", 1)
+    for path, body in expected.items():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+            assert response.streaming
+            assert b"".join(response.streaming_content) == body
+        categories = [q for q in captured.captured_queries if "servizi_categoria" in q["sql"]]
+        # One chunk for each of the two published services.
+        assert len(categories) == published.count() == 2
 
 
 @pytest.mark.urls("tests.servizi.io_test_urls")

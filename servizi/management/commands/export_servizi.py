@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -43,8 +42,5 @@ class Command(BaseCommand):
             self.stderr.write(f"Esportati {count} servizi in {output}.")
 
     def _write(self, formato: str, queryset, stream) -> int:
-        if formato == "csv":
-            return export_servizi_csv(queryset, stream)
-        collection = export_servizi_geojson(queryset)
-        stream.write(json.dumps(collection, ensure_ascii=False, indent=1) + "\n")
-        return len({f["properties"]["id"] for f in collection["features"]})
+        export = export_servizi_csv if formato == "csv" else export_servizi_geojson
+        return export(queryset, stream)
