@@ -775,11 +775,9 @@ def servizio_row(servizio: Servizio) -> dict[str, str]:
 EXPORT_CHUNK_SIZE = 2000
 
 
-def exported(queryset: Iterable[Servizio]) -> Iterator[Servizio]:
-    """The services of an export, a chunk at a time when they come from the database."""
-    if isinstance(queryset, QuerySet):
-        return queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    return iter(queryset)
+def exported(queryset: QuerySet[Servizio]) -> Iterator[Servizio]:
+    """The services of an export (export_queryset), a chunk at a time."""
+    return queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
 
 
 class _Line:
@@ -847,18 +845,18 @@ def geojson_chunks(servizi: Iterable[Servizio]) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def export_servizi_csv(queryset: Iterable[Servizio], stream: IO[str]) -> int:
+def export_servizi_csv(queryset: QuerySet[Servizio], stream: IO[str]) -> int:
     """Write the services as CSV to a text stream; return how many."""
     return _export(csv_lines, queryset, stream)
 
 
-def export_servizi_geojson(queryset: Iterable[Servizio], stream: IO[str]) -> int:
+def export_servizi_geojson(queryset: QuerySet[Servizio], stream: IO[str]) -> int:
     """Write the services as a GeoJSON FeatureCollection to a text stream; return how
     many (a service has a Feature per place)."""
     return _export(geojson_chunks, queryset, stream)
 
 
-def _export(chunks, queryset: Iterable[Servizio], stream: IO[str]) -> int:
+def _export(chunks, queryset: QuerySet[Servizio], stream: IO[str]) -> int:
     count = 0
 
     def counted() -> Iterator[Servizio]:
