@@ -84,6 +84,8 @@ MESSAGGI = {
     "almeno_un_tipo": _("Scegli almeno un tipo di risultato."),
     "convenzione_per_te": _("Convenzione per te"),
     "convenzioni_per_te": _("Convenzioni valide per la tua impresa"),
+    "trovato_categoria": _("Trovato nella categoria:"),
+    "trovato_categorie": _("Trovato nelle categorie:"),
 }
 
 # The kinds of result the search's filters offer (map and console), in this order.

@@ -23,6 +23,11 @@ class Hit:
     # For services and PITs: the Ente's agreements valid today ({id, titolo, beneficio, url});
     # only those for the beneficiary of `con_convenzione_per` when it is given.
     convenzioni_attive: list[dict] = field(default_factory=list)
+    # Why it matched where the snippet (title and description) cannot say: its Ente's
+    # name and the names of its categories that hold some of the text's words, those
+    # words in <mark> as in the snippet (None and [] without a text, or found elsewhere).
+    ente_evidenziato: str | None = None
+    categorie_trovate: list[str] = field(default_factory=list)
 
 
 # Counting every match of a broad query over a million places costs more than the

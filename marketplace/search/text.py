@@ -99,8 +99,13 @@ def query_groups(text: str) -> list[list[tuple[str, ...]]]:
     return groups
 
 
-def postgres_tsquery(text: str, *, prefix_last: bool = True) -> str:
-    """A to_tsquery() expression; the last word of the query also matches as a prefix."""
+def postgres_tsquery(text: str, *, prefix_last: bool = True, any_group: bool = False) -> str:
+    """A to_tsquery() expression; the last word of the query also matches as a prefix.
+
+    A text matches when it holds every group of the query (a word or a phrase with its
+    synonyms); with `any_group`, when it holds one: what tells in which part of a
+    result (its Ente's name, a category) some of the words were found.
+    """
     groups = query_groups(text)
     parts = []
     for position, alternatives in enumerate(groups):
@@ -112,7 +117,7 @@ def postgres_tsquery(text: str, *, prefix_last: bool = True) -> str:
                 terms[-1] += ":*"
             options.append("(" + " & ".join(terms) + ")")
         parts.append("(" + " | ".join(options) + ")")
-    return " & ".join(parts)
+    return (" | " if any_group else " & ").join(parts)
 
 
 def text_groups(text: str) -> list[list[tuple[tuple[str, ...], bool]]]:

@@ -399,3 +399,18 @@ def test_the_kinds_of_result_and_the_pit_layer_switch_are_one_state_in_the_url(
     after_search(page, lambda: page.locator("#mostra-pit").check())
     assert query_of(page.url)["tipo"] == ["servizio,pit"]
     assert page.locator("#tipo-pit").is_checked()
+
+
+def test_a_result_says_where_the_words_were_found_beyond_its_snippet(
+    live_server, catalogo_demo, page
+):
+    # "Melograno" is the name of the home care's cooperative, "autosufficienza" the name
+    # of its category's parent ("Anziani e non autosufficienza"): neither is in its text.
+    open_home(page, live_server.url + "/?q=melograno%20autosufficienza")
+    item = page.locator("#risultati .risultato", has_text="Assistenza a domicilio per anziani")
+    assert item.locator(".snippet mark").count() == 0
+    assert item.locator(".meta mark").all_inner_texts() == ["Melograno"]
+    assert item.locator(".meta").inner_text().endswith("Cooperativa sociale Il Melograno")
+    found_in = item.locator(".trovato-in")
+    assert found_in.inner_text() == "Trovato nella categoria: Anziani e non autosufficienza"
+    assert found_in.locator("mark").all_inner_texts() == ["autosufficienza"]

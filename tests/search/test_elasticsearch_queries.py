@@ -148,7 +148,10 @@ def test_text_with_synonyms_becomes_alternatives_with_the_last_word_as_prefix():
     assert {"match_phrase": {"titolo": {"query": "assistente familiare", "boost": 2}}} in should
     assert body["highlight"]["pre_tags"] == ["<mark>"]
     assert body["highlight"]["encoder"] == "html"
-    assert set(body["highlight"]["fields"]) == {"titolo", "testo"}
+    assert set(body["highlight"]["fields"]) == {"titolo", "testo", "ente_nome", "categorie_nomi"}
+    # Whole values: the Ente's name, and each category's name that holds the words.
+    assert body["highlight"]["fields"]["categorie_nomi"] == {"number_of_fragments": 0}
+    assert body["highlight"]["fields"]["ente_nome"] == {"number_of_fragments": 0}
     assert body["sort"][0] == {"_score": {"order": "desc"}}
 
 
@@ -591,7 +594,18 @@ def test_hits_say_what_postgres_says(catalogo):
         "hits": {
             "total": {"value": 7, "relation": "eq"},
             "hits": [
-                _raw_hit(caffe, highlight={"titolo": ["<mark>Caffè</mark> Alzheimer"]}),
+                _raw_hit(
+                    caffe,
+                    highlight={
+                        "titolo": ["<mark>Caffè</mark> Alzheimer"],
+                        "ente_nome": ["Cooperativa Il <mark>Girasole</mark>"],
+                        # A whole field's highlight may list values without the words.
+                        "categorie_nomi": [
+                            "<mark>Anziani</mark> e non autosufficienza",
+                            "Centri diurni",
+                        ],
+                    },
+                ),
                 _raw_hit(babysitter),
             ],
         },
@@ -605,6 +619,8 @@ def test_hits_say_what_postgres_says(catalogo):
     assert first.comune == {"codice_istat": "015192", "nome": "San Donato Milanese"}
     assert first.distanza_km == pytest.approx(7.30, abs=0.01)  # on the spheroid, by PostGIS
     assert first.snippet == "<mark>Caffè</mark> Alzheimer"
+    assert first.ente_evidenziato == "Cooperativa Il <mark>Girasole</mark>"
+    assert first.categorie_trovate == ["<mark>Anziani</mark> e non autosufficienza"]
     assert first.aperto_ora in {True, False}
     assert first.punto == [SAN_DONATO.x, SAN_DONATO.y]
     assert first.ente == {
@@ -618,6 +634,7 @@ def test_hits_say_what_postgres_says(catalogo):
     assert second.comune is None and second.punto is None and second.distanza_km is None
     assert second.aperto_ora is None
     assert second.snippet.startswith("Baby sitter qualificate")
+    assert second.ente_evidenziato is None and second.categorie_trovate == []
     # A short last page knows its exact count.
     short = es.result_from_response(raw, SearchQuery(per_pagina=20), facets=False)
     assert short.count == 2

@@ -164,6 +164,28 @@ def test_results_say_what_a_user_needs(cerca):
     assert hit["convenzioni_attive"] == []
 
 
+def test_results_say_why_they_matched_where_the_snippet_cannot(cerca):
+    # "Girasole" is in the nursery's title and in the name of both services' Ente.
+    by_title = {hit["titolo"]: hit for hit in cerca(q="girasole")["results"]}
+    assert set(by_title) == {"Asilo nido Il Girasole", "Caffè Alzheimer"}
+    caffe = by_title["Caffè Alzheimer"]
+    assert caffe["ente_evidenziato"] == "Cooperativa Il <mark>Girasole</mark>"
+    assert "<mark>" not in caffe["snippet"]
+    assert caffe["categorie_trovate"] == []
+    assert "<mark>Girasole</mark>" in by_title["Asilo nido Il Girasole"]["snippet"]
+
+    # One word in the description, the other only in a category's name (an ancestor's).
+    (caffe,) = cerca(q="demenza anziani")["results"]
+    assert caffe["titolo"] == "Caffè Alzheimer"
+    assert "<mark>demenza</mark>" in caffe["snippet"]
+    assert caffe["categorie_trovate"] == ["<mark>Anziani</mark> e non autosufficienza"]
+    assert caffe["ente_evidenziato"] is None
+
+    # Without a text nothing was found in them: the filters say why.
+    for hit in cerca(categoria="anziani")["results"]:
+        assert hit["ente_evidenziato"] is None and hit["categorie_trovate"] == []
+
+
 def test_facets_count_services_on_the_filtered_set(cerca):
     facets = cerca(categoria="infanzia")["facets"]
     by_value = {

@@ -93,3 +93,24 @@ def test_text_groups_read_the_query_as_to_tsquery_does(text):
         group = " | ".join(alternatives)
         groups.append(f"({group})" if several and len(alternatives) > 1 else group)
     assert " & ".join(groups) == expected
+
+
+def test_any_group_finds_a_text_that_holds_one_of_the_querys_groups():
+    """What tells where a match was found: a field holds some of the words (a group:
+    one word, or a phrase of its synonyms, whole), not necessarily all of them."""
+
+    def holds(text: str, q: str, **kwargs) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT to_tsvector('italiano', %s) @@ to_tsquery('italiano', %s)",
+                [text, postgres_tsquery(q, **kwargs)],
+            )
+            return cursor.fetchone()[0]
+
+    assert not holds("Cooperativa Il Girasole", "girasole anziani")
+    assert holds("Cooperativa Il Girasole", "girasole anziani", any_group=True)
+    assert holds("Centri per la terza età", "badante anziani", any_group=True)  # a synonym
+    # A phrase's words are one group: one of them alone is not found.
+    assert not holds("Mediazione familiare", "badante", any_group=True)
+    assert holds("Badanti e assistenti familiari", "badante", any_group=True)
+    assert holds("Asilo nido", "di asil", any_group=True)  # the prefix, stop words left out

@@ -275,8 +275,8 @@ SELECT d.id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.testo, d.ente_id, d.en
        d.comune_id, d.comuni_copertura, ST_X(d.punto) AS lon, ST_Y(d.punto) AS lat,
        d.orario_id, d.settimana, d.notte, d.giorni_eccezione, d.orari_speciali,
        d.aggiornato_il, d.demo, d.valido_dal, d.valido_al,
-       (SELECT string_agg(c.nome, ' ' ORDER BY c.codice) FROM servizi_categoria c
-        WHERE c.codice = ANY(d.categorie)) AS categorie_nomi,
+       ARRAY(SELECT c.nome FROM servizi_categoria c
+             WHERE c.codice = ANY(d.categorie) ORDER BY c.codice) AS categorie_nomi,
        (SELECT concat_ws(' ', s.descrizione, s.requisiti) FROM servizi_servizio s
         WHERE d.tipo = 'servizio' AND s.id = d.oggetto_id) AS descrizione
 FROM search_documento d
@@ -373,7 +373,8 @@ def document_from_row(row: dict) -> dict:
         "titolo": row["titolo"],
         "testo": row["testo"] or "",
         "descrizione": row["descrizione"] if row.get("descrizione") is not None else row["testo"],
-        "categorie_nomi": row.get("categorie_nomi") or "",
+        # One value per name: a highlight then gives the names that hold the words.
+        "categorie_nomi": list(row.get("categorie_nomi") or []),
         "ente_id": row["ente_id"],
         "ente_nome": row["ente_nome"] or "",
         "tipo_ente": row["tipo_ente"] or "",
@@ -761,7 +762,7 @@ def build_search(
     if has_text:
         search = (
             search.highlight("testo", fragment_size=180, number_of_fragments=1)
-            .highlight("titolo", number_of_fragments=0)
+            .highlight("titolo", "ente_nome", "categorie_nomi", number_of_fragments=0)
             .highlight_options(encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"])
         )
     search.aggs.metric(
@@ -886,9 +887,17 @@ def _hits(raw_hits: list[dict], query: SearchQuery) -> list[Hit]:
                 sede_id=source.get("sede_id"),
                 demo=bool(source.get("demo")),
                 score=round(float(hit.get("_score") or 0.0), 6),
+                ente_evidenziato=next(iter(_marked(highlight.get("ente_nome"))), None),
+                categorie_trovate=_marked(highlight.get("categorie_nomi")),
             )
         )
     return hits
+
+
+def _marked(fragments: list[str] | None) -> list[str]:
+    """The highlighted values of a field that hold a word of the query (as postgres'
+    `_FOUND_IN_SQL` gives them): a whole field's highlight may list values without."""
+    return [fragment for fragment in fragments or [] if "<mark>" in fragment]
 
 
 def _facets(aggregations: dict) -> dict[str, list[dict]]:

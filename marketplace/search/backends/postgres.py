@@ -1492,7 +1492,7 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
         backend=NAME,
         count=matching.objects if exact else COUNT_CAP,
         count_esatto=exact,
-        hits=_hits(page, tsquery),
+        hits=_hits(page, query, tsquery),
         facets={},
     )
     if facets:
@@ -1503,32 +1503,52 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
     return result
 
 
-def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
+_MARKS = f"StartSel={MARK_START}, StopSel={MARK_END}"
+# The snippet: the title and the description, the words of the query marked.
+_SNIPPET_SQL = (
+    f"ts_headline('italiano', d.titolo || '. ' || d.testo, {TSQUERY_SQL}, "
+    f"'{_MARKS}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \"')"
+)
+# Why a row matched where its snippet cannot show it: its Ente's name, and the names
+# of its categories (with their ancestors), when they hold any group of the query's
+# words (`w.q`, text.postgres_tsquery with any_group), marked as the snippet is.
+_FOUND_IN_SQL = f"""
+    CASE WHEN to_tsvector('italiano', d.ente_nome) @@ w.q
+         THEN ts_headline('italiano', d.ente_nome, w.q, '{_MARKS}, HighlightAll=true')
+    END AS ente_evidenziato,
+    ARRAY(
+        SELECT ts_headline('italiano', cat.nome, w.q, '{_MARKS}, HighlightAll=true')
+        FROM servizi_categoria cat
+        WHERE cat.codice = ANY(d.categorie) AND to_tsvector('italiano', cat.nome) @@ w.q
+        ORDER BY cat.codice
+    ) AS categorie_trovate"""
+
+
+def _hits(rows: list[dict], query: SearchQuery, tsquery: str | None) -> list[Hit]:
     if not rows:
         return []
     ids = [row["row_id"] for row in rows]
     open_clause, open_params = open_at_sql("d", timezone.now())
-    headline = "NULL"
-    headline_params: list = []
     has_text = tsquery is not None
     if has_text:
-        headline = (
-            "ts_headline('italiano', d.titolo || '. ' || d.testo, to_tsquery('italiano', %s), "
-            f"'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
-            'MaxFragments=1, FragmentDelimiter=" … "\')'
-        )
-        headline_params = [tsquery]
+        text_columns = f"{_SNIPPET_SQL} AS snippet, {_FOUND_IN_SQL}"
+        text_from = f"CROSS JOIN {TSQUERY_SQL} AS w(q)"
+        text_params = [tsquery, postgres_tsquery(query.q, any_group=True)]
+    else:
+        text_columns = "NULL AS snippet, NULL AS ente_evidenziato, NULL AS categorie_trovate"
+        text_from, text_params = "", []
     extra = {
         row["row_id"]: row
         for row in fetch_dicts(
             f"""
             SELECT d.id AS row_id, {_SHOWN_COLUMNS}, c.nome AS comune_nome,
                    CASE WHEN d.orario_id IS NULL THEN NULL ELSE {open_clause} END AS aperto_ora,
-                   {headline} AS snippet, left(d.testo, 200) AS inizio
+                   {text_columns}, left(d.testo, 200) AS inizio
             FROM search_documento d LEFT JOIN geo_data_comune c ON c.codice_istat = d.comune_id
+            {text_from}
             WHERE d.id = ANY(%s)
             """,
-            open_params + headline_params + [ids],
+            open_params + text_params + [ids],
             prepared=True,
         )
     }
@@ -1554,6 +1574,10 @@ def _hits(rows: list[dict], tsquery: str | None) -> list[Hit]:
                 sede_id=more["sede_id"],
                 demo=more["demo"],
                 score=round(float(row["score"]), 6),
+                ente_evidenziato=(
+                    _snippet(more["ente_evidenziato"]) if more["ente_evidenziato"] else None
+                ),
+                categorie_trovate=[_snippet(name) for name in more["categorie_trovate"] or []],
             )
         )
     return hits

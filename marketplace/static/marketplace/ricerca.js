@@ -78,19 +78,37 @@
     return SCHEDE.convenzione ? SCHEDE.convenzione.replace("{id}", id) : null;
   }
 
-  // The snippet's matched words come in <mark>; everything else is kept as plain text.
-  function snippetNode(html) {
-    var box = el("p", { class: "snippet" });
+  // The API's matched words come in <mark> (snippet, Ente, categories); everything else
+  // is kept as plain text.
+  function markedNodes(html) {
     var template = document.createElement("template");
     template.innerHTML = html || "";
+    var nodes = [];
     template.content.childNodes.forEach(function (node) {
       if (node.nodeType === 1 && node.tagName === "MARK") {
-        box.appendChild(el("mark", { text: node.textContent }));
+        nodes.push(el("mark", { text: node.textContent }));
       } else {
-        box.appendChild(document.createTextNode(node.textContent));
+        nodes.push(document.createTextNode(node.textContent));
       }
     });
-    return box;
+    return nodes;
+  }
+
+  function snippetNode(html) {
+    return el("p", { class: "snippet" }, markedNodes(html));
+  }
+
+  // Why the text found it when its words are not in the snippet: in its categories'
+  // names (its Ente's name is marked where it is shown).
+  function categoriesNode(hit) {
+    var names = hit.categorie_trovate || [];
+    if (!names.length) { return null; }
+    var nodes = [names.length === 1 ? M.trovato_categoria : M.trovato_categorie, " "];
+    names.forEach(function (name, index) {
+      if (index) { nodes.push(", "); }
+      nodes = nodes.concat(markedNodes(name));
+    });
+    return el("p", { class: "trovato-in" }, nodes);
   }
 
   function agreementsNode(hit) {
@@ -126,16 +144,20 @@
     if (hit.demo) { badges.appendChild(el("span", { class: "demo-badge", text: M.demo })); }
     var agreements = agreementsNode(hit);
     var classes = "risultato tipo-" + hit.tipo + (agreements ? " con-convenzione" : "");
+    var meta = [el("span", { class: "tipo tipo-" + hit.tipo, text: M["tipo_" + hit.tipo] || hit.tipo })];
+    if (hit.ente) {
+      meta.push(" · ");
+      meta = meta.concat(hit.ente_evidenziato ? markedNodes(hit.ente_evidenziato) : [hit.ente.nome]);
+    }
     var body = [
       el("h3", { class: "titolo" }, [title]),
-      el("p", { class: "meta" }, [
-        el("span", { class: "tipo tipo-" + hit.tipo, text: M["tipo_" + hit.tipo] || hit.tipo }),
-        hit.ente ? " · " + hit.ente.nome : "",
-      ]),
+      el("p", { class: "meta" }, meta),
       el("p", { class: "dove" }, [where.join(" · ")]),
       snippetNode(hit.snippet),
-      badges,
     ];
+    var categories = categoriesNode(hit);
+    if (categories) { body.push(categories); }
+    body.push(badges);
     if (agreements) { body.push(agreements); }
     return el("li", { class: classes, "data-key": hit.tipo + ":" + hit.id, id: "risultato-" + hit.tipo + "-" + hit.id }, [
       el("span", { class: "numero", "aria-hidden": "true", text: String(index + 1) }),
