@@ -6,6 +6,7 @@ agree: "badante" also finds "assistente familiare" and the other way round.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -77,11 +78,55 @@ _SYNONYMS_BY_PHRASE = {
 _LONGEST = max(len(key) for key in _SYNONYMS_BY_PHRASE)
 
 
+# Snowball's Italian stemmer (PostgreSQL's and Elasticsearch's) cuts the -are and -ere
+# of a singular as a verb's ending, but only the last vowel of its plural: "familiare"
+# -> famil, "familiari" -> familiar; "infermiere" -> inferm, "infermieri" -> infermier.
+# The two numbers of one word would not find each other ("infermiere domicilio" found
+# nothing where the texts say "infermieri"): each such word also looks for its other
+# number. Only long words: a short one's other number may stem to another word's stem
+# ("orari" -> "orare" -> or, as "ore" and "oro").
+_OTHER_NUMBER = {"are": "ari", "ari": "are", "ere": "eri", "eri": "ere"}
+OTHER_NUMBER_MIN_LENGTH = 8
+
+
+def _other_numbers(phrase: tuple[str, ...], prefixed: bool) -> list[tuple[str, ...]]:
+    """The phrase with its words in their other number, each combination once. A word
+    searched as a prefix (the last one typed) already finds its plural: the singular's
+    stem begins the plural's."""
+    options = []
+    for index, word in enumerate(phrase):
+        ending = word[-3:]
+        forms = [word]
+        if (
+            len(word) >= OTHER_NUMBER_MIN_LENGTH
+            and ending in _OTHER_NUMBER
+            and word not in STOP_WORDS
+            and not (prefixed and index == len(phrase) - 1 and ending in ("are", "ere"))
+        ):
+            forms.append(word[:-3] + _OTHER_NUMBER[ending])
+        options.append(forms)
+    return list(itertools.product(*options))[1:]
+
+
 def query_groups(text: str) -> list[list[tuple[str, ...]]]:
-    """The query as AND-ed groups, each a list of alternative phrases (OR-ed).
+    """The query as AND-ed groups, each a list of alternative phrases (OR-ed): the words
+    typed first, then their synonyms, then all of them in their other number where the
+    stemmer would tell the two apart (_OTHER_NUMBER).
 
     "badante melegnano" -> [[("badante",), ("assistente", "familiare"), …], [("melegnano",)]]
     """
+    groups = _synonym_groups(text)
+    for position, alternatives in enumerate(groups):
+        last = position == len(groups) - 1
+        for index, phrase in enumerate(list(alternatives)):
+            # The prefix is the last group's first alternative's (postgres_tsquery).
+            for other in _other_numbers(phrase, prefixed=last and index == 0):
+                if other not in alternatives:
+                    alternatives.append(other)
+    return groups
+
+
+def _synonym_groups(text: str) -> list[list[tuple[str, ...]]]:
     tokens = words(text)
     groups: list[list[tuple[str, ...]]] = []
     index = 0

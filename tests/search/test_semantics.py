@@ -63,6 +63,12 @@ def test_domain_synonyms(cerca):
     assert titoli(cerca(q="badante")) == ["Assistente familiare convivente"]
 
 
+def test_a_plural_finds_its_singular_where_the_stemmer_tells_them_apart(cerca):
+    # "familiari" stems as familiar, "familiare" as famil: the other number is looked for.
+    assert titoli(cerca(q="assistenti familiari")) == ["Assistente familiare convivente"]
+    assert titoli(cerca(q="familiari conviventi")) == ["Assistente familiare convivente"]
+
+
 def test_drafts_are_not_found(cerca):
     assert "Lavanderia in bozza" not in titoli(cerca(q="lavanderia"))
 

@@ -13,6 +13,7 @@ from marketplace.search.text import (
     fold,
     ignored_words,
     postgres_tsquery,
+    query_groups,
     text_groups,
 )
 
@@ -114,3 +115,34 @@ def test_any_group_finds_a_text_that_holds_one_of_the_querys_groups():
     assert not holds("Mediazione familiare", "badante", any_group=True)
     assert holds("Badanti e assistenti familiari", "badante", any_group=True)
     assert holds("Asilo nido", "di asil", any_group=True)  # the prefix, stop words left out
+
+
+@pytest.mark.parametrize(
+    ("text", "q"),
+    [
+        ("Infermieri a domicilio", "infermiere domicilio"),  # singular typed, plural written
+        ("Infermiere a domicilio", "infermieri domicilio"),
+        ("Assistente familiare convivente", "assistenti familiari"),  # the last word too
+        ("Assistenza domiciliare", "domiciliari assistenza"),
+        ("Corso per assistenti familiari", "badante"),  # a synonym, in the plural
+    ],
+)
+def test_a_word_finds_its_other_number_where_the_stemmer_tells_them_apart(text, q):
+    """Snowball cuts the -are/-ere of a singular as a verb's ending ("familiare" -> famil)
+    but only the last vowel of the plural ("familiari" -> familiar)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector('italiano', %s) @@ to_tsquery('italiano', %s)",
+            [text, postgres_tsquery(q)],
+        )
+        assert cursor.fetchone()[0], (text, q)
+
+
+def test_other_numbers_are_added_only_where_they_find_more():
+    # A short word's other number could stem as another word ("orare" -> or: "ore", "oro").
+    assert postgres_tsquery("orari") == "((orari:*))"
+    # The last word typed is a prefix: its singular's stem begins its plural's.
+    assert postgres_tsquery("assistenza domiciliare") == "((assistenza)) & ((domiciliare:*))"
+    assert postgres_tsquery("domiciliari") == "((domiciliari:*) | (domiciliare))"
+    # Typed first, then the synonyms, then their other numbers.
+    assert query_groups("infermieri")[0] == [("infermieri",), ("infermiere",)]
