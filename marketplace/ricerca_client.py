@@ -18,6 +18,9 @@ MESSAGGI = {
     "pagina": _("pagina %(p)s di %(tot)s"),
     "corretta": _("Hai scritto «%(digitata)s»: risultati per «%(q)s»."),
     "parole_ignorate": _("Parole troppo comuni, non cercate: %(parole)s."),
+    "parole_non_trovate": _(
+        "Nessun servizio, punto informativo o convenzione contiene: %(parole)s."
+    ),
     "caricamento": _("Ricerca in corso…"),
     "errore_rete": _(
         "La ricerca non è riuscita: il server non risponde. Quello che hai scritto è rimasto "
@@ -33,6 +36,7 @@ MESSAGGI = {
     "senza_raggio": _("Cerca a qualsiasi distanza"),
     "togli_filtro": _("Togli il filtro «%(filtro)s»"),
     "togli_testo": _("Cerca senza il testo «%(q)s»"),
+    "togli_parola": _("Cerca senza la parola «%(parola)s»"),
     "togli_tutti": _("Togli tutti i filtri e il raggio, tieni il testo"),
     "togli_area": _("Cerca in tutto il territorio, non solo nell’area della mappa"),
     "con_conteggio": _("%(azione)s (%(n)s)"),

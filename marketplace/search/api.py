@@ -88,6 +88,7 @@ class CercaView(SearchEndpoint):
                 "q": query.q,
                 "corretta": query.q != query.q_digitata,
                 "parole_ignorate": query.parole_ignorate,
+                "parole_non_trovate": list(query.parole_non_trovate),
                 "pagina": query.pagina,
                 "per_pagina": query.per_pagina,
             }

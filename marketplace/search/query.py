@@ -78,6 +78,8 @@ class Punto(NamedTuple):
 class SearchQuery:
     q: str = ""  # the text searched: what was typed, with its typos corrected
     q_digitata: str = ""
+    # Words of the text that match nothing and are like no known word (spelling.correct).
+    parole_non_trovate: tuple[str, ...] = ()
     categorie: tuple[str, ...] = ()
     tipo_ente: str = ""
     destinatari: str = ""
@@ -316,9 +318,11 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         con_convenzione_per = None
         if "con_convenzione_per" in data:
             con_convenzione_per = ConvenzioniPer.of(data["con_convenzione_per"], oggi)
+        correction = correct(data.get("q", ""))
         return SearchQuery(
-            q=correct(data.get("q", "")),
+            q=correction.text,
             q_digitata=data.get("q", ""),
+            parole_non_trovate=correction.unmatched,
             categorie=data.get("categoria", ()),
             tipo_ente=data.get("tipo_ente", ""),
             destinatari=data.get("destinatari", ""),

@@ -6,6 +6,8 @@ a correction that changed nothing but the answer's claim that something was wron
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db import connection
 
 from .sql import lexemes_beginning
@@ -15,20 +17,29 @@ MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 MIN_SIMILARITY = 0.4
 
 
-def correct(text: str) -> str:
-    """The query with its unmatched words corrected; the text itself when nothing changes."""
+class Correction(NamedTuple):
+    text: str  # the query with its typos corrected; the text itself when none was
+    # The words that match nothing and are like no known word, folded: a text with one
+    # of them finds nothing, and the answer says which one (`parole_non_trovate`).
+    unmatched: tuple[str, ...] = ()
+
+
+def correct(text: str) -> Correction:
+    """The query with its unmatched words corrected, and those left unmatched."""
     tokens = words(text)
     if not tokens:
-        return text
-    corrected = []
+        return Correction(text)
+    corrected, unmatched = [], []
     changed = False
     with connection.cursor() as cursor:
         for token in tokens:
             correctable = len(token) >= MIN_LENGTH and token not in STOP_WORDS
-            replacement = _replacement(cursor, token) if correctable else None
+            replacement = _replacement(cursor, token) if correctable else token
+            if replacement is None:
+                unmatched.append(token)
             corrected.append(replacement or token)
-            changed |= replacement is not None
-    return " ".join(corrected) if changed else text
+            changed |= replacement not in (None, token)
+    return Correction(" ".join(corrected) if changed else text, tuple(dict.fromkeys(unmatched)))
 
 
 # Whether the word matches something, as a prefix as the search takes it. When no lexeme
@@ -58,9 +69,11 @@ WHERE parola %% %s ORDER BY parola <-> %s, parola LIMIT 1
 
 
 def _replacement(cursor, token: str) -> str | None:
+    """The token itself when it matches something, else the nearest known word, else
+    None (no word is near enough)."""
     cursor.execute(_MATCHES_SOMETHING, [token, f"{token}:*"])
     if cursor.fetchone()[0]:
-        return None
+        return token
     cursor.execute(_NEAREST_WORD, [token, token, token])
     row = cursor.fetchone()
     if row is None or row[1] < MIN_SIMILARITY:

@@ -414,3 +414,24 @@ def test_a_result_says_where_the_words_were_found_beyond_its_snippet(
     found_in = item.locator(".trovato-in")
     assert found_in.inner_text() == "Trovato nella categoria: Anziani e non autosufficienza"
     assert found_in.locator("mark").all_inner_texts() == ["autosufficienza"]
+
+
+def test_a_word_found_nowhere_is_named_and_can_be_dropped(live_server, catalogo_demo, page):
+    # "rumena" is in no text and like no known word: the search finds nothing, says why,
+    # and offers to search without that word, with the count it would give.
+    open_home(page, live_server.url + "/?q=Badante+rumena")
+    assert page.locator("#nessun-risultato").is_visible()
+    status = page.locator("#stato-ricerca").inner_text()
+    assert status.startswith(
+        "Nessun servizio, punto informativo o convenzione contiene: «rumena»."
+    ), status
+    drop_word = page.get_by_role("button", name=re.compile("Cerca senza la parola «rumena»"))
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#allarga button')]"
+        ".some(b => /rumena.*\\(\\d+ risultat/.test(b.textContent))"
+    )
+    after_search(page, drop_word.click)
+    assert page.locator("#q").input_value() == "Badante"
+    assert query_of(page.url)["q"] == ["Badante"]
+    assert result_titles(page)
+    assert "contiene" not in page.locator("#stato-ricerca").inner_text()

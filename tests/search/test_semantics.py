@@ -46,6 +46,15 @@ def test_a_text_of_only_common_words_searches_as_no_text_and_says_so(cerca):
     assert body["q"] == "per la" and body["corretta"] is False
 
 
+def test_a_word_found_nowhere_and_like_no_known_word_is_named(cerca):
+    body = cerca(q="badante rumena")
+    assert body["count"] == 0
+    assert body["parole_non_trovate"] == ["rumena"]
+    # Neither a word that is found, nor a typo that was corrected.
+    assert cerca(q="badante")["parole_non_trovate"] == []
+    assert cerca(q="babysiter")["parole_non_trovate"] == []
+
+
 def test_common_words_are_never_corrected_into_other_words(cerca):
     # "sulla" matches nothing, as no stop word does, and is near "sullo" of a title: it was
     # corrected into that other stop word, and the answer said the text had a typo.

@@ -1239,7 +1239,10 @@ def _surely_over_cap_with_text(query: SearchQuery, sql: _Sql) -> bool:
 
 
 # What a query may hold beside its filters: a point without a radius is an order.
-_NOT_FILTERS = ("q", "q_digitata", "punto", "ordinamento", "pagina", "per_pagina", "oggi")
+_NOT_FILTERS = (
+    *("q", "q_digitata", "parole_non_trovate", "punto", "ordinamento", "pagina", "per_pagina"),
+    "oggi",
+)
 
 
 def _text_alone(query: SearchQuery) -> bool:
@@ -1865,7 +1868,15 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     if query.has_text:
         # A word's cells are split by cost, access and provider kind, as the categories'.
         split = _split(query)
-        rest = replace(query, q="", q_digitata="", gratuito=None, accessibile=None, tipo_ente="")
+        rest = replace(
+            query,
+            q="",
+            q_digitata="",
+            parole_non_trovate=(),
+            gratuito=None,
+            accessibile=None,
+            tipo_ente="",
+        )
         word = _word_cells(query.q) if cells_filter(rest) == CellsKey() else None
         return CellsKey(word.filtro, split) if word and split else word
     if (

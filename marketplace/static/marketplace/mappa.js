@@ -204,9 +204,10 @@
     var status = countText(body);
     if (pages > 1) { status += " · " + fmt(M.pagina, { p: body.pagina, tot: pages }); }
     if (body.corretta) { status = fmt(M.corretta, { digitata: api.get("q"), q: body.q }) + " " + status; }
-    var ignored = R.ignoredText(body);
-    if (ignored) { status = ignored + " " + status; }
+    var words = R.wordsText(body);
+    if (words) { status = words + " " + status; }
     $("stato-ricerca").textContent = status;
+    wordsNotFound = body.parole_non_trovate || [];
     renderResults(body.results, body.count, false, api);
     renderPages(body.pagina, pages);
     if (!firstResultsShown) {
@@ -278,6 +279,17 @@
     return labelOf(key);
   }
 
+  // The words of the last answer's text found nowhere (folded, as the API says them).
+  var wordsNotFound = [];
+
+  function folded(token) {
+    return token.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");
+  }
+
+  function withoutWord(text, word) {
+    return text.split(/\s+/).filter(function (token) { return token && folded(token) !== word; }).join(" ");
+  }
+
   // The ways to widen a search that found nothing, each a change to the form.
   function widenings(params) {
     var list = [];
@@ -307,6 +319,11 @@
       });
     }
     if (params.has("q")) {
+      wordsNotFound.forEach(function (word) {
+        var rest = withoutWord(params.get("q"), word);
+        if (!rest || rest === params.get("q")) { return; }
+        list.push({ text: fmt(M.togli_parola, { parola: word }), apply: function () { $("q").value = rest; } });
+      });
       list.push({ text: fmt(M.togli_testo, { q: params.get("q") }), apply: function () { $("q").value = ""; } });
     }
     return list;

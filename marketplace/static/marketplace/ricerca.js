@@ -49,14 +49,20 @@
     return n === 1 ? M.risultati_uno : fmt(M.risultati_molti, { n: integer.format(n) });
   }
 
-  // The words of the text the search did not look for, too common to say anything ("di",
-  // "per"): said, so that a text of only such words, searched as no text, is no mystery.
-  function ignoredText(body) {
+  // What the answer says of the words of the text: those the search did not look for,
+  // too common to say anything ("di", "per"), so that a text of only such words, searched
+  // as no text, is no mystery; and those found nowhere, like no known word, which leave
+  // the search empty ("badante rumena"): the page offers to search without them.
+  function wordsText(body) {
+    function quoted(words) {
+      return words.map(function (word) { return "«" + word + "»"; }).join(", ");
+    }
+    var notes = [];
     var ignored = body.parole_ignorate || [];
-    if (!ignored.length) { return ""; }
-    return fmt(M.parole_ignorate, {
-      parole: ignored.map(function (word) { return "«" + word + "»"; }).join(", "),
-    });
+    if (ignored.length) { notes.push(fmt(M.parole_ignorate, { parole: quoted(ignored) })); }
+    var unmatched = body.parole_non_trovate || [];
+    if (unmatched.length) { notes.push(fmt(M.parole_non_trovate, { parole: quoted(unmatched) })); }
+    return notes.join(" ");
   }
 
   // A 400 names the fields and the reasons: {field: [reasons]} as one line per field.
@@ -172,7 +178,7 @@
     el: el,
     getJson: getJson,
     countText: countText,
-    ignoredText: ignoredText,
+    wordsText: wordsText,
     fieldErrors: fieldErrors,
     detailUrl: detailUrl,
     resultItem: resultItem,

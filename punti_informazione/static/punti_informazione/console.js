@@ -90,8 +90,8 @@
   function render(body) {
     list.replaceChildren();
     var corrected = body.corretta ? " " + msg.msgCorretta + " «" + body.q + "»." : "";
-    var ignored = R.ignoredText(body);
-    status.textContent = (ignored ? ignored + " " : "") + (body.count ? R.countText(body) + "." + corrected : msg.msgNessuno);
+    var words = R.wordsText(body);
+    status.textContent = (words ? words + " " : "") + (body.count ? R.countText(body) + "." + corrected : msg.msgNessuno);
     var already = {};
     document.querySelectorAll(".pit-voce").forEach(function (li) {
       already[li.dataset.tipo + ":" + li.dataset.id] = true;
