@@ -26,7 +26,7 @@ SINONIMI: list[tuple[str, ...]] = [
     ("pratiche", "disbrigo pratiche", "commissioni"),
     ("trasporto", "accompagnamento", "navetta"),
     ("rsa", "casa di riposo", "residenza sanitaria assistenziale"),
-    ("centro estivo", "centri estivi", "campus estivo"),
+    ("centro estivo", "centri estivi", "campus estivo", "colonia estiva", "colonie estive"),
     ("consultorio", "consulenza familiare", "mediazione familiare"),
 ]
 

@@ -146,3 +146,9 @@ def test_other_numbers_are_added_only_where_they_find_more():
     assert postgres_tsquery("domiciliari") == "((domiciliari:*) | (domiciliare))"
     # Typed first, then the synonyms, then their other numbers.
     assert query_groups("infermieri")[0] == [("infermieri",), ("infermiere",)]
+
+
+def test_a_summer_camp_has_the_words_people_use_for_it():
+    # "colonia estiva" found nothing at a million services: the catalogue says "centro estivo".
+    assert ("centro", "estivo") in query_groups("colonia estiva")[0]
+    assert ("colonia", "estiva") in query_groups("centri estivi")[0]
