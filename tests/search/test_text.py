@@ -124,7 +124,7 @@ def test_any_group_finds_a_text_that_holds_one_of_the_querys_groups():
         ("Infermiere a domicilio", "infermieri domicilio"),
         ("Assistente familiare convivente", "assistenti familiari"),  # the last word too
         ("Assistenza domiciliare", "domiciliari assistenza"),
-        ("Corso per assistenti familiari", "badante"),  # a synonym, in the plural
+        ("Corso per assistenti familiari", "assistente familiare corso"),
     ],
 )
 def test_a_word_finds_its_other_number_where_the_stemmer_tells_them_apart(text, q):
@@ -144,8 +144,15 @@ def test_other_numbers_are_added_only_where_they_find_more():
     # The last word typed is a prefix: its singular's stem begins its plural's.
     assert postgres_tsquery("assistenza domiciliare") == "((assistenza)) & ((domiciliare:*))"
     assert postgres_tsquery("domiciliari") == "((domiciliari:*) | (domiciliare))"
-    # Typed first, then the synonyms, then their other numbers.
+    # Typed first, then the synonyms, then the words typed in their other number (not
+    # the synonyms': one more operand each, to rank every match with).
     assert query_groups("infermieri")[0] == [("infermieri",), ("infermiere",)]
+    assert query_groups("familiari")[0] == [("familiari",), ("familiare",)]
+    assert query_groups("badante")[0] == [
+        ("badante",),
+        ("assistente", "familiare"),
+        ("assistenza", "familiare"),
+    ]
 
 
 def test_a_summer_camp_has_the_words_people_use_for_it():
