@@ -1240,7 +1240,13 @@ def _surely_over_cap_with_text(query: SearchQuery, sql: _Sql) -> bool:
 
 # What a query may hold beside its filters: a point without a radius is an order.
 _NOT_FILTERS = (
-    *("q", "q_digitata", "parole_non_trovate", "punto", "ordinamento", "pagina", "per_pagina"),
+    "q",
+    "q_digitata",
+    "parole_non_trovate",
+    "punto",
+    "ordinamento",
+    "pagina",
+    "per_pagina",
     "oggi",
 )
 
