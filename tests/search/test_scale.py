@@ -1454,7 +1454,8 @@ def test_every_parameter_of_a_query_is_known_to_the_map_all_cells():
     handled_by_the_cells |= {"punto", "raggio_km"}  # the cells inside, the edge's rows
     grouped_live = {"q", "comuni", "poligono"}
     grouped_live |= {"con_convenzione_per"}
-    not_filters = {"q_digitata", "ordinamento", "pagina", "per_pagina", "oggi"}
+    not_filters = {"q_digitata", "parole_non_trovate", "ordinamento", "pagina", "per_pagina"}
+    not_filters |= {"oggi"}
     assert {f.name for f in fields(SearchQuery)} == (
         handled_by_the_cells | grouped_live | not_filters
     )
