@@ -87,6 +87,9 @@ class CercaView(SearchEndpoint):
                 **result.as_dict(),
                 "q": query.q,
                 "corretta": query.q != query.q_digitata,
+                "luogo_dal_testo": (
+                    query.luogo_dal_testo.as_dict() if query.luogo_dal_testo else None
+                ),
                 "parole_ignorate": query.parole_ignorate,
                 "parole_non_trovate": list(query.parole_non_trovate),
                 "pagina": query.pagina,

@@ -28,6 +28,7 @@ from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .cache import memo
 from .models import TipoRisultato
+from .places import LuogoDalTesto, read_place
 from .results import COUNT_CAP
 from .spelling import correct
 from .text import ignored_words, text_groups
@@ -77,7 +78,9 @@ class Punto(NamedTuple):
 @dataclass(frozen=True)
 class SearchQuery:
     q: str = ""  # the text searched: what was typed, with its typos corrected
-    q_digitata: str = ""
+    q_digitata: str = ""  # the text typed, without the place read from it
+    # The Comune named at the end of the text, which `comuni` then holds (places.py).
+    luogo_dal_testo: LuogoDalTesto | None = None
     # Words of the text that match nothing and are like no known word (spelling.correct).
     parole_non_trovate: tuple[str, ...] = ()
     categorie: tuple[str, ...] = ()
@@ -150,6 +153,14 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
     tipo_ente = serializers.ChoiceField(choices=TipoEnte.choices, required=False)
     destinatari = serializers.ChoiceField(choices=Destinatario.choices, required=False)
     comune = serializers.CharField(required=False, help_text=_("Codice ISTAT del Comune."))
+    luogo_dal_testo = BooleanParam(
+        required=False,
+        default=True,
+        help_text=_(
+            "Se il testo finisce con il nome di un Comune, cerca in quel Comune "
+            "(senza comune e ambito). false: cerca quel nome come parola."
+        ),
+    )
     ambito = serializers.SlugField(required=False)
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
@@ -318,10 +329,17 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         con_convenzione_per = None
         if "con_convenzione_per" in data:
             con_convenzione_per = ConvenzioniPer.of(data["con_convenzione_per"], oggi)
-        correction = correct(data.get("q", ""))
+        typed = data.get("q", "")
+        luogo = None
+        # A Comune or an Ambito chosen says where: the text's last words are then words.
+        if data["luogo_dal_testo"] and "comune" not in data and "ambito" not in data:
+            typed, luogo = read_place(typed)
+            comuni = luogo.codici if luogo else ()
+        correction = correct(typed)
         return SearchQuery(
             q=correction.text,
-            q_digitata=data.get("q", ""),
+            q_digitata=typed,
+            luogo_dal_testo=luogo,
             parole_non_trovate=correction.unmatched,
             categorie=data.get("categoria", ()),
             tipo_ente=data.get("tipo_ente", ""),

@@ -58,6 +58,7 @@ BOWTIE = {
         ({"con_convenzione_per": "impresa:"}, "con_convenzione_per", "Nessuna"),
         ({"per_pagina": "1000"}, "per_pagina", "100"),
         ({"gratuito": "forse"}, "gratuito", "booleano"),
+        ({"luogo_dal_testo": "forse"}, "luogo_dal_testo", "booleano"),
         ({"pagina": "11", "per_pagina": "100"}, "pagina", "1.000"),
     ],
 )

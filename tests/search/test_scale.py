@@ -426,10 +426,11 @@ def test_few_matches_among_many_rows_with_a_word_are_ranked_each_on_its_row(monk
     monkeypatch.setattr(
         postgres, "_at_least", lambda tsquery, matches, estimate: estimate >= matches
     )
-    query = _query(q="psicologo brescia")
+    # Both words searched as words, as they were when measured (not Brescia's services).
+    query = _query(q="psicologo brescia", luogo_dal_testo="false")
     assert postgres._breadth(query, postgres.postgres_tsquery(query.q)).per_row
     # With another filter, other indexes and walks serve it (see _collect_matches).
-    query = _query(q="psicologo brescia", categoria="consulenza")
+    query = _query(q="psicologo brescia", categoria="consulenza", luogo_dal_testo="false")
     assert not postgres._breadth(query, postgres.postgres_tsquery(query.q)).per_row
     # A single word: its matches are the rows RUM ranks.
     monkeypatch.setattr(postgres, "_estimated_matches", lambda t: 2_100)
@@ -1455,7 +1456,7 @@ def test_every_parameter_of_a_query_is_known_to_the_map_all_cells():
     grouped_live = {"q", "comuni", "poligono"}
     grouped_live |= {"con_convenzione_per"}
     not_filters = {"q_digitata", "parole_non_trovate", "ordinamento", "pagina", "per_pagina"}
-    not_filters |= {"oggi"}
+    not_filters |= {"oggi", "luogo_dal_testo"}  # the place read is in `comuni`
     assert {f.name for f in fields(SearchQuery)} == (
         handled_by_the_cells | grouped_live | not_filters
     )

@@ -96,6 +96,49 @@ def test_a_comune_includes_services_delivered_at_home_there(cerca):
     ]
 
 
+MELEGNANO_LETTO = {
+    "parole": "Melegnano",
+    "comuni": [{"codice_istat": "015140", "nome": "Melegnano", "sigla_provincia": "MI"}],
+}
+
+
+def test_a_comune_named_at_the_end_of_the_text_is_where_to_search(cerca):
+    # The baby sitters come to Melegnano's homes: no text of theirs names it.
+    body = cerca(q="baby sitter a Melegnano")
+    assert titoli(body) == ["Baby sitter a domicilio"]
+    assert body["luogo_dal_testo"] == MELEGNANO_LETTO
+    assert body["q"] == "baby sitter" and body["corretta"] is False
+    assert body["parole_ignorate"] == [] and body["parole_non_trovate"] == []
+    assert titoli(cerca(q="asilo san donato milanese")) == ["Asilo nido Il Girasole"]
+    assert titoli(cerca(q="lavanderia san donato milanese")) == []
+    # The name alone: everything in that Comune, as `comune` gives.
+    alone = cerca(q="Melegnano")
+    assert sorted(titoli(alone)) == sorted(titoli(cerca(comune="015140")))
+    assert alone["luogo_dal_testo"] == MELEGNANO_LETTO and alone["q"] == ""
+
+
+def test_a_comune_in_the_text_can_be_searched_as_a_word(cerca):
+    body = cerca(q="baby sitter a Melegnano", luogo_dal_testo="false")
+    assert body["luogo_dal_testo"] is None
+    assert titoli(body) == []  # no text says "Melegnano"
+    assert body["q"] == "baby sitter a Melegnano"
+
+
+def test_a_comune_or_ambito_chosen_leaves_the_text_as_words(cerca):
+    body = cerca(q="baby sitter melegnano", comune="015140")
+    assert body["luogo_dal_testo"] is None and body["q"] == "baby sitter melegnano"
+    assert titoli(body) == []
+    assert cerca(q="melegnano", ambito="paullese")["luogo_dal_testo"] is None
+
+
+def test_the_map_reads_the_comune_in_the_text_as_the_list_does(cerca):
+    view = {"bbox": "9.0,45.2,9.6,45.6", "zoom": 15}
+    points = cerca("/api/v1/cerca/mappa/", q="asilo san donato milanese", **view)["points"]
+    assert [(p["titolo"], round(p["lat"], 4)) for p in points] == [
+        ("Asilo nido Il Girasole", 45.4103)
+    ]
+
+
 def test_an_ambito_is_the_set_of_its_comuni(cerca):
     assert sorted(titoli(cerca(ambito="paullese"))) == ["Assistente familiare convivente"]
     assert "Lavanderia e stireria" not in titoli(cerca(ambito="san-donato-milanese"))

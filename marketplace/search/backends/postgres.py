@@ -1242,6 +1242,7 @@ def _surely_over_cap_with_text(query: SearchQuery, sql: _Sql) -> bool:
 _NOT_FILTERS = (
     "q",
     "q_digitata",
+    "luogo_dal_testo",
     "parole_non_trovate",
     "punto",
     "ordinamento",
@@ -1878,6 +1879,7 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
             query,
             q="",
             q_digitata="",
+            luogo_dal_testo=None,
             parole_non_trovate=(),
             gratuito=None,
             accessibile=None,

@@ -1,0 +1,81 @@
+"""Which last words of a text are read as a Comune (marketplace.search.places), and which
+stay words to search. What the search then finds is in test_semantics."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from geo_data.models import Comune
+from marketplace.search.places import read_place
+
+pytestmark = pytest.mark.django_db
+
+
+def place(text: str) -> tuple[str, str | None, list[str]]:
+    """The text left, the words read as a place, and the Comuni's codes."""
+    reading = read_place(text)
+    if reading.luogo is None:
+        return reading.text, None, []
+    return reading.text, reading.luogo.parole, list(reading.luogo.codici)
+
+
+def test_a_comune_named_last_is_read_as_the_place_and_the_rest_is_the_text():
+    assert place("asilo nido Melegnano") == ("asilo nido", "Melegnano", ["015140"])
+    assert place("melegnano") == ("", "melegnano", ["015140"])
+
+
+def test_the_longest_name_wins_and_its_words_are_kept_as_typed():
+    assert place("badante Sesto San Giovanni") == ("badante", "Sesto San Giovanni", ["015209"])
+    assert place("centro estivo Fara Gera d'Adda") == (
+        "centro estivo",
+        "Fara Gera d'Adda",
+        ["016096"],
+    )
+    assert place("sant'angelo lodigiano")[2] == ["098050"]
+
+
+def test_the_words_that_only_say_there_go_with_the_place():
+    assert place("asilo nido a Melegnano") == ("asilo nido", "Melegnano", ["015140"])
+    assert place("psicologo presso zona Melegnano")[0] == "psicologo"
+    assert place("psicologo vicino a Melegnano")[0] == "psicologo"
+
+
+def test_a_comune_named_inside_the_text_stays_a_word():
+    # People put the place last; before it, a name may be an Ente's or a word's.
+    assert place("sportello melegnano orari") == ("sportello melegnano orari", None, [])
+
+
+def test_a_name_is_never_read_from_the_middle_of_a_typed_word():
+    # "angelo lodigiano" is the end of "Sant'Angelo Lodigiano", no Comune of its own.
+    assert place("badante sant'angelo")[1] is None
+    assert place("badante angelo lodigiano") == ("badante angelo lodigiano", None, [])
+
+
+def test_a_name_made_only_of_stop_words_is_never_read():
+    assert Comune.objects.filter(nome="Dello").exists()
+    assert place("servizi dello") == ("servizi dello", None, [])
+
+
+def test_a_text_without_a_comune_is_left_as_it_is():
+    assert place("asilo nido") == ("asilo nido", None, [])
+    assert place("") == ("", None, [])
+    assert place(" - ") == (" - ", None, [])
+
+
+def test_homonym_comuni_are_all_read():
+    square = MultiPolygon(Polygon.from_bbox((18.36, 40.01, 18.38, 40.03)), srid=4326)
+    Comune.objects.create(
+        codice_istat="075019",
+        nome="Castro",
+        provincia="Lecce",
+        sigla_provincia="LE",
+        regione="Puglia",
+        geometria=square,
+    )
+    reading = read_place("asilo castro")
+    assert reading.text == "asilo"
+    assert [(c["nome"], c["sigla_provincia"]) for c in reading.luogo.comuni] == [
+        ("Castro", "BG"),
+        ("Castro", "LE"),
+    ]
