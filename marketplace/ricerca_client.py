@@ -18,6 +18,8 @@ MESSAGGI = {
     "pagina": _("pagina %(p)s di %(tot)s"),
     "corretta": _("Hai scritto «%(digitata)s»: risultati per «%(q)s»."),
     "parole_ignorate": _("Parole troppo comuni, non cercate: %(parole)s."),
+    "luogo_dal_testo": _("Risultati a %(comune)s: «%(parole)s» è il nome di un Comune."),
+    "cerca_come_parola": _("Cerca «%(parole)s» come parola, non come Comune"),
     "parole_non_trovate": _(
         "Nessun servizio, punto informativo o convenzione contiene: %(parole)s."
     ),

@@ -34,6 +34,16 @@ def sportello(territorio_live):
     return punto, operatrice
 
 
+def log_in_and_open_a_new_sheet(page, live_server) -> None:
+    page.goto(live_server.url + "/pit/")
+    assert "/accedi/?next=/pit/" in page.url
+    page.fill("#id_username", "operatrice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.get_by_role("button", name="Nuova scheda di orientamento").click()
+    page.wait_for_selector("#form-ricerca")
+
+
 def _categoria(codice):
     from servizi.models import Categoria
 
@@ -44,13 +54,7 @@ def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultati
     live_server, sportello, page, browser, artifacts
 ):
     punto, operatrice = sportello
-    page.goto(live_server.url + "/pit/")
-    assert "/accedi/?next=/pit/" in page.url
-    page.fill("#id_username", "operatrice")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
-    page.get_by_role("button", name="Nuova scheda di orientamento").click()
-    page.wait_for_selector("#form-ricerca")
+    log_in_and_open_a_new_sheet(page, live_server)
 
     # Search, and add the two nurseries one after the other.
     page.fill("#q", "asilo nido")
@@ -121,3 +125,21 @@ def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultati
         phone.screenshot(path=str(artifacts / "pit-scheda-condivisa.png"), full_page=True)
     finally:
         citizen.close()
+
+
+def test_an_operator_searches_a_need_in_a_comune_by_typing_both(live_server, sportello, page):
+    # The nurseries' texts do not name San Donato Milanese: their Sede is there.
+    log_in_and_open_a_new_sheet(page, live_server)
+
+    page.fill("#q", "asilo nido a San Donato Milanese")
+    page.get_by_role("button", name="Cerca").click()
+    page.wait_for_selector("#risultati .risultato")
+    titles = page.locator("#risultati .risultato h3").all_inner_texts()
+    assert sorted(titles) == ["Asilo nido Il Girotondo", "Nido famiglia La Coccinella"]
+    status = page.locator("#stato-ricerca")
+    assert "Risultati a San Donato Milanese" in status.inner_text()
+
+    page.get_by_role("button", name="Cerca «San Donato Milanese» come parola").click()
+    expect(page.locator("#luogo-testo")).to_be_hidden()
+    expect(page.locator("#risultati .risultato")).to_have_count(0)
+    assert "luogo_dal_testo=false" in page.url

@@ -435,3 +435,27 @@ def test_a_word_found_nowhere_is_named_and_can_be_dropped(live_server, catalogo_
     assert query_of(page.url)["q"] == ["Badante"]
     assert result_titles(page)
     assert "contiene" not in page.locator("#stato-ricerca").inner_text()
+
+
+def test_a_comune_at_the_end_of_the_text_is_where_to_search(live_server, catalogo_demo, page):
+    # "asilo nido Melegnano": the nurseries of Melegnano, as the Comune filter gives them,
+    # said; its name can be searched as a word instead, until the text changes.
+    open_home(page, live_server.url + "/?q=asilo+nido&comune=015140&per_pagina=100")
+    in_melegnano = sorted(result_titles(page))
+    assert in_melegnano
+    open_home(page, live_server.url + "/?q=asilo+nido+a+Melegnano&per_pagina=100")
+    assert sorted(result_titles(page)) == in_melegnano
+    status = page.locator("#stato-ricerca").inner_text()
+    assert status.startswith("Risultati a Melegnano: «Melegnano» è il nome di un Comune."), status
+    as_word = page.get_by_role("button", name="Cerca «Melegnano» come parola, non come Comune")
+    after_search(page, as_word.click)
+    assert query_of(page.url)["luogo_dal_testo"] == ["false"]
+    assert "Risultati a" not in page.locator("#stato-ricerca").inner_text()
+    assert not page.locator("#luogo-testo").is_visible()
+    assert page.locator("#q").input_value() == "asilo nido a Melegnano"
+
+    page.locator("#q").fill("badante Rozzano")
+    after_search(page, lambda: page.locator("#q").press("Enter"))
+    assert "luogo_dal_testo" not in query_of(page.url)
+    assert page.locator("#stato-ricerca").inner_text().startswith("Risultati a Rozzano:")
+    assert page.locator("#luogo-testo").is_visible()

@@ -208,6 +208,7 @@
     if (words) { status = words + " " + status; }
     $("stato-ricerca").textContent = status;
     wordsNotFound = body.parole_non_trovate || [];
+    showPlaceButton(body);
     renderResults(body.results, body.count, false, api);
     renderPages(body.pagina, pages);
     if (!firstResultsShown) {
@@ -215,6 +216,20 @@
       if (window.performance && performance.mark) { performance.mark("risultati-pronti"); }
     }
     if (opts.fit) { fitToResults(); }
+  }
+
+  // The Comune read from the end of the text can be searched as a word instead: until the
+  // text changes, the page then asks for it so (luogo_dal_testo=false, kept in its URL).
+  function showPlaceButton(body) {
+    var box = $("luogo-testo");
+    var button = R.placeButton(body, function () {
+      $("luogo_dal_testo").value = "false";
+      $("pagina").value = "";
+      runSearch({ push: true, fit: true });
+    });
+    box.replaceChildren();
+    if (button) { box.appendChild(button); }
+    box.hidden = !button;
   }
 
   // The reader's starting point, for the detail pages' distances and directions.
@@ -538,10 +553,12 @@
     }
     closeSuggestions();
     $("pagina").value = "";
+    $("luogo_dal_testo").value = ""; // a new text: its Comune is read again
     runSearch({ push: true, fit: true });
   }
 
   q.addEventListener("input", function () {
+    $("luogo_dal_testo").value = "";
     clearTimeout(suggestTimer);
     var text = q.value.trim();
     if (text.length < 2) { closeSuggestions(); return; }

@@ -49,20 +49,38 @@
     return n === 1 ? M.risultati_uno : fmt(M.risultati_molti, { n: integer.format(n) });
   }
 
-  // What the answer says of the words of the text: those the search did not look for,
-  // too common to say anything ("di", "per"), so that a text of only such words, searched
-  // as no text, is no mystery; and those found nowhere, like no known word, which leave
-  // the search empty ("badante rumena"): the page offers to search without them.
+  // What the answer says of the words of the text: the Comune read from its end, searched
+  // as the place (placeButton offers its name as a word instead); those the search did
+  // not look for, too common to say anything ("di", "per"), so that a text of only such
+  // words, searched as no text, is no mystery; and those found nowhere, like no known
+  // word, which leave the search empty ("badante rumena"): the map offers to search
+  // without them.
   function wordsText(body) {
     function quoted(words) {
       return words.map(function (word) { return "«" + word + "»"; }).join(", ");
     }
     var notes = [];
+    var luogo = body.luogo_dal_testo;
+    if (luogo) {
+      var homonyms = luogo.comuni.length > 1;
+      var names = luogo.comuni.map(function (c) { return homonyms ? c.nome + " (" + c.sigla_provincia + ")" : c.nome; });
+      notes.push(fmt(M.luogo_dal_testo, { comune: names.join(", "), parole: luogo.parole }));
+    }
     var ignored = body.parole_ignorate || [];
     if (ignored.length) { notes.push(fmt(M.parole_ignorate, { parole: quoted(ignored) })); }
     var unmatched = body.parole_non_trovate || [];
     if (unmatched.length) { notes.push(fmt(M.parole_non_trovate, { parole: quoted(unmatched) })); }
     return notes.join(" ");
+  }
+
+  // The button that searches the Comune read from the text as a word of the text, for a
+  // Comune named like something people look for ("Erba", "Mese"); null without one.
+  function placeButton(body, onClick) {
+    var luogo = body.luogo_dal_testo;
+    if (!luogo) { return null; }
+    var button = el("button", { type: "button", class: "come-parola", text: fmt(M.cerca_come_parola, { parole: luogo.parole }) });
+    button.addEventListener("click", onClick);
+    return button;
   }
 
   // A 400 names the fields and the reasons: {field: [reasons]} as one line per field.
@@ -179,6 +197,7 @@
     getJson: getJson,
     countText: countText,
     wordsText: wordsText,
+    placeButton: placeButton,
     fieldErrors: fieldErrors,
     detailUrl: detailUrl,
     resultItem: resultItem,

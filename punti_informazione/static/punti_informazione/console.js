@@ -13,6 +13,7 @@
   var company = document.getElementById("con_convenzione_per");
   var list = document.getElementById("risultati");
   var status = document.getElementById("stato-ricerca");
+  var placeBox = document.getElementById("luogo-testo");
   var msg = box.dataset;
   var canAdd = msg.modificabile === "true";
   var kinds = Array.prototype.slice.call(form.querySelectorAll("[name=tipo]"));
@@ -30,6 +31,7 @@
     if (chosen.length && chosen.length < kinds.length) { params.set("tipo", chosen.join(",")); }
     if (company.value) { params.set("con_convenzione_per", company.value); }
     if (near && !near.checked) { params.set("vicino", "no"); }
+    if (placeAsWord) { params.set("luogo_dal_testo", "false"); }
     return params;
   }
 
@@ -39,7 +41,13 @@
     kinds.forEach(function (k) { k.checked = !tipi || tipi.indexOf(k.value) >= 0; });
     company.value = params.get("con_convenzione_per") || "";
     if (near) { near.checked = params.get("vicino") !== "no"; }
+    placeAsWord = params.get("luogo_dal_testo") === "false";
   }
+
+  // Whether the Comune named at the end of the text is searched as a word (the button of
+  // R.placeButton), until the text changes.
+  var placeAsWord = false;
+  input.addEventListener("input", function () { placeAsWord = false; });
 
   function start() {
     return near && near.checked ? near.dataset.lat + "," + near.dataset.lon : null;
@@ -92,6 +100,13 @@
     var corrected = body.corretta ? " " + msg.msgCorretta + " «" + body.q + "»." : "";
     var words = R.wordsText(body);
     status.textContent = (words ? words + " " : "") + (body.count ? R.countText(body) + "." + corrected : msg.msgNessuno);
+    var asWord = R.placeButton(body, function () {
+      placeAsWord = true;
+      search();
+    });
+    placeBox.replaceChildren();
+    if (asWord) { placeBox.appendChild(asWord); }
+    placeBox.hidden = !asWord;
     var already = {};
     document.querySelectorAll(".pit-voce").forEach(function (li) {
       already[li.dataset.tipo + ":" + li.dataset.id] = true;
