@@ -80,6 +80,9 @@ QUERIES: dict[str, str] = {
         "/api/v1/cerca/?lat=45.4642&lon=9.19&raggio_km=10&ordinamento=aggiornamento&facette=false"
     ),
     "text + facets": "/api/v1/cerca/?q=asilo",
+    # A need and a Comune typed together, as people write them: the Comune named at the
+    # end of the text is where to search (places.py), "badante" among Milano's services.
+    "text ending with a Comune": "/api/v1/cerca/?q=badante%20milano&facette=false",
     # A typo: the word matches nothing and is replaced by the nearest known word.
     "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",
