@@ -8,7 +8,7 @@ field and the reason (a 400).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import NamedTuple
@@ -117,6 +117,16 @@ class SearchQuery:
     @property
     def parole_ignorate(self) -> list[str]:
         return ignored_words(self.q)
+
+    def without_text(self) -> SearchQuery:
+        """The same query without its text and what was read from it (a Comune read from
+        the text stays in `comuni`: it is a filter)."""
+        return replace(self, **{name: _DEFAULTS[name] for name in TEXT_FIELDS})
+
+
+# The fields that come from `q`, which only the text's search reads.
+TEXT_FIELDS = ("q", "q_digitata", "luogo_dal_testo", "parole_non_trovate")
+_DEFAULTS = {f.name: f.default for f in fields(SearchQuery) if f.name in TEXT_FIELDS}
 
 
 def _csv(value: str) -> list[str]:
@@ -334,7 +344,8 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         # A Comune or an Ambito chosen says where: the text's last words are then words.
         if data["luogo_dal_testo"] and "comune" not in data and "ambito" not in data:
             typed, luogo = read_place(typed)
-            comuni = luogo.codici if luogo else ()
+            if luogo:
+                comuni = luogo.codici
         correction = correct(typed)
         return SearchQuery(
             q=correction.text,

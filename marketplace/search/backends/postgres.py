@@ -65,7 +65,7 @@ from marketplace.search.grid import (
     disc_tiles,
 )
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
-from marketplace.search.query import Ordinamento, SearchQuery, territory_names
+from marketplace.search.query import TEXT_FIELDS, Ordinamento, SearchQuery, territory_names
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
 from marketplace.search.sql import fetch_dicts, lexemes_beginning
 from marketplace.search.text import postgres_tsquery, query_groups, words
@@ -809,7 +809,7 @@ def _title_matches_first(
     lexeme = _one_lexeme(query.q)
     if lexeme is None:
         return None
-    rest = _Sql(replace(query, q=""))
+    rest = _Sql(query.without_text())
     rows = fetch_dicts(
         f"""
         SELECT {scored.columns} FROM search_documento d
@@ -1239,17 +1239,7 @@ def _surely_over_cap_with_text(query: SearchQuery, sql: _Sql) -> bool:
 
 
 # What a query may hold beside its filters: a point without a radius is an order.
-_NOT_FILTERS = (
-    "q",
-    "q_digitata",
-    "luogo_dal_testo",
-    "parole_non_trovate",
-    "punto",
-    "ordinamento",
-    "pagina",
-    "per_pagina",
-    "oggi",
-)
+_NOT_FILTERS = (*TEXT_FIELDS, "punto", "ordinamento", "pagina", "per_pagina", "oggi")
 
 
 def _text_alone(query: SearchQuery) -> bool:
@@ -1875,16 +1865,7 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     if query.has_text:
         # A word's cells are split by cost, access and provider kind, as the categories'.
         split = _split(query)
-        rest = replace(
-            query,
-            q="",
-            q_digitata="",
-            luogo_dal_testo=None,
-            parole_non_trovate=(),
-            gratuito=None,
-            accessibile=None,
-            tipo_ente="",
-        )
+        rest = replace(query.without_text(), gratuito=None, accessibile=None, tipo_ente="")
         word = _word_cells(query.q) if cells_filter(rest) == CellsKey() else None
         return CellsKey(word.filtro, split) if word and split else word
     if (

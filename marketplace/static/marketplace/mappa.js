@@ -168,6 +168,7 @@
     showArea(params);
     var api = apiParams(params);
     clearErrors();
+    $("luogo-testo").hidden = true; // the last answer's, until this one says
     $("stato-ricerca").textContent = M.caricamento;
     $("risultati").setAttribute("aria-busy", "true");
     var mine = ++seq;

@@ -136,6 +136,7 @@
     var query = params.toString();
     history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
     status.textContent = R.M.caricamento;
+    placeBox.hidden = true; // the last answer's, until this one says
     list.setAttribute("aria-busy", "true");
     var mine = ++seq;
     R.getJson(box.dataset.cercaUrl + "?" + apiParams(params).toString()).then(function (answer) {
