@@ -70,6 +70,10 @@ def _respond(endpoint: str, request, compute) -> Response:
     return Response(body, headers={BACKEND_HEADER: body["backend"], CACHE_HEADER: cache_state})
 
 
+def _place(luogo) -> dict | None:
+    return luogo.as_dict() if luogo else None
+
+
 class CercaView(SearchEndpoint):
     """One search over services, info points and agreements.
 
@@ -87,9 +91,8 @@ class CercaView(SearchEndpoint):
                 **result.as_dict(),
                 "q": query.q,
                 "corretta": query.q != query.q_digitata,
-                "luogo_dal_testo": (
-                    query.luogo_dal_testo.as_dict() if query.luogo_dal_testo else None
-                ),
+                "luogo_dal_testo": _place(query.luogo_dal_testo),
+                "luogo_come_parole": _place(query.luogo_come_parole),
                 "parole_ignorate": query.parole_ignorate,
                 "parole_non_trovate": list(query.parole_non_trovate),
                 "pagina": query.pagina,

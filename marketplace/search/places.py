@@ -11,16 +11,24 @@ typed, for the rare Comune whose name is also a word someone looks for ("Erba", 
 Only the end of the text is read, where people put the place: a Comune's name inside
 a text ("progetto vita indipendente") stays a word. Both backends receive the same
 query, so they agree.
+
+Some Comuni are named like what people look for: "scuola calcio" ends with Calcio (BG),
+"aiuto compiti nave" with Nave (BS). When the rest of the text finds nothing in that
+Comune while the whole text, as words, finds something, the name is searched as a word
+and the answer says so (`luogo_come_parole`): an empty page "in Calcio" would hide the
+football camps that the words find.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 from geo_data.models import Comune
 
 from .cache import memo
+from .spelling import Correction, correct
 from .text import STOP_WORDS, words
 
 # Words that stand between the need and the place and mean only "there": "a", "in",
@@ -47,6 +55,44 @@ class LuogoDalTesto:
 class PlaceReading(NamedTuple):
     text: str  # the text without the place and the words just before it that say "there"
     luogo: LuogoDalTesto | None = None
+
+
+class TextReading(NamedTuple):
+    """What a search looks for in the text typed."""
+
+    typed: str  # the text to search as typed: without the place when one is read
+    correction: Correction  # of `typed`: the words searched, and those found nowhere
+    luogo: LuogoDalTesto | None = None  # the place read, where to search
+    # The Comune named at the end, searched as a word: nothing there, the words find
+    # something ("scuola calcio").
+    luogo_come_parole: LuogoDalTesto | None = None
+
+
+def read_text(text: str, *, places: bool, oggi: date) -> TextReading:
+    """The text's words to search, and the place named at its end when `places` (see the
+    module's docstring). Typos are corrected after the place is read: a Comune that no
+    text names would otherwise be "corrected" into some other word."""
+    if places:
+        rest, luogo = read_place(text)
+        if luogo:
+            correction = correct(rest)
+            if _found(correction.text, oggi, luogo.codici):
+                return TextReading(rest, correction, luogo)
+            as_words = correct(text)
+            if not as_words.unmatched and _found(as_words.text, oggi):
+                return TextReading(text, as_words, luogo_come_parole=luogo)
+            return TextReading(rest, correction, luogo)  # nothing there, nor anywhere
+    return TextReading(text, correct(text))
+
+
+def _found(text: str, oggi: date, comuni: tuple[str, ...] = ()) -> bool:
+    """Whether the text finds something in force on `oggi` (anything, without words to
+    look for), in one of `comuni` when given, before the other filters: so that the
+    list and the map, which may ask different ones, read the text alike."""
+    # Imported here: the backend imports the query, which reads the text here.
+    from .backends.postgres import finds_something
+
+    return finds_something(text, oggi, comuni)
 
 
 def read_place(text: str) -> PlaceReading:

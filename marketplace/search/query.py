@@ -28,9 +28,8 @@ from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .cache import memo
 from .models import TipoRisultato
-from .places import LuogoDalTesto, read_place
+from .places import LuogoDalTesto, read_text
 from .results import COUNT_CAP
-from .spelling import correct
 from .text import ignored_words, text_groups
 
 MAX_Q = 200
@@ -81,6 +80,8 @@ class SearchQuery:
     q_digitata: str = ""  # the text typed, without the place read from it
     # The Comune named at the end of the text, which `comuni` then holds (places.py).
     luogo_dal_testo: LuogoDalTesto | None = None
+    # A Comune named at the end of the text but searched as a word (places.read_text).
+    luogo_come_parole: LuogoDalTesto | None = None
     # Words of the text that match nothing and are like no known word (spelling.correct).
     parole_non_trovate: tuple[str, ...] = ()
     categorie: tuple[str, ...] = ()
@@ -125,7 +126,7 @@ class SearchQuery:
 
 
 # The fields that come from `q`, which only the text's search reads.
-TEXT_FIELDS = ("q", "q_digitata", "luogo_dal_testo", "parole_non_trovate")
+TEXT_FIELDS = ("q", "q_digitata", "luogo_dal_testo", "luogo_come_parole", "parole_non_trovate")
 _DEFAULTS = {f.name: f.default for f in fields(SearchQuery) if f.name in TEXT_FIELDS}
 
 
@@ -339,19 +340,17 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         con_convenzione_per = None
         if "con_convenzione_per" in data:
             con_convenzione_per = ConvenzioniPer.of(data["con_convenzione_per"], oggi)
-        typed = data.get("q", "")
-        luogo = None
         # A Comune or an Ambito chosen says where: the text's last words are then words.
-        if data["luogo_dal_testo"] and "comune" not in data and "ambito" not in data:
-            typed, luogo = read_place(typed)
-            if luogo:
-                comuni = luogo.codici
-        correction = correct(typed)
+        places = data["luogo_dal_testo"] and "comune" not in data and "ambito" not in data
+        reading = read_text(data.get("q", ""), places=places, oggi=oggi)
+        if reading.luogo:
+            comuni = reading.luogo.codici
         return SearchQuery(
-            q=correction.text,
-            q_digitata=typed,
-            luogo_dal_testo=luogo,
-            parole_non_trovate=correction.unmatched,
+            q=reading.correction.text,
+            q_digitata=reading.typed,
+            luogo_dal_testo=reading.luogo,
+            luogo_come_parole=reading.luogo_come_parole,
+            parole_non_trovate=reading.correction.unmatched,
             categorie=data.get("categoria", ()),
             tipo_ente=data.get("tipo_ente", ""),
             destinatari=data.get("destinatari", ""),

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from geo_data.models import Comune
+from marketplace.search.backends import postgres
 from marketplace.search.places import read_place
+
+MELEGNANO_ISTAT = "015140"
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +85,26 @@ def test_homonym_comuni_are_all_read():
         ("Castro", "BG"),
         ("Castro", "LE"),
     ]
+
+
+@pytest.mark.parametrize("through", ["the text's index", "the Comune's rows"])
+def test_whether_a_text_is_found_in_a_comune_is_the_same_by_either_path(
+    rete_sud_est, monkeypatch, through
+):
+    # A common text's rows in a Comune are looked for among the Comune's rows, a rare
+    # one's through the text's index (postgres.finds_something): the same answer.
+    per_row = through == "the Comune's rows"
+    if per_row:
+        monkeypatch.setattr(postgres, "_estimated_matches", lambda tsquery: 10**9)
+    oggi = timezone.localdate()
+    with CaptureQueriesContext(connection) as captured:
+        assert postgres.finds_something("baby sitter", oggi, (MELEGNANO_ISTAT,))  # at home
+        assert postgres.finds_something("asil", oggi, (MELEGNANO_ISTAT,))  # a prefix
+        assert not postgres.finds_something("lavanderia", oggi, (MELEGNANO_ISTAT,))
+    exists = [q["sql"] for q in captured.captured_queries if "EXISTS" in q["sql"]]
+    assert len(exists) == 3 and all(("IS TRUE" in sql) is per_row for sql in exists)
+    # Without a Comune, through the text's index; without words, any row there.
+    assert postgres.finds_something("lavanderia", oggi)
+    assert not postgres.finds_something("lavanderia scontata", oggi)  # not in force yet
+    assert postgres.finds_something("", oggi, (MELEGNANO_ISTAT,))
+    assert not postgres.finds_something("", oggi, ("014043",))  # Mese (SO): nothing

@@ -1456,7 +1456,7 @@ def test_every_parameter_of_a_query_is_known_to_the_map_all_cells():
     grouped_live = {"q", "comuni", "poligono"}
     grouped_live |= {"con_convenzione_per"}
     not_filters = {"q_digitata", "parole_non_trovate", "ordinamento", "pagina", "per_pagina"}
-    not_filters |= {"oggi", "luogo_dal_testo"}  # the place read is in `comuni`
+    not_filters |= {"oggi", "luogo_dal_testo", "luogo_come_parole"}  # a place read: `comuni`
     assert {f.name for f in fields(SearchQuery)} == (
         handled_by_the_cells | grouped_live | not_filters
     )

@@ -124,6 +124,33 @@ def test_a_comune_in_the_text_can_be_searched_as_a_word(cerca):
     assert body["q"] == "baby sitter a Melegnano"
 
 
+MESE_COME_PAROLA = {
+    "parole": "mese",
+    "comuni": [{"codice_istat": "014043", "nome": "Mese", "sigla_provincia": "SO"}],
+}
+
+
+def test_a_comune_named_like_a_word_is_a_word_when_only_the_words_find_something(
+    cerca_tutto,
+):
+    # Mese (SO) holds nothing of the catalogue; the nursery's text says "da 3 mesi".
+    body = cerca_tutto(q="nido mese")
+    assert titoli(body) == ["Asilo nido Il Girasole"]
+    assert body["luogo_dal_testo"] is None and body["luogo_come_parole"] == MESE_COME_PAROLA
+    assert body["q"] == "nido mese" and body["corretta"] is False
+    # The words find nothing either (the agreement "dal mese prossimo" is not in force
+    # yet): the place stays, and the answer is empty there.
+    nowhere = cerca_tutto(q="lavanderia mese")
+    assert nowhere["count"] == 0 and nowhere["luogo_come_parole"] is None
+    assert nowhere["luogo_dal_testo"]["parole"] == "mese" and nowhere["q"] == "lavanderia"
+    # What the place holds is searched there, even where the words would find more.
+    assert cerca_tutto(q="baby sitter a Melegnano")["luogo_come_parole"] is None
+    # The map reads the text as the list does: the nursery's two places.
+    view = {"bbox": "9.0,45.2,9.6,45.6", "zoom": 15}
+    points = cerca_tutto("/api/v1/cerca/mappa/", q="nido mese", **view)["points"]
+    assert [p["titolo"] for p in points] == ["Asilo nido Il Girasole"] * 2
+
+
 def test_a_comune_or_ambito_chosen_leaves_the_text_as_words(cerca):
     body = cerca(q="baby sitter melegnano", comune="015140")
     assert body["luogo_dal_testo"] is None and body["q"] == "baby sitter melegnano"
