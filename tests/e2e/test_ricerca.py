@@ -459,3 +459,14 @@ def test_a_comune_at_the_end_of_the_text_is_where_to_search(live_server, catalog
     assert "luogo_dal_testo" not in query_of(page.url)
     assert page.locator("#stato-ricerca").inner_text().startswith("Risultati a Rozzano:")
     assert page.locator("#luogo-testo").is_visible()
+
+
+def test_a_comune_named_like_a_word_is_a_word_when_nothing_there_matches(
+    live_server, catalogo_demo, page
+):
+    # Calcio (BG) holds nothing of the demo catalogue; a sport camp's text says "calcio".
+    open_home(page, live_server.url + "/?q=calcio&per_pagina=100")
+    assert "Sport camp Le Vele" in result_titles(page)
+    status = page.locator("#stato-ricerca").inner_text()
+    assert status.startswith("Nessun risultato a Calcio: «calcio» è cercato come parola."), status
+    assert not page.locator("#luogo-testo").is_visible()  # it is a word already

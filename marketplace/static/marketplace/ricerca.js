@@ -50,7 +50,8 @@
   }
 
   // What the answer says of the words of the text: the Comune read from its end, searched
-  // as the place (placeButton offers its name as a word instead); those the search did
+  // as the place (placeButton offers its name as a word instead), or searched as a word
+  // because the rest of the text finds nothing there; those the search did
   // not look for, too common to say anything ("di", "per"), so that a text of only such
   // words, searched as no text, is no mystery; and those found nowhere, like no known
   // word, which leave the search empty ("badante rumena"): the map offers to search
@@ -60,12 +61,14 @@
       return words.map(function (word) { return "«" + word + "»"; }).join(", ");
     }
     var notes = [];
-    var luogo = body.luogo_dal_testo;
-    if (luogo) {
+    // The Comune read, or named but searched as a word (nothing there for the rest).
+    ["luogo_dal_testo", "luogo_come_parole"].forEach(function (field) {
+      var luogo = body[field];
+      if (!luogo) { return; }
       var homonyms = luogo.comuni.length > 1;
       var names = luogo.comuni.map(function (c) { return homonyms ? c.nome + " (" + c.sigla_provincia + ")" : c.nome; });
-      notes.push(fmt(M.luogo_dal_testo, { comune: names.join(", "), parole: luogo.parole }));
-    }
+      notes.push(fmt(M[field], { comune: names.join(", "), parole: luogo.parole }));
+    });
     var ignored = body.parole_ignorate || [];
     if (ignored.length) { notes.push(fmt(M.parole_ignorate, { parole: quoted(ignored) })); }
     var unmatched = body.parole_non_trovate || [];
