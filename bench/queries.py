@@ -83,10 +83,6 @@ QUERIES: dict[str, str] = {
     # A need and a Comune typed together, as people write them: the Comune named at the
     # end of the text is where to search (places.py), "badante" among Milano's services.
     "text ending with a Comune": "/api/v1/cerca/?q=badante%20milano&facette=false",
-    # A need and a province: the province's 243 Comuni, "asilo nido" among their rows.
-    "text ending with a province": (
-        "/api/v1/cerca/?q=asilo%20nido%20provincia%20di%20bergamo&facette=false"
-    ),
     # A typo: the word matches nothing and is replaced by the nearest known word.
     "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",

@@ -21,13 +21,6 @@ MESSAGGI = {
     "luogo_dal_testo": _("Risultati a %(comune)s: «%(parole)s» è il nome di un Comune."),
     "cerca_come_parola": _("Cerca «%(parole)s» come parola, non come Comune"),
     "luogo_come_parole": _("Nessun risultato a %(comune)s: «%(parole)s» è cercato come parola."),
-    "provincia_dal_testo": _(
-        "Risultati in provincia di %(provincia)s, letta dal testo «%(parole)s»."
-    ),
-    "cerca_provincia_come_parole": _("Cerca «%(parole)s» come parole, non come provincia"),
-    "provincia_come_parole": _(
-        "Nessun risultato in provincia di %(provincia)s: «%(parole)s» è cercato come parole."
-    ),
     "parole_non_trovate": _(
         "Nessun servizio, punto informativo o convenzione contiene: %(parole)s."
     ),

@@ -1,4 +1,4 @@
-"""A Comune or a province named at the end of the text is where to search, not words.
+"""A Comune named at the end of the text is where to search, not a word to find.
 
 People type the place with the need: "asilo nido bergamo", "badante a Sesto San
 Giovanni". Searched as words, the place finds only the texts that happen to name it,
@@ -7,10 +7,6 @@ its Sede's, or the Comuni it serves, never its words). Read as a place, it filte
 that Comune, as the `comune` parameter does; the rest of the text is searched. The
 answer says so (`luogo_dal_testo`), and `luogo_dal_testo=false` searches the words as
 typed, for the rare Comune whose name is also a word someone looks for ("Erba", "Mese").
-
-A province named as such is all its Comuni: "asilo nido provincia di Bergamo",
-"badante Bergamo e provincia" (searched as Bergamo with the word "provincia", they
-found nearly nothing). Without the word "provincia", "Bergamo" is the Comune.
 
 Only the end of the text is read, where people put the place: a Comune's name inside
 a text ("progetto vita indipendente") stays a word. Both backends receive the same
@@ -25,8 +21,7 @@ football camps that the words find.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -44,16 +39,17 @@ _BEFORE_A_PLACE = STOP_WORDS | {"presso", "vicino", "zona"}
 
 @dataclass(frozen=True)
 class LuogoDalTesto:
-    """The place named by the last words of the text: a Comune (more than one when
-    homonyms), or a province ("provincia di Bergamo", "Bergamo e provincia")."""
+    """The Comuni named by the last words of the text (more than one when homonyms)."""
 
-    parole: str  # those words, as typed: "Sesto San Giovanni", "provincia di Bergamo"
-    codici: tuple[str, ...]  # the ISTAT codes of the Comuni where to search
-    comuni: tuple[dict, ...] = ()  # the Comuni named: {"codice_istat", "nome", "sigla_provincia"}
-    provincia: dict | None = None  # the province named: {"sigla", "nome"}
+    parole: str  # those words, as typed: "Sesto San Giovanni"
+    comuni: tuple[dict, ...]  # {"codice_istat", "nome", "sigla_provincia"} of each
+
+    @property
+    def codici(self) -> tuple[str, ...]:
+        return tuple(comune["codice_istat"] for comune in self.comuni)
 
     def as_dict(self) -> dict:
-        return {"parole": self.parole, "comuni": list(self.comuni), "provincia": self.provincia}
+        return {"parole": self.parole, "comuni": list(self.comuni)}
 
 
 class PlaceReading(NamedTuple):
@@ -100,89 +96,29 @@ def _found(text: str, oggi: date, comuni: tuple[str, ...] = ()) -> bool:
 
 
 def read_place(text: str) -> PlaceReading:
-    """The text's last words as a province or a Comune, when they are one's whole name.
+    """The text's last words as a Comune, when they are one's whole name.
 
-    A province is named with the word "provincia" ("asilo nido provincia di Bergamo",
-    "badante Bergamo e provincia", "Città metropolitana di Milano"); else the longest
-    Comune's name wins ("sesto san giovanni", not a Comune "Giovanni"). A name must
+    The longest name wins ("sesto san giovanni", not a Comune "Giovanni"); a name must
     begin with a word typed ("sant'angelo lodigiano" is not read as "angelo lodigiano").
     """
     tokens = text.split()
     # Each folded word with the typed token it comes from ("d'adda" is two words).
     spans = [(index, word) for index, token in enumerate(tokens) for word in words(token)]
-    folded = [word for _token, word in spans]
-    for start, luogo in (*_provinces_named(folded), *_comuni_named(folded)):
+    names, longest = _comuni_by_words()
+    for size in range(min(longest, len(spans)), 0, -1):
+        start = len(spans) - size
+        name = tuple(word for _token, word in spans[start:])
+        comuni = names.get(name)
+        if comuni is None:
+            continue
         token = spans[start][0]
         if start > 0 and spans[start - 1][0] == token:
             continue  # the name would begin inside a typed token
         rest = tokens[:token]
         while rest and all(word in _BEFORE_A_PLACE for word in words(rest[-1])):
             rest.pop()
-        return PlaceReading(" ".join(rest), replace(luogo, parole=" ".join(tokens[token:])))
+        return PlaceReading(" ".join(rest), LuogoDalTesto(" ".join(tokens[token:]), comuni))
     return PlaceReading(text)
-
-
-def _comuni_named(folded: list[str]) -> Iterator[tuple[int, LuogoDalTesto]]:
-    """Where a Comune's name begins that ends the words, longest first, and its place."""
-    names, longest = _comuni_by_words()
-    for size in range(min(longest, len(folded)), 0, -1):
-        start = len(folded) - size
-        comuni = names.get(tuple(folded[start:]))
-        if comuni is not None:
-            codici = tuple(comune["codice_istat"] for comune in comuni)
-            yield start, LuogoDalTesto("", codici, comuni=comuni)
-
-
-# The words that say the name next to them is a province's: before it, with stop words
-# between ("provincia di", "prov.", "città metropolitana di"), or after it ("Bergamo e
-# provincia", "Bergamo provincia").
-_PROVINCE_BEFORE = (("provincia",), ("prov",), ("citta", "metropolitana"))
-_PROVINCE_AFTER = (("e", "provincia"), ("provincia",))
-
-
-def _provinces_named(folded: list[str]) -> Iterator[tuple[int, LuogoDalTesto]]:
-    """Where the words naming a province begin, when they end the text, and its place."""
-    names, longest = _provinces_by_words()
-    for after in _PROVINCE_AFTER:
-        end = len(folded) - len(after)
-        if end > 0 and tuple(folded[end:]) == after:
-            for size in range(min(longest, end), 0, -1):
-                luogo = names.get(tuple(folded[end - size : end]))
-                if luogo is not None:
-                    yield end - size, luogo
-                    break
-    for size in range(min(longest, len(folded)), 0, -1):
-        start = len(folded) - size
-        luogo = names.get(tuple(folded[start:]))
-        if luogo is None:
-            continue
-        before = start
-        while before > 0 and folded[before - 1] in STOP_WORDS:  # "di", "della"
-            before -= 1
-        for words_before in _PROVINCE_BEFORE:
-            if tuple(folded[before - len(words_before) : before]) == words_before:
-                yield before - len(words_before), luogo
-
-
-def _provinces_by_words() -> tuple[dict[tuple[str, ...], LuogoDalTesto], int]:
-    """Each province by the folded words of its name, of its name without stop words
-    ("monza brianza") and of its first word ("monza"); and the most words of a name."""
-
-    def build():
-        codici: dict[tuple[str, str], list[str]] = {}
-        rows = Comune.objects.order_by("sigla_provincia", "pk")
-        for codice, nome, sigla in rows.values_list("pk", "provincia", "sigla_provincia"):
-            codici.setdefault((sigla, nome), []).append(codice)
-        names: dict[tuple[str, ...], LuogoDalTesto] = {}
-        for (sigla, nome), codes in codici.items():
-            luogo = LuogoDalTesto("", tuple(codes), provincia={"sigla": sigla, "nome": nome})
-            full = tuple(words(nome))
-            for key in (full, tuple(w for w in full if w not in STOP_WORDS), full[:1]):
-                if key:
-                    names.setdefault(key, luogo)
-        return names, max((len(key) for key in names), default=0)
-
-    return memo("provinces_by_words", build)
 
 
 def _comuni_by_words() -> tuple[dict[tuple[str, ...], tuple[dict, ...]], int]:

@@ -470,21 +470,3 @@ def test_a_comune_named_like_a_word_is_a_word_when_nothing_there_matches(
     status = page.locator("#stato-ricerca").inner_text()
     assert status.startswith("Nessun risultato a Calcio: «calcio» è cercato come parola."), status
     assert not page.locator("#luogo-testo").is_visible()  # it is a word already
-
-
-def test_a_province_at_the_end_of_the_text_is_where_to_search(live_server, catalogo_demo, page):
-    # The demo catalogue is in the province of Milan: its nurseries, with or without it.
-    open_home(page, live_server.url + "/?q=asilo+nido&per_pagina=100")
-    everywhere = sorted(result_titles(page))
-    open_home(page, live_server.url + "/?q=asilo+nido+in+provincia+di+Milano&per_pagina=100")
-    assert sorted(result_titles(page)) == everywhere
-    status = page.locator("#stato-ricerca").inner_text()
-    assert status.startswith(
-        "Risultati in provincia di Milano, letta dal testo «provincia di Milano»."
-    ), status
-    as_words = page.get_by_role(
-        "button", name="Cerca «provincia di Milano» come parole, non come provincia"
-    )
-    after_search(page, as_words.click)
-    assert query_of(page.url)["luogo_dal_testo"] == ["false"]
-    assert "Risultati in provincia" not in page.locator("#stato-ricerca").inner_text()

@@ -26,14 +26,6 @@ def place(text: str) -> tuple[str, str | None, list[str]]:
     return reading.text, reading.luogo.parole, list(reading.luogo.codici)
 
 
-def province(text: str) -> tuple[str, str, str] | None:
-    """The text left, the words read as a province, and its code ("BG")."""
-    reading = read_place(text)
-    if reading.luogo is None or reading.luogo.provincia is None:
-        return None
-    return reading.text, reading.luogo.parole, reading.luogo.provincia["sigla"]
-
-
 def test_a_comune_named_last_is_read_as_the_place_and_the_rest_is_the_text():
     assert place("asilo nido Melegnano") == ("asilo nido", "Melegnano", ["015140"])
     assert place("melegnano") == ("", "melegnano", ["015140"])
@@ -53,34 +45,6 @@ def test_the_words_that_only_say_there_go_with_the_place():
     assert place("asilo nido a Melegnano") == ("asilo nido", "Melegnano", ["015140"])
     assert place("psicologo presso zona Melegnano")[0] == "psicologo"
     assert place("psicologo vicino a Melegnano")[0] == "psicologo"
-
-
-def test_a_province_named_as_such_at_the_end_is_read_as_all_its_comuni():
-    assert province("asilo nido provincia di Bergamo") == (
-        "asilo nido",
-        "provincia di Bergamo",
-        "BG",
-    )
-    assert province("badante Bergamo e provincia") == ("badante", "Bergamo e provincia", "BG")
-    assert province("badante in provincia di Monza e della Brianza") == (
-        "badante",
-        "provincia di Monza e della Brianza",
-        "MB",
-    )
-    assert province("psicologo prov. Monza Brianza")[2] == "MB"
-    assert province("centro diurno città metropolitana di Milano")[2] == "MI"
-    assert province("Lodi provincia") == ("", "Lodi provincia", "LO")
-    luogo = read_place("asilo provincia di Lodi").luogo
-    in_lodi = Comune.objects.filter(sigla_provincia="LO").values_list("pk", flat=True)
-    assert sorted(luogo.codici) == sorted(in_lodi) and len(luogo.codici) > 50
-    assert luogo.comuni == () and luogo.provincia == {"sigla": "LO", "nome": "Lodi"}
-
-
-def test_a_provinces_name_without_the_word_provincia_is_its_comune():
-    assert place("asilo nido Bergamo") == ("asilo nido", "Bergamo", ["016024"])
-    assert place("provincia di Monza")[1] == "provincia di Monza"  # the province
-    assert place("asilo nido Monza") == ("asilo nido", "Monza", ["108033"])
-    assert place("asilo provincia") == ("asilo provincia", None, [])
 
 
 def test_a_comune_named_inside_the_text_stays_a_word():

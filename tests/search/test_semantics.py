@@ -99,7 +99,6 @@ def test_a_comune_includes_services_delivered_at_home_there(cerca):
 MELEGNANO_LETTO = {
     "parole": "Melegnano",
     "comuni": [{"codice_istat": "015140", "nome": "Melegnano", "sigla_provincia": "MI"}],
-    "provincia": None,
 }
 
 
@@ -125,25 +124,9 @@ def test_a_comune_in_the_text_can_be_searched_as_a_word(cerca):
     assert body["q"] == "baby sitter a Melegnano"
 
 
-def test_a_province_named_at_the_end_of_the_text_is_where_to_search(cerca):
-    body = cerca(q="asilo in provincia di Milano")
-    assert titoli(body) == ["Asilo nido Il Girasole"]
-    assert body["q"] == "asilo" and body["parole_ignorate"] == []
-    assert body["luogo_dal_testo"] == {
-        "parole": "provincia di Milano",
-        "comuni": [],
-        "provincia": {"sigla": "MI", "nome": "Milano"},
-    }
-    # Nothing in the province of Bergamo, nor anywhere as words: said, and empty.
-    elsewhere = cerca(q="asilo Bergamo e provincia")
-    assert elsewhere["count"] == 0
-    assert elsewhere["luogo_dal_testo"]["provincia"] == {"sigla": "BG", "nome": "Bergamo"}
-
-
 MESE_COME_PAROLA = {
     "parole": "mese",
     "comuni": [{"codice_istat": "014043", "nome": "Mese", "sigla_provincia": "SO"}],
-    "provincia": None,
 }
 
 

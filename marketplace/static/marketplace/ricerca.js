@@ -61,15 +61,10 @@
       return words.map(function (word) { return "«" + word + "»"; }).join(", ");
     }
     var notes = [];
-    // The place read (a Comune or a province), or named but searched as words (nothing
-    // there for the rest): provincia_dal_testo, provincia_come_parole for a province.
+    // The Comune read, or named but searched as a word (nothing there for the rest).
     ["luogo_dal_testo", "luogo_come_parole"].forEach(function (field) {
       var luogo = body[field];
       if (!luogo) { return; }
-      if (luogo.provincia) {
-        notes.push(fmt(M[field.replace("luogo", "provincia")], { provincia: luogo.provincia.nome, parole: luogo.parole }));
-        return;
-      }
       var homonyms = luogo.comuni.length > 1;
       var names = luogo.comuni.map(function (c) { return homonyms ? c.nome + " (" + c.sigla_provincia + ")" : c.nome; });
       notes.push(fmt(M[field], { comune: names.join(", "), parole: luogo.parole }));
@@ -81,13 +76,12 @@
     return notes.join(" ");
   }
 
-  // The button that searches the place read from the text as words of the text, for a
+  // The button that searches the Comune read from the text as a word of the text, for a
   // Comune named like something people look for ("Erba", "Mese"); null without one.
   function placeButton(body, onClick) {
     var luogo = body.luogo_dal_testo;
     if (!luogo) { return null; }
-    var label = luogo.provincia ? M.cerca_provincia_come_parole : M.cerca_come_parola;
-    var button = el("button", { type: "button", class: "come-parola", text: fmt(label, { parole: luogo.parole }) });
+    var button = el("button", { type: "button", class: "come-parola", text: fmt(M.cerca_come_parola, { parole: luogo.parole }) });
     button.addEventListener("click", onClick);
     return button;
   }
