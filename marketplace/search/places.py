@@ -17,6 +17,11 @@ Some Comuni are named like what people look for: "scuola calcio" ends with Calci
 Comune while the whole text, as words, finds something, the name is searched as a word
 and the answer says so (`luogo_come_parole`): an empty page "in Calcio" would hide the
 football camps that the words find.
+
+People also name a Comune without the qualifier that tells it from others: "San
+Giuliano" for San Giuliano Milanese, "Cernusco" for Cernusco sul Naviglio, "Cologno"
+for Cologno Monzese. Such a short name is read as every Comune whose name begins with
+it ("cologno": Cologno Monzese and Cologno al Serio), as homonyms are (`_short_names`).
 """
 
 from __future__ import annotations
@@ -134,6 +139,99 @@ def _comuni_by_words() -> tuple[dict[tuple[str, ...], tuple[dict, ...]], int]:
                 entry = {"codice_istat": codice, "nome": nome, "sigla_provincia": sigla}
                 names.setdefault(key, []).append(entry)
         longest = max((len(key) for key in names), default=0)
-        return {key: tuple(value) for key, value in names.items()}, longest
+        whole = {key: tuple(value) for key, value in names.items()}
+        return _short_names(whole) | whole, longest  # a whole name wins over a short one
 
     return memo("comuni_by_words", build)
+
+
+# What follows a Comune's name to tell it from others, and what people leave out when
+# they name it: the area's adjective ("San Donato Milanese", "Cologno Monzese") or its
+# river, lake or valley, with or without a preposition ("Cernusco sul Naviglio",
+# "Cassano d'Adda", "Besana in Brianza").
+_QUALIFIERS = frozenset(
+    words(
+        "milanese monzese lodigiano pavese cremasco cremasca bresciano mantovano mantovana "
+        "comasco bergamasco varesino cremonese valtellino camuno lariana lombardo "
+        "adda brianza po garda lario olona lambro mella ticino naviglio serio oglio mincio "
+        "brembo chiese molgora valtellina valsassina valcuvia valtravaglia imagna intelvi "
+        "seprio lomellina terme"
+    )
+)
+_QUALIFIER_PREPOSITIONS = frozenset(words("al all d di del della dell in nel sul sull sulla"))
+# Short names that are also words people search for, or another place: "Villa d'Adda"
+# is not what "casa di riposo villa" means, nor Treviso Bresciano what "treviso" does.
+# Their Comuni are read only by their whole names.
+_NOT_SHORT_NAMES = frozenset(
+    tuple(words(name))
+    for name in (
+        "abbadia",
+        "alta valle",
+        "angolo",
+        "arena",
+        "badia",
+        "bene",
+        "borgo",
+        "campagnola",
+        "candia",
+        "canonica",
+        "carbonara",
+        "cassina",
+        "castel",
+        "castello",
+        "centro valle",
+        "cerro",
+        "colle",
+        "corna",
+        "costa valle",
+        "gera",
+        "la valletta",
+        "limone",
+        "mazzo",
+        "montagna",
+        "monte",
+        "olmo",
+        "oliveto",
+        "ospedaletto",
+        "pian",
+        "ponte",
+        "ponti",
+        "porto",
+        "pozzo",
+        "rancio",
+        "rivolta",
+        "rota",
+        "senna",
+        "settimo",
+        "somma",
+        "spino",
+        "stagno",
+        "treviso",
+        "valle",
+        "villa",
+        "volta",
+    )
+)
+
+
+def _short_names(whole: dict[tuple[str, ...], tuple[dict, ...]]) -> dict:
+    """The names people use without a Comune's qualifier (_QUALIFIERS), each read as all
+    the Comuni whose names begin with it: "cologno" is Cologno Monzese and Cologno al
+    Serio, "paderno" all four Padernos, though only Paderno d'Adda ends with a
+    qualifier. Never a name ending with a stop word, nor one of _NOT_SHORT_NAMES."""
+    short = set()
+    for key in whole:
+        cut = len(key) - 1
+        if cut < 1 or key[cut] not in _QUALIFIERS:
+            continue
+        while cut > 1 and key[cut - 1] in _QUALIFIER_PREPOSITIONS:
+            cut -= 1
+        name = key[:cut]
+        if name[-1] not in STOP_WORDS and name not in _NOT_SHORT_NAMES:
+            short.add(name)
+    beginning: dict[tuple[str, ...], list[dict]] = {}
+    for key, comuni in whole.items():  # in the order of the Comuni's names
+        for size in range(1, len(key)):
+            if key[:size] in short:
+                beginning.setdefault(key[:size], []).extend(comuni)
+    return {name: tuple(comuni) for name, comuni in beginning.items()}

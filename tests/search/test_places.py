@@ -41,6 +41,37 @@ def test_the_longest_name_wins_and_its_words_are_kept_as_typed():
     assert place("sant'angelo lodigiano")[2] == ["098050"]
 
 
+def test_a_comune_is_read_by_its_name_without_the_qualifier_people_leave_out():
+    # The area's adjective, or its river or lake, with its preposition.
+    assert place("centro diurno San Giuliano") == ("centro diurno", "San Giuliano", ["015195"])
+    assert place("psicologo a cernusco")[1:] == ("cernusco", ["097020", "015070"])
+    assert place("rsa trezzano")[2] == ["015219", "015220"]  # Rosa, sul Naviglio
+    assert place("badante sant'angelo")[2] == ["098050", "018144"]  # Lodigiano, Lomellina
+
+
+def test_a_short_name_is_every_comune_whose_name_begins_with_it():
+    # Only Paderno d'Adda ends with a qualifier; "Paderno" names all four.
+    assert [c["nome"] for c in read_place("asilo paderno").luogo.comuni] == [
+        "Paderno Dugnano",
+        "Paderno Franciacorta",
+        "Paderno Ponchielli",
+        "Paderno d'Adda",
+    ]
+
+
+def test_a_whole_name_wins_over_a_short_one():
+    # Berbenno (BG), not Berbenno di Valtellina (SO).
+    assert place("asilo berbenno")[1:] == ("berbenno", ["016023"])
+
+
+def test_a_short_name_that_is_also_a_word_or_another_place_stays_a_word():
+    # Villa d'Adda, Monte Cremasco, Treviso Bresciano: read only by their whole names.
+    assert place("casa di riposo villa") == ("casa di riposo villa", None, [])
+    assert place("centro estivo monte")[1] is None
+    assert place("badante treviso")[1] is None
+    assert place("centro estivo Villa d'Adda")[1] == "Villa d'Adda"
+
+
 def test_the_words_that_only_say_there_go_with_the_place():
     assert place("asilo nido a Melegnano") == ("asilo nido", "Melegnano", ["015140"])
     assert place("psicologo presso zona Melegnano")[0] == "psicologo"
@@ -54,7 +85,6 @@ def test_a_comune_named_inside_the_text_stays_a_word():
 
 def test_a_name_is_never_read_from_the_middle_of_a_typed_word():
     # "angelo lodigiano" is the end of "Sant'Angelo Lodigiano", no Comune of its own.
-    assert place("badante sant'angelo")[1] is None
     assert place("badante angelo lodigiano") == ("badante angelo lodigiano", None, [])
 
 

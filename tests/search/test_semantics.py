@@ -117,6 +117,19 @@ def test_a_comune_named_at_the_end_of_the_text_is_where_to_search(cerca):
     assert alone["luogo_dal_testo"] == MELEGNANO_LETTO and alone["q"] == ""
 
 
+def test_a_comune_named_without_its_qualifier_is_where_to_search_too(cerca):
+    # "San Donato" is what people call San Donato Milanese.
+    body = cerca(q="asilo san donato")
+    assert titoli(body) == ["Asilo nido Il Girasole"]
+    assert body["q"] == "asilo"
+    assert body["luogo_dal_testo"] == {
+        "parole": "san donato",
+        "comuni": [
+            {"codice_istat": "015192", "nome": "San Donato Milanese", "sigla_provincia": "MI"}
+        ],
+    }
+
+
 def test_a_comune_in_the_text_can_be_searched_as_a_word(cerca):
     body = cerca(q="baby sitter a Melegnano", luogo_dal_testo="false")
     assert body["luogo_dal_testo"] is None
