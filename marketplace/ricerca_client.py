@@ -18,7 +18,7 @@ MESSAGGI = {
     "pagina": _("pagina %(p)s di %(tot)s"),
     "corretta": _("Hai scritto «%(digitata)s»: risultati per «%(q)s»."),
     "parole_ignorate": _("Parole troppo comuni, non cercate: %(parole)s."),
-    "luogo_dal_testo": _("Risultati a %(comune)s: «%(parole)s» è il nome di un Comune."),
+    "luogo_dal_testo": _("Risultati a %(comune)s: «%(parole)s» è letto come il nome di un Comune."),
     "cerca_come_parola": _("Cerca «%(parole)s» come parola, non come Comune"),
     "luogo_come_parole": _("Nessun risultato a %(comune)s: «%(parole)s» è cercato come parola."),
     "parole_non_trovate": _(

@@ -22,6 +22,8 @@ People also name a Comune without the qualifier that tells it from others: "San
 Giuliano" for San Giuliano Milanese, "Cernusco" for Cernusco sul Naviglio, "Cologno"
 for Cologno Monzese. Such a short name is read as every Comune whose name begins with
 it ("cologno": Cologno Monzese and Cologno al Serio), as homonyms are (`_short_names`).
+And a name typed with a typo ("asilo nido melegano") is that Comune when it is near
+enough to one name and no text holds its last word (`read_misspelled_place`).
 """
 
 from __future__ import annotations
@@ -30,16 +32,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from rapidfuzz.distance import Levenshtein
+
 from geo_data.models import Comune
 
 from .cache import memo
-from .spelling import Correction, correct
+from .spelling import Correction, correct, nearest_word
+from .sql import fetch_dicts
 from .text import STOP_WORDS, words
 
 # Words that stand between the need and the place and mean only "there": "a", "in",
 # "di" (stop words, which no search looks for) and a few more. Dropped with the place,
 # so that the answer does not list them as words it ignored.
 _BEFORE_A_PLACE = STOP_WORDS | {"presso", "vicino", "zona"}
+
+Name = tuple[str, ...]  # a Comune's name as its folded words
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,8 @@ def read_text(text: str, *, places: bool, oggi: date) -> TextReading:
     text names would otherwise be "corrected" into some other word."""
     if places:
         rest, luogo = read_place(text)
+        if luogo is None:
+            rest, luogo = read_misspelled_place(text)
         if luogo:
             correction = correct(rest)
             if _found(correction.text, oggi, luogo.codici):
@@ -106,24 +115,142 @@ def read_place(text: str) -> PlaceReading:
     The longest name wins ("sesto san giovanni", not a Comune "Giovanni"); a name must
     begin with a word typed ("sant'angelo lodigiano" is not read as "angelo lodigiano").
     """
-    tokens = text.split()
-    # Each folded word with the typed token it comes from ("d'adda" is two words).
-    spans = [(index, word) for index, token in enumerate(tokens) for word in words(token)]
+    tokens, spans = _spans(text)
     names, longest = _comuni_by_words()
     for size in range(min(longest, len(spans)), 0, -1):
         start = len(spans) - size
-        name = tuple(word for _token, word in spans[start:])
-        comuni = names.get(name)
-        if comuni is None:
-            continue
-        token = spans[start][0]
-        if start > 0 and spans[start - 1][0] == token:
-            continue  # the name would begin inside a typed token
-        rest = tokens[:token]
-        while rest and all(word in _BEFORE_A_PLACE for word in words(rest[-1])):
-            rest.pop()
-        return PlaceReading(" ".join(rest), LuogoDalTesto(" ".join(tokens[token:]), comuni))
+        comuni = names.get(tuple(word for _token, word in spans[start:]))
+        if comuni is not None and _begins_a_token(spans, start):
+            return _reading(tokens, spans[start][0], comuni)
     return PlaceReading(text)
+
+
+# A Comune's name typed with a typo ("asilo nido melegano") is read as that Comune when
+# it is this near to the name (pg_trgm's similarity: the trigrams shared over those of
+# either), no shorter than this, and its last word is no word of the index: a word that
+# some text holds ("mesi", near Mese) is what the text looks for.
+MISSPELLED_MIN_SIMILARITY = 0.5
+MISSPELLED_MIN_LETTERS = 5
+MISSPELLED_MAX_WORDS = 4
+
+
+def read_misspelled_place(text: str) -> PlaceReading:
+    """The text's last words as the Comune whose name they misspell (see above), when
+    one name is the nearest; else the text as it is. Typed as the search takes words,
+    "melegano" would find Melegnano's name as a prefix of its stem (*meleg*), in the
+    texts that happen to name it, instead of Melegnano's services."""
+    tokens, spans = _spans(text)
+    if not spans or _is_a_word_of_the_index(spans[-1][1]):
+        return PlaceReading(text)
+    best: tuple[float, tuple[dict, ...], int] | None = None
+    tied = False
+    for size in range(1, min(MISSPELLED_MAX_WORDS, len(spans)) + 1):
+        start = len(spans) - size
+        typed = tuple(word for _token, word in spans[start:])
+        if len("".join(typed)) < MISSPELLED_MIN_LETTERS or not _begins_a_token(spans, start):
+            continue
+        for similarity, comuni in _nearest_names(typed):
+            if best is None or similarity > best[0]:
+                best, tied = (similarity, comuni, start), False
+            elif similarity == best[0] and comuni != best[1]:
+                tied = True
+    if best is None or tied or _misspells_a_word(spans[-1][1], best[1]):
+        return PlaceReading(text)
+    return _reading(tokens, spans[best[2]][0], best[1])
+
+
+def _misspells_a_word(typed: str, comuni: tuple[dict, ...]) -> bool:
+    """Whether the last word typed is as few edits from a known word of the titles (the
+    spelling's nearest) as from every word of the Comuni's names: "paronato" is one
+    from "patronato" and two from Parona (PV), and the spelling corrects it."""
+    nearest = nearest_word(typed)
+    if nearest is None:
+        return False
+    name_words = {word for comune in comuni for word in words(comune["nome"])}
+    if set(words(nearest[0])) <= name_words:
+        return False  # the name itself, written in some title
+    known = "".join(words(nearest[0]))
+    return Levenshtein.distance(typed, known) <= min(
+        Levenshtein.distance(typed, word) for word in name_words
+    )
+
+
+def _spans(text: str) -> tuple[list[str], list[tuple[int, str]]]:
+    """The typed tokens, and each folded word with the token it comes from ("d'adda" is
+    two words)."""
+    tokens = text.split()
+    return tokens, [(index, word) for index, token in enumerate(tokens) for word in words(token)]
+
+
+def _begins_a_token(spans: list[tuple[int, str]], start: int) -> bool:
+    """Whether the word at `start` begins a typed token: a name never begins inside one."""
+    return start == 0 or spans[start - 1][0] != spans[start][0]
+
+
+def _reading(tokens: list[str], first: int, comuni: tuple[dict, ...]) -> PlaceReading:
+    """The Comuni named from the token `first` on; the rest of the text, without the
+    words just before the name that only say "there"."""
+    rest = tokens[:first]
+    while rest and all(word in _BEFORE_A_PLACE for word in words(rest[-1])):
+        rest.pop()
+    return PlaceReading(" ".join(rest), LuogoDalTesto(" ".join(tokens[first:]), comuni))
+
+
+_IS_A_WORD_OF_THE_INDEX = """
+SELECT EXISTS (
+    SELECT 1 FROM search_lessema
+    WHERE lessema = ANY(tsvector_to_array(to_tsvector('italiano', %s)))
+) AS found
+"""
+
+
+def _is_a_word_of_the_index(word: str) -> bool:
+    return fetch_dicts(_IS_A_WORD_OF_THE_INDEX, [word])[0]["found"]
+
+
+def trigrams(name: Name) -> frozenset[str]:
+    """pg_trgm's trigrams of the words: each padded with two spaces before, one after."""
+    return frozenset(
+        padded[i : i + 3]
+        for word in name
+        for padded in [f"  {word} "]
+        for i in range(len(word) + 1)
+    )
+
+
+def _nearest_names(typed: Name) -> list[tuple[float, tuple[dict, ...]]]:
+    """The names of as many words as `typed` at least MISSPELLED_MIN_SIMILARITY near
+    it, with their similarity."""
+    by_trigram, name_trigrams = _names_by_trigram()
+    wanted = trigrams(typed)
+    shared: dict[Name, int] = {}
+    for trigram in wanted:
+        for name in by_trigram.get((len(typed), trigram), ()):
+            shared[name] = shared.get(name, 0) + 1
+    names, _longest = _comuni_by_words()
+    found = []
+    for name, common in shared.items():
+        similarity = common / (len(wanted) + len(name_trigrams[name]) - common)
+        if similarity >= MISSPELLED_MIN_SIMILARITY:
+            found.append((similarity, names[name]))
+    return found
+
+
+def _names_by_trigram() -> tuple[dict[tuple[int, str], list[Name]], dict[Name, frozenset[str]]]:
+    """The names (whole and short) by their number of words and each of their trigrams,
+    and each name's trigrams."""
+
+    def build():
+        names, _longest = _comuni_by_words()
+        by_trigram: dict[tuple[int, str], list[Name]] = {}
+        name_trigrams = {}
+        for name in names:
+            name_trigrams[name] = trigrams(name)
+            for trigram in name_trigrams[name]:
+                by_trigram.setdefault((len(name), trigram), []).append(name)
+        return by_trigram, name_trigrams
+
+    return memo("comuni_by_trigram", build)
 
 
 def _comuni_by_words() -> tuple[dict[tuple[str, ...], tuple[dict, ...]], int]:

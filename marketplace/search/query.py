@@ -169,10 +169,10 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         default=True,
         help_text=_(
             "Se il testo finisce con il nome di un Comune, anche senza la parte che lo "
-            "distingue («San Donato» per San Donato Milanese), cerca in quel Comune "
-            "(senza comune e ambito), a meno che lì non si trovi nulla e il testo "
-            "intero, cercato come parole, trovi qualcosa (luogo_come_parole). false: "
-            "cerca quel nome come parola."
+            "distingue («San Donato» per San Donato Milanese) o con un refuso, cerca "
+            "in quel Comune (senza comune e ambito), a meno che lì non si trovi nulla "
+            "e il testo intero, cercato come parole, trovi qualcosa "
+            "(luogo_come_parole). false: cerca quel nome come parola."
         ),
     )
     ambito = serializers.SlugField(required=False)

@@ -74,8 +74,19 @@ def _replacement(cursor, token: str) -> str | None:
     cursor.execute(_MATCHES_SOMETHING, [token, f"{token}:*"])
     if cursor.fetchone()[0]:
         return token
-    cursor.execute(_NEAREST_WORD, [token, token, token])
-    row = cursor.fetchone()
-    if row is None or row[1] < MIN_SIMILARITY:
+    nearest = _nearest_word(cursor, token)
+    if nearest is None or nearest[1] < MIN_SIMILARITY:
         return None
-    return row[0]
+    return nearest[0]
+
+
+def nearest_word(token: str) -> tuple[str, float] | None:
+    """The known word nearest to the token (its phrase: "baby sitter"), and how near
+    (pg_trgm's similarity); None when none is even `%`-similar."""
+    with connection.cursor() as cursor:
+        return _nearest_word(cursor, token)
+
+
+def _nearest_word(cursor, token: str) -> tuple[str, float] | None:
+    cursor.execute(_NEAREST_WORD, [token, token, token])
+    return cursor.fetchone()

@@ -446,7 +446,9 @@ def test_a_comune_at_the_end_of_the_text_is_where_to_search(live_server, catalog
     open_home(page, live_server.url + "/?q=asilo+nido+a+Melegnano&per_pagina=100")
     assert sorted(result_titles(page)) == in_melegnano
     status = page.locator("#stato-ricerca").inner_text()
-    assert status.startswith("Risultati a Melegnano: «Melegnano» è il nome di un Comune."), status
+    assert status.startswith(
+        "Risultati a Melegnano: «Melegnano» è letto come il nome di un Comune."
+    ), status
     as_word = page.get_by_role("button", name="Cerca «Melegnano» come parola, non come Comune")
     after_search(page, as_word.click)
     assert query_of(page.url)["luogo_dal_testo"] == ["false"]

@@ -11,16 +11,17 @@ from django.utils import timezone
 
 from geo_data.models import Comune
 from marketplace.search.backends import postgres
-from marketplace.search.places import read_place
+from marketplace.search.places import read_misspelled_place, read_place
+from servizi.services import servizio_update
 
 MELEGNANO_ISTAT = "015140"
 
 pytestmark = pytest.mark.django_db
 
 
-def place(text: str) -> tuple[str, str | None, list[str]]:
+def place(text: str, read=read_place) -> tuple[str, str | None, list[str]]:
     """The text left, the words read as a place, and the Comuni's codes."""
-    reading = read_place(text)
+    reading = read(text)
     if reading.luogo is None:
         return reading.text, None, []
     return reading.text, reading.luogo.parole, list(reading.luogo.codici)
@@ -115,6 +116,48 @@ def test_homonym_comuni_are_all_read():
         ("Castro", "BG"),
         ("Castro", "LE"),
     ]
+
+
+def misspelled(text: str) -> tuple[str, str | None, list[str]]:
+    return place(text, read_misspelled_place)
+
+
+def test_a_comune_misspelled_at_the_end_of_the_text_is_read_as_that_comune():
+    assert misspelled("asilo nido melegano") == ("asilo nido", "melegano", [MELEGNANO_ISTAT])
+    assert misspelled("badante a rozano") == ("badante", "rozano", ["015189"])
+    # Any word of a name, and a name typed in part.
+    assert misspelled("trasporto pieve emanele") == ("trasporto", "pieve emanele", ["015173"])
+    assert misspelled("centro diurno san giuliano milanse")[2] == ["015195"]
+    assert misspelled("asilo bergam")[2] == ["016024"]
+
+
+def test_a_text_is_not_read_as_a_misspelled_comune_unless_near_enough():
+    assert misspelled("psicolgo") == ("psicolgo", None, [])  # a typo, of no Comune's name
+    assert misspelled("asilo nido") == ("asilo nido", None, [])
+    assert misspelled("badante a roz")[1] is None  # too short to tell
+    assert misspelled("") == ("", None, [])
+
+
+def test_a_word_some_text_holds_is_never_read_as_a_misspelled_comune(
+    catalogo, django_capture_on_commit_callbacks
+):
+    # "orario" is as near to "Orio" (Orio Litta, Orio al Serio) as a typo would be.
+    assert misspelled("sportello orario")[1] == "orario"
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=catalogo["lavanderia"], descrizione="Orario continuato.")
+    assert misspelled("sportello orario") == ("sportello orario", None, [])
+
+
+def test_a_typo_as_few_edits_from_a_word_of_the_titles_is_left_to_the_spelling(
+    catalogo, django_capture_on_commit_callbacks
+):
+    # "paronato" is two edits from Parona (PV), one from "patronato": once a title says
+    # "patronato", the spelling corrects it into that word.
+    assert misspelled("assistenza paronato")[2] == ["018109"]
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=catalogo["lavanderia"], titolo="Sportello patronato di Rozzano")
+    assert misspelled("assistenza paronato") == ("assistenza paronato", None, [])
+    assert misspelled("badante rozano")[2] == ["015189"]  # "rozzano" of a title is the name itself
 
 
 @pytest.mark.parametrize("through", ["the text's index", "the Comune's rows"])

@@ -130,6 +130,13 @@ def test_a_comune_named_without_its_qualifier_is_where_to_search_too(cerca):
     }
 
 
+def test_a_misspelled_comune_is_where_to_search_too(cerca):
+    body = cerca(q="baby sitter a melegano")
+    assert titoli(body) == ["Baby sitter a domicilio"]
+    assert body["q"] == "baby sitter" and body["luogo_dal_testo"]["parole"] == "melegano"
+    assert body["luogo_dal_testo"]["comuni"] == MELEGNANO_LETTO["comuni"]
+
+
 def test_a_comune_in_the_text_can_be_searched_as_a_word(cerca):
     body = cerca(q="baby sitter a Melegnano", luogo_dal_testo="false")
     assert body["luogo_dal_testo"] is None
