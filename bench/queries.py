@@ -83,6 +83,9 @@ QUERIES: dict[str, str] = {
     # A need and a Comune typed together, as people write them: the Comune named at the
     # end of the text is where to search (places.py), "badante" among Milano's services.
     "text ending with a Comune": "/api/v1/cerca/?q=badante%20milano&facette=false",
+    # The same with the Comune misspelled: read as Milano all the same (its last word is
+    # no word of the index, and no word of the titles is as few edits away).
+    "text ending with a misspelled Comune": "/api/v1/cerca/?q=badante%20milanno&facette=false",
     # A typo: the word matches nothing and is replaced by the nearest known word.
     "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",
