@@ -8,7 +8,7 @@ from servizi import generator
 
 _INDEX_HINT = (
     "Per la ricerca ricostruisci l'indice: manage.py search_index --rebuild "
-    "(8-12 minuti per un milione di servizi su 2 core, vedi bench/RESULTS.md)."
+    "(8-15 minuti per un milione di servizi su 2 core, vedi bench/RESULTS.md)."
 )
 
 
