@@ -208,7 +208,7 @@ def _is_a_word_of_the_index(word: str) -> bool:
     return fetch_dicts(_IS_A_WORD_OF_THE_INDEX, [word])[0]["found"]
 
 
-def trigrams(name: Name) -> frozenset[str]:
+def _trigrams(name: Name) -> frozenset[str]:
     """pg_trgm's trigrams of the words: each padded with two spaces before, one after."""
     return frozenset(
         padded[i : i + 3]
@@ -222,7 +222,7 @@ def _nearest_names(typed: Name) -> list[tuple[float, tuple[dict, ...]]]:
     """The names of as many words as `typed` at least MISSPELLED_MIN_SIMILARITY near
     it, with their similarity."""
     by_trigram, name_trigrams = _names_by_trigram()
-    wanted = trigrams(typed)
+    wanted = _trigrams(typed)
     shared: dict[Name, int] = {}
     for trigram in wanted:
         for name in by_trigram.get((len(typed), trigram), ()):
@@ -245,7 +245,7 @@ def _names_by_trigram() -> tuple[dict[tuple[int, str], list[Name]], dict[Name, f
         by_trigram: dict[tuple[int, str], list[Name]] = {}
         name_trigrams = {}
         for name in names:
-            name_trigrams[name] = trigrams(name)
+            name_trigrams[name] = _trigrams(name)
             for trigram in name_trigrams[name]:
                 by_trigram.setdefault((len(name), trigram), []).append(name)
         return by_trigram, name_trigrams
@@ -341,7 +341,7 @@ _NOT_SHORT_NAMES = frozenset(
 )
 
 
-def _short_names(whole: dict[tuple[str, ...], tuple[dict, ...]]) -> dict:
+def _short_names(whole: dict[Name, tuple[dict, ...]]) -> dict[Name, tuple[dict, ...]]:
     """The names people use without a Comune's qualifier (_QUALIFIERS), each read as all
     the Comuni whose names begin with it: "cologno" is Cologno Monzese and Cologno al
     Serio, "paderno" all four Padernos, though only Paderno d'Adda ends with a
@@ -356,7 +356,7 @@ def _short_names(whole: dict[tuple[str, ...], tuple[dict, ...]]) -> dict:
         name = key[:cut]
         if name[-1] not in STOP_WORDS and name not in _NOT_SHORT_NAMES:
             short.add(name)
-    beginning: dict[tuple[str, ...], list[dict]] = {}
+    beginning: dict[Name, list[dict]] = {}
     for key, comuni in whole.items():  # in the order of the Comuni's names
         for size in range(1, len(key)):
             if key[:size] in short:
