@@ -42,17 +42,22 @@ def correct(text: str) -> Correction:
     return Correction(" ".join(corrected) if changed else text, tuple(dict.fromkeys(unmatched)))
 
 
-# Whether the word matches something, as a prefix as the search takes it. When no lexeme
-# of the index begins with the word's (see models.Lessema: the table holds every one),
-# no row can match: the rows are not read. Asked of the rows, the planner expects a word
-# it does not know in 870 rows of a million and reads the table until it finds one, all
-# of it for a word that matches nothing: 1.3-1.7 s for "babysiter" at a million services.
+# Whether the word matches something, as a prefix as the search takes it: its stem, or
+# a lexeme that begins with the word as typed (postgres.text_tsqueries). When no lexeme
+# of the index is either (see models.Lessema: the table holds every one), no row can
+# match: the rows are not read. Asked of the rows, the planner expects a word it does
+# not know in 870 rows of a million and reads the table until it finds one, all of it
+# for a word that matches nothing: 1.3-1.7 s for "babysiter" at a million services.
 _MATCHES_SOMETHING = f"""
 SELECT CASE WHEN NOT EXISTS (
-    SELECT 1 FROM unnest(tsvector_to_array(to_tsvector('italiano', %s))) w(l), search_lessema
-    WHERE {lexemes_beginning("w.l")}
+    SELECT 1 FROM search_lessema, (SELECT %(word)s::text AS typed) t
+    WHERE {lexemes_beginning("t.typed")}
+) AND NOT EXISTS (
+    SELECT 1 FROM search_lessema
+    WHERE lessema = ANY(tsvector_to_array(to_tsvector('italiano', %(word)s)))
 ) THEN false ELSE EXISTS (
-    SELECT 1 FROM search_documento WHERE strip(vettore) @@ to_tsquery('italiano', %s)
+    SELECT 1 FROM search_documento
+    WHERE strip(vettore) @@ (to_tsquery('italiano', %(word)s) || (%(word)s || ':*')::tsquery)
 ) END
 """
 
@@ -71,7 +76,7 @@ WHERE parola %% %s ORDER BY parola <-> %s, parola LIMIT 1
 def _replacement(cursor, token: str) -> str | None:
     """The token itself when it matches something, else the nearest known word, else
     None (no word is near enough)."""
-    cursor.execute(_MATCHES_SOMETHING, [token, f"{token}:*"])
+    cursor.execute(_MATCHES_SOMETHING, {"word": token})  # a word of text.words: [a-z0-9]+
     if cursor.fetchone()[0]:
         return token
     nearest = _nearest_word(cursor, token)

@@ -65,3 +65,13 @@ def lexemes_beginning(lexeme: str) -> str:
         f"lessema >= {lexeme} AND lessema < left({lexeme}, -1) "
         f"|| chr(ascii(right({lexeme}, 1)) + 1)"
     )
+
+
+def quoted_lexeme(lexeme: str) -> str:
+    """A lexeme as tsquery's text writes it (a `%s::tsquery` operand)."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def unquoted_lexeme(quoted: str) -> str:
+    """The lexeme that quoted_lexeme wrote."""
+    return quoted[1:-1].replace("''", "'").replace("\\\\", "\\")

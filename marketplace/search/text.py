@@ -21,7 +21,7 @@ SINONIMI: list[tuple[str, ...]] = [
     ("anziani", "terza eta", "over 65"),
     ("disabilita", "handicap", "disabili"),
     ("psicologo", "sostegno psicologico", "psicoterapia"),
-    ("lavanderia", "stireria", "lavasecco"),
+    ("lavanderia", "stireria", "lavasecco", "stiro"),
     ("spesa a domicilio", "consegna spesa"),
     ("pratiche", "disbrigo pratiche", "commissioni"),
     ("trasporto", "accompagnamento", "navetta"),
@@ -89,19 +89,18 @@ _OTHER_NUMBER = {"are": "ari", "ari": "are", "ere": "eri", "eri": "ere"}
 OTHER_NUMBER_MIN_LENGTH = 8
 
 
-def _other_numbers(phrase: tuple[str, ...], prefixed: bool) -> list[tuple[str, ...]]:
-    """The phrase with its words in their other number, each combination once. A word
-    searched as a prefix (the last one typed) already finds its plural: the singular's
-    stem begins the plural's."""
+def _other_numbers(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The phrase with its words in their other number, each combination once. The last
+    word typed too: its prefix is the word's as typed, not its stem's ("domiciliare"
+    is domicil, or a lexeme beginning with domiciliare; domiciliar is neither)."""
     options = []
-    for index, word in enumerate(phrase):
+    for word in phrase:
         ending = word[-3:]
         forms = [word]
         if (
             len(word) >= OTHER_NUMBER_MIN_LENGTH
             and ending in _OTHER_NUMBER
             and word not in STOP_WORDS
-            and not (prefixed and index == len(phrase) - 1 and ending in ("are", "ere"))
         ):
             forms.append(word[:-3] + _OTHER_NUMBER[ending])
         options.append(forms)
@@ -119,10 +118,8 @@ def query_groups(text: str) -> list[list[tuple[str, ...]]]:
     "badante melegnano" -> [[("badante",), ("assistente", "familiare"), …], [("melegnano",)]]
     """
     groups = _synonym_groups(text)
-    for position, alternatives in enumerate(groups):
-        # The prefix is the last group's first alternative's (postgres_tsquery).
-        prefixed = position == len(groups) - 1
-        for other in _other_numbers(alternatives[0], prefixed):
+    for alternatives in groups:
+        for other in _other_numbers(alternatives[0]):
             if other not in alternatives:
                 alternatives.append(other)
     return groups
@@ -149,6 +146,9 @@ def _synonym_groups(text: str) -> list[list[tuple[str, ...]]]:
 def postgres_tsquery(text: str, *, prefix_last: bool = True, any_group: bool = False) -> str:
     """A to_tsquery() expression; the last word of the query also matches as a prefix.
 
+    `to_tsquery` reads the prefix as its stem's ("cena:*" as 'cen':*, every "centro"):
+    the postgres backend writes it as the word's as typed (postgres.text_tsqueries).
+
     A text matches when it holds every group of the query (a word or a phrase with its
     synonyms); with `any_group`, when it holds one: what tells in which part of a
     result (its Ente's name, a category) some of the words were found.
@@ -168,11 +168,12 @@ def postgres_tsquery(text: str, *, prefix_last: bool = True, any_group: bool = F
 
 
 def text_groups(text: str) -> list[list[tuple[tuple[str, ...], bool]]]:
-    """`query_groups` as `to_tsquery('italiano', postgres_tsquery(text))` reads them.
+    """`query_groups` as the postgres backend reads them (postgres.text_tsqueries).
 
     Each group is a list of (words, prefix) alternatives: stop words dropped (so an
     alternative or a group made only of them disappears), the prefix kept on the
     group's first alternative of the last group when its last word is no stop word.
+    A prefixed last word matches its stem, or a stem that begins with the word as typed.
     """
     groups = query_groups(text)
     result = []

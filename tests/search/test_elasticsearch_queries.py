@@ -137,8 +137,12 @@ def test_text_with_synonyms_becomes_alternatives_with_the_last_word_as_prefix():
         {"match": {"tutto": {"query": "assistente familiare", "operator": "and"}}},
         {"match": {"tutto": {"query": "assistenza familiare", "operator": "and"}}},
     ]
+    # The last word typed: its stem, or a stem that begins with it as typed.
     assert anziani["should"][0] == {
-        "match_bool_prefix": {"tutto": {"query": "anziani", "operator": "and"}}
+        "bool": {
+            "should": [{"match": {"tutto": "anziani"}}, {"prefix": {"tutto": "anziani"}}],
+            "minimum_should_match": 1,
+        }
     }
     assert {"match": {"tutto": {"query": "terza eta", "operator": "and"}}} in anziani["should"]
     # Ranking only: titles weigh most, multi-word synonyms also as phrases in the title.
@@ -153,6 +157,36 @@ def test_text_with_synonyms_becomes_alternatives_with_the_last_word_as_prefix():
     assert body["highlight"]["fields"]["categorie_nomi"] == {"number_of_fragments": 0}
     assert body["highlight"]["fields"]["ente_nome"] == {"number_of_fragments": 0}
     assert body["sort"][0] == {"_score": {"order": "desc"}}
+
+
+def test_the_last_word_is_a_prefix_as_typed_not_as_stemmed():
+    """As postgres: "cena" is its stem cen or a stem beginning with "cena", never the
+    prefix of its stem (every "centro"), which `match_bool_prefix` would take."""
+    (nido,) = bool_of(request(SearchQuery(q="asilo nido")))["must"]
+    last_word = {
+        "bool": {
+            "should": [{"match": {"tutto": "nido"}}, {"prefix": {"tutto": "nido"}}],
+            "minimum_should_match": 1,
+        }
+    }
+    assert nido["bool"]["should"][0] == {
+        "bool": {"must": [{"match": {"tutto": {"query": "asilo", "operator": "and"}}}, last_word]}
+    }
+    # Ranked as the best field, each with its boost.
+    (ranking,) = [c for c in bool_of(request(SearchQuery(q="cena")))["should"] if "dis_max" in c]
+    titolo, *others = ranking["dis_max"]["queries"]
+    assert titolo == {
+        "bool": {
+            "should": [{"match": {"titolo": "cena"}}, {"prefix": {"titolo": "cena"}}],
+            "minimum_should_match": 1,
+            "boost": 3.0,
+        }
+    }
+    assert [next(iter(q["bool"]["should"][1]["prefix"])) for q in others] == [
+        "categorie_nomi",
+        "ente_nome",
+        "testo",
+    ]
 
 
 def test_no_text_no_text_clauses_no_highlight():
@@ -512,7 +546,12 @@ def test_map_answers_from_a_cluster_response():
 def test_suggestions_match_like_the_search_and_give_each_title_once():
     body = es.build_suggest("asil", 8).to_dict()
     assert body["query"]["bool"]["must"] == [
-        {"match_bool_prefix": {"tutto": {"query": "asil", "operator": "and"}}}
+        {
+            "bool": {
+                "should": [{"match": {"tutto": "asil"}}, {"prefix": {"tutto": "asil"}}],
+                "minimum_should_match": 1,
+            }
+        }
     ]
     # As postgres' titles: not agreements, which are valid only within their dates.
     assert body["query"]["bool"]["filter"] == [{"terms": {"tipo": ["pit", "servizio"]}}]

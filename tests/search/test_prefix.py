@@ -1,6 +1,7 @@
-"""The last word of a query also matches as a prefix. On postgres the prefix is dropped
-where no other lexeme of the index begins with the word's own: it would match the same
-rows, and GIN reads the word's own list of rows faster than it gathers the rows of every
+"""The last word of a query also matches as a prefix: of the word as typed, not of its
+stem ("cena" is cen, whose prefix is every "centro"). On postgres the prefix is written
+as the lexemes of the index that begin so, when they are few: it matches the same rows,
+and GIN reads a lexeme's own list of rows faster than it gathers the rows of every
 lexeme that begins so (see models.Lessema)."""
 
 from __future__ import annotations
@@ -37,26 +38,56 @@ def table_lexemes() -> set[str]:
 @pytest.mark.parametrize(
     "text, tsquery",
     [
-        ("asilo", "( 'asil' )"),  # the word's own lexeme is the only one
-        ("asili", "( 'asil' )"),
-        ("Caffè", "( 'caff' )"),
-        ("lavand", "( 'lavander' )"),  # lavanderia: the word itself is in no row
-        ("stiro", "( 'stirer' )"),  # stir: stireria
-        ("servizi casa", "'serviz' & ( 'cas' )"),
-        ("baby sitter", "'baby' & ( 'sitter' ) | 'babysitter' | 'baby' & 'sitting' | 'tat'"),
+        ("asil", "'asil'"),  # the word's own lexeme is the only one that begins so
+        ("asilo", "'asil'"),  # no lexeme begins with "asilo": its stem alone
+        ("asili", "'asil'"),
+        ("Caffè", "'caff'"),
+        ("lavand", "'lavander'"),  # lavanderia: the word itself is in no row
+        ("stir", "'stirer'"),  # stireria
+        ("sera", "'ser'"),  # not serviz ("Servizi Casa"), whose stem begins with ser
+        ("assiste", "( 'assist' | 'assistent' )"),  # its stem, or what begins with it
+        ("servizi casa", "'serviz' & 'cas'"),
+        ("baby sitter", "'baby' & 'sitter' | 'babysitter' | 'baby' & 'sitting' | 'tat'"),
         ("della", ""),  # a stop word: nothing to find, as before
         ("zzzz", "'zzzz':*"),  # no lexeme begins so: left to GIN, which finds none
     ],
 )
 def test_the_prefix_is_written_as_the_lexemes_of_the_index_that_begin_so(catalogo, text, tsquery):
-    assert postgres.match_tsquery(text) == tsquery
+    assert postgres.text_tsqueries(text).matching == tsquery
+
+
+@pytest.mark.parametrize(
+    "text, tsquery",
+    [
+        ("asil", "'asil':*"),  # the word is its own stem: whatever begins so
+        ("asilo", "'asil'"),  # no lexeme begins with the word: one operand, as typed
+        ("sera", "'ser'"),
+        ("assiste", "( 'assist' | 'assiste':* )"),
+        ("servizi assiste", "'serviz' & ( 'assist' | 'assiste':* )"),
+        ("della", ""),
+    ],
+)
+def test_the_ranking_keeps_the_prefix_of_the_word_as_typed(catalogo, text, tsquery):
+    assert postgres.text_tsqueries(text).ranked == tsquery
+
+
+def test_the_groups_of_the_words_or_ed_keep_the_same_prefix(catalogo):
+    assert postgres.text_tsqueries("servizi assiste").any_group == (
+        "'serviz' | ( 'assist' | 'assiste':* )"
+    )
 
 
 def test_a_prefix_that_begins_too_many_lexemes_is_left_to_gin(catalogo, monkeypatch):
-    assert postgres.match_tsquery("co") == "( 'consegn' | 'contratt' | 'convivent' | 'cooper' )"
-    assert postgres.match_tsquery("s").count(":*") == 1  # more than MAX_PREFIX_LEXEMES
+    def matching(text):
+        return postgres.text_tsqueries(text).matching
+
+    assert matching("co") == "( 'consegn' | 'contratt' | 'convivent' | 'cooper' )"
+    assert matching("s").count(":*") == 1  # more than MAX_PREFIX_LEXEMES
     monkeypatch.setattr(postgres, "MAX_PREFIX_LEXEMES", 3)
-    assert postgres.match_tsquery("co") == "'co':*"
+    assert matching("co") == "'co':*"
+    assert matching("assiste") == "( 'assist' | 'assistent' )"
+    monkeypatch.setattr(postgres, "MAX_PREFIX_LEXEMES", 0)
+    assert matching("assiste") == "( 'assist' | 'assiste':* )"
 
 
 def test_a_new_word_that_begins_as_the_last_one_does_is_found(
@@ -65,12 +96,14 @@ def test_a_new_word_that_begins_as_the_last_one_does_is_found(
     def found(q):
         return sorted(titoli(client.get("/api/v1/cerca/", {"q": q}).json()))
 
-    assert found("domicilio") == ["Baby sitter a domicilio"]
-    assert postgres.match_tsquery("domicilio") == "( 'domicil' )"
+    assert found("domicil") == ["Baby sitter a domicilio"]
+    assert postgres.text_tsqueries("domicil").matching == "'domicil'"
     with django_capture_on_commit_callbacks(execute=True):  # domiciliarità: domiciliar
         make_servizio(titolo="Domiciliarità leggera", categorie=categorie("anziani"))
-    assert postgres.match_tsquery("domicilio") == "( 'domicil' | 'domiciliar' )"
-    assert found("domicilio") == ["Baby sitter a domicilio", "Domiciliarità leggera"]
+    assert postgres.text_tsqueries("domicil").matching == "( 'domicil' | 'domiciliar' )"
+    assert found("domicil") == ["Baby sitter a domicilio", "Domiciliarità leggera"]
+    # "domiciliarità" does not begin with "domicilio", typed whole.
+    assert found("domicilio") == ["Baby sitter a domicilio"]
 
 
 def test_the_lexeme_table_holds_every_lexeme_of_the_index(
@@ -103,7 +136,7 @@ def prefix_left_to_gin(monkeypatch):
     def ask(client, params) -> dict:
         with monkeypatch.context() as patch:
             patch.setattr(postgres, "MAX_PREFIX_LEXEMES", 0)
-            assert postgres.match_tsquery(params["q"]).count(":*") == 1
+            assert postgres.text_tsqueries(params["q"]).matching.count(":*") == 1
             return client.get("/api/v1/cerca/", params).json()
 
     return ask
@@ -112,17 +145,18 @@ def prefix_left_to_gin(monkeypatch):
 @pytest.mark.parametrize(
     "params",
     [
-        {"q": "asilo"},
-        {"q": "assistenza domiciliare"},
-        {"q": "assistenza domiciliare", "lat": "45.3573", "lon": "9.3237"},
-        {"q": "domiciliare", "raggio_km": "20", "lat": "45.3573", "lon": "9.3237"},
+        {"q": "asil"},
+        {"q": "assistenza domicil"},
+        {"q": "assistenza domicil", "lat": "45.3573", "lon": "9.3237"},
+        {"q": "domicil", "raggio_km": "20", "lat": "45.3573", "lon": "9.3237"},
         {"q": "servizio assist", "ordinamento": "aggiornamento"},
+        {"q": "servizio assiste"},  # the stem, or the lexemes beginning as typed
         {"q": "baby sitter"},  # the first phrase of a group of synonyms
     ],
 )
 def test_the_lexemes_find_what_the_prefix_finds(client, catalogo, many, prefix_left_to_gin, params):
     """Pages, scores, snippets, counts and facets alike."""
-    assert ":*" not in postgres.match_tsquery(params["q"])
+    assert ":*" not in postgres.text_tsqueries(params["q"]).matching
     written_out = client.get("/api/v1/cerca/", params).json()
     assert written_out["results"] and written_out == prefix_left_to_gin(client, params)
 
@@ -130,9 +164,9 @@ def test_the_lexemes_find_what_the_prefix_finds(client, catalogo, many, prefix_l
 @pytest.mark.parametrize(
     "params",
     [
-        {"q": "assistenza domiciliare"},  # walked by date, the text checked on each row
-        {"q": "assistenza domiciliare", "categoria": "anziani"},
-        {"q": "assistenza domiciliare", "lingua": "en", "per_pagina": 2},
+        {"q": "assistenza domicil"},  # walked by date, the text checked on each row
+        {"q": "assistenza domicil", "categoria": "anziani"},
+        {"q": "assistenza domicil", "lingua": "en", "per_pagina": 2},
     ],
 )
 @pytest.mark.parametrize("collected", [False, True])
@@ -151,7 +185,10 @@ def test_a_broad_texts_most_recent_matches_are_the_same_with_the_lexemes(
 
 @pytest.mark.parametrize(
     "word",
-    ["asilo", "lavand", "caff", "assistente", "babysiter", "xyzq", "della", "ritiro"],
+    [
+        *("asilo", "lavand", "caff", "assistente", "assiste", "sera", "cena", "babysiter"),
+        *("xyzq", "della", "ritiro"),
+    ],
 )
 def test_whether_a_word_matches_something_is_what_the_rows_say(
     catalogo, django_capture_on_commit_callbacks, word
@@ -161,12 +198,11 @@ def test_whether_a_word_matches_something_is_what_the_rows_say(
     with django_capture_on_commit_callbacks(execute=True):
         servizio_update(servizio=catalogo["lavanderia"], descrizione="Consegna in azienda.")
     with connection.cursor() as cursor:
-        cursor.execute(spelling._MATCHES_SOMETHING, [word, f"{word}:*"])
+        cursor.execute(spelling._MATCHES_SOMETHING, {"word": word})
         (answer,) = cursor.fetchone()
         cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM search_documento "
-            "WHERE strip(vettore) @@ to_tsquery('italiano', %s))",
-            [f"{word}:*"],
+            "SELECT EXISTS (SELECT 1 FROM search_documento WHERE strip(vettore) @@ %s::tsquery)",
+            [postgres.text_tsqueries(word).matching],
         )
         assert (answer,) == cursor.fetchone()
 
@@ -174,7 +210,8 @@ def test_whether_a_word_matches_something_is_what_the_rows_say(
 def test_a_word_no_lexeme_begins_with_is_corrected_without_reading_the_rows(catalogo):
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN (ANALYZE, COSTS OFF) " + spelling._MATCHES_SOMETHING, ["babysiter"] * 2
+            "EXPLAIN (ANALYZE, COSTS OFF) " + spelling._MATCHES_SOMETHING,
+            {"word": "babysiter"},
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     rows_read = plan[plan.index("search_documento") :]

@@ -68,8 +68,27 @@ def test_the_last_word_matches_as_a_prefix(cerca):
     assert titoli(cerca(q="lavand")) == ["Lavanderia e stireria"]
 
 
+def test_the_prefix_is_of_the_word_as_typed_not_of_its_stem(cerca):
+    # "sera" is stemmed ser, the beginning of serviz: its prefix found every service of
+    # the provider "Servizi Casa S.r.l.". Only one of them is about the evening.
+    assert titoli(cerca(q="sera")) == ["Baby sitter a domicilio"]
+    # Typed in part, the word is the beginning of both.
+    assert sorted(titoli(cerca(q="ser"))) == [
+        "Assistente familiare convivente",
+        "Baby sitter a domicilio",
+        "Lavanderia e stireria",
+    ]
+    # What begins with the word typed is found: "assiste" is in assistente's stem.
+    assert sorted(titoli(cerca(q="assiste"))) == [
+        "Assistente familiare convivente",
+        "Caffè Alzheimer",
+    ]
+
+
 def test_domain_synonyms(cerca):
     assert titoli(cerca(q="badante")) == ["Assistente familiare convivente"]
+    # "stireria" does not begin with "stiro": a synonym finds it.
+    assert titoli(cerca(q="stiro")) == ["Lavanderia e stireria"]
 
 
 def test_a_plural_finds_its_singular_where_the_stemmer_tells_them_apart(cerca):

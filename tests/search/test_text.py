@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from marketplace.search.backends import postgres
 from marketplace.search.query import SearchQuery
 from marketplace.search.text import (
     ITALIAN_STOPWORDS,
@@ -100,13 +101,8 @@ def test_any_group_finds_a_text_that_holds_one_of_the_querys_groups():
     """What tells where a match was found: a field holds some of the words (a group:
     one word, or a phrase of its synonyms, whole), not necessarily all of them."""
 
-    def holds(text: str, q: str, **kwargs) -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT to_tsvector('italiano', %s) @@ to_tsquery('italiano', %s)",
-                [text, postgres_tsquery(q, **kwargs)],
-            )
-            return cursor.fetchone()[0]
+    def holds(text: str, q: str, any_group: bool = False) -> bool:
+        return matches(text, q, "any_group" if any_group else "ranked")
 
     assert not holds("Cooperativa Il Girasole", "girasole anziani")
     assert holds("Cooperativa Il Girasole", "girasole anziani", any_group=True)
@@ -123,6 +119,7 @@ def test_any_group_finds_a_text_that_holds_one_of_the_querys_groups():
         ("Infermieri a domicilio", "infermiere domicilio"),  # singular typed, plural written
         ("Infermiere a domicilio", "infermieri domicilio"),
         ("Assistente familiare convivente", "assistenti familiari"),  # the last word too
+        ("Assistenza domiciliari", "assistenza domiciliare"),  # typed whole, not a prefix
         ("Assistenza domiciliare", "domiciliari assistenza"),
         ("Corso per assistenti familiari", "assistente familiare corso"),
     ],
@@ -130,19 +127,26 @@ def test_any_group_finds_a_text_that_holds_one_of_the_querys_groups():
 def test_a_word_finds_its_other_number_where_the_stemmer_tells_them_apart(text, q):
     """Snowball cuts the -are/-ere of a singular as a verb's ending ("familiare" -> famil)
     but only the last vowel of the plural ("familiari" -> familiar)."""
+    assert matches(text, q), (text, q)
+
+
+def matches(text: str, q: str, tsquery: str = "matching") -> bool:
+    """Whether the search's tsquery of `q` (postgres.text_tsqueries) matches `text`."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT to_tsvector('italiano', %s) @@ to_tsquery('italiano', %s)",
-            [text, postgres_tsquery(q)],
+            "SELECT to_tsvector('italiano', %s) @@ %s::tsquery",
+            [text, getattr(postgres.text_tsqueries(q), tsquery)],
         )
-        assert cursor.fetchone()[0], (text, q)
+        return cursor.fetchone()[0]
 
 
 def test_other_numbers_are_added_only_where_they_find_more():
     # A short word's other number could stem as another word ("orare" -> or: "ore", "oro").
     assert postgres_tsquery("orari") == "((orari:*))"
-    # The last word typed is a prefix: its singular's stem begins its plural's.
-    assert postgres_tsquery("assistenza domiciliare") == "((assistenza)) & ((domiciliare:*))"
+    # The last word typed too: its prefix is the word's as typed, not its stem's.
+    assert postgres_tsquery("assistenza domiciliare") == (
+        "((assistenza)) & ((domiciliare:*) | (domiciliari))"
+    )
     assert postgres_tsquery("domiciliari") == "((domiciliari:*) | (domiciliare))"
     # Typed first, then the synonyms, then the words typed in their other number (not
     # the synonyms': one more operand each, to rank every match with).

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from marketplace.search.backends import postgres
 from marketplace.search.models import CellaMappa, Lessema
+from marketplace.search.sql import quoted_lexeme, unquoted_lexeme
 from servizi.models import Servizio
 from servizi.services import servizio_update
 from tests.search.conftest import MELEGNANO, PLACES, all_cells, categorie
@@ -206,4 +207,4 @@ def test_a_word_without_cells_is_mapped_by_grouping_its_rows(client, many):
 
 @pytest.mark.parametrize("lexeme", ["assistent", "l'asil", "c:\\nido", "''"])
 def test_a_lexeme_is_read_back_from_its_quoted_text(lexeme):
-    assert postgres._unquoted(postgres._quoted(lexeme)) == lexeme
+    assert unquoted_lexeme(quoted_lexeme(lexeme)) == lexeme

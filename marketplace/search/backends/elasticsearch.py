@@ -8,9 +8,11 @@ and facet counts; same order by distance). How it stays in step with postgres:
   as PostgreSQL's `italian.stop`, the *same* Snowball Italian stemmer as `italian_stem`).
   What matches is decided on `tutto`, a `copy_to` field holding exactly what the
   postgres `vettore` holds (title, category names, provider, description and
-  requirements), with the synonym groups of `text.query_groups` read as `to_tsquery`
-  reads them: words of a group AND-ed (not a phrase), stop words dropped, the last word
-  also as a prefix. Scoring clauses on `titolo`^3 / `categorie_nomi` / `ente_nome` /
+  requirements), with the synonym groups of `text.query_groups` read as the postgres
+  backend reads them: words of a group AND-ed (not a phrase), stop words dropped, the
+  last word its stem or the beginning of a stem, as typed (`match` or `prefix`; not
+  `match_bool_prefix`, which takes the prefix of the stem: "cena" is cen, the beginning
+  of every "centro"). Scoring clauses on `titolo`^3 / `categorie_nomi` / `ente_nome` /
   `testo` only rank, they never filter;
 - one result per object: rows are collapsed on `chiave` ("tipo:oggetto_id"), the
   sort picking each object's best (nearest) row; the count and the facet counts are
@@ -516,11 +518,26 @@ HIT_SOURCE = [
     *("tipo_ente", "comune_id", "punto", "demo"),
 ]
 TEXT_FIELDS = ["titolo^3", "categorie_nomi^2", "ente_nome^1.5", "testo"]
+_FIELDS = [(name, float(boost or 1)) for name, _, boost in (f.partition("^") for f in TEXT_FIELDS)]
 
 
-def _match_tutto(terms: tuple[str, ...], prefix: bool) -> Q:
-    kind = "match_bool_prefix" if prefix else "match"
-    return Q(kind, tutto={"query": " ".join(terms), "operator": "and"})
+def _match_words(field: str, terms: tuple[str, ...], prefix: bool, boost: float = 1.0) -> Q:
+    """Every word in `field`; with `prefix`, the last one as its stem or as the beginning
+    of a stem, as typed ("cena": cen, or a stem beginning with cena; not centr), as
+    postgres.text_tsqueries. `match_bool_prefix` would take the prefix of the stem."""
+    boosted = {} if boost == 1.0 else {"boost": boost}
+    if not prefix:
+        return Q("match", **{field: {"query": " ".join(terms), "operator": "and", **boosted}})
+    *before, last = terms
+    last_word = [Q("match", **{field: last}), Q("prefix", **{field: last})]
+    if not before:
+        return Q("bool", should=last_word, minimum_should_match=1, **boosted)
+    before_words = Q("match", **{field: {"query": " ".join(before), "operator": "and"}})
+    return Q(
+        "bool",
+        must=[before_words, Q("bool", should=last_word, minimum_should_match=1)],
+        **boosted,
+    )
 
 
 def text_queries(text: str) -> tuple[list[Q], list[Q]]:
@@ -530,7 +547,7 @@ def text_queries(text: str) -> tuple[list[Q], list[Q]]:
         return [], []
     must, should = [], []
     for options in groups:
-        alternatives = [_match_tutto(terms, prefix) for terms, prefix in options]
+        alternatives = [_match_words("tutto", terms, prefix) for terms, prefix in options]
         must.append(
             alternatives[0]
             if len(alternatives) == 1
@@ -538,15 +555,19 @@ def text_queries(text: str) -> tuple[list[Q], list[Q]]:
         )
         for terms, prefix in options:
             phrase = " ".join(terms)
-            should.append(
-                Q(
-                    "multi_match",
-                    query=phrase,
-                    fields=TEXT_FIELDS,
-                    type="bool_prefix" if prefix else "best_fields",
-                    operator="and",
+            if prefix:  # as multi_match's best_fields: the score of the best field
+                fields = [_match_words(name, terms, True, boost) for name, boost in _FIELDS]
+                should.append(Q("dis_max", queries=fields))
+            else:
+                should.append(
+                    Q(
+                        "multi_match",
+                        query=phrase,
+                        fields=TEXT_FIELDS,
+                        type="best_fields",
+                        operator="and",
+                    )
                 )
-            )
             if len(terms) > 1 and not prefix:
                 should.append(Q("match_phrase", titolo={"query": phrase, "boost": 2}))
     return must, should

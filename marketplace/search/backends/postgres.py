@@ -67,7 +67,12 @@ from marketplace.search.grid import (
 from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
 from marketplace.search.query import TEXT_FIELDS, Ordinamento, SearchQuery, territory_names
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
-from marketplace.search.sql import fetch_dicts, lexemes_beginning
+from marketplace.search.sql import (
+    fetch_dicts,
+    lexemes_beginning,
+    quoted_lexeme,
+    unquoted_lexeme,
+)
 from marketplace.search.text import postgres_tsquery, query_groups, words
 from marketplace.templatetags.sito import nome_tradotto
 from punti_informazione.models import PuntoInformazione
@@ -93,7 +98,8 @@ DATED_TYPES = frozenset(PER_TIPO) - frozenset(UNDATED)
 POINT_SQL = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
 # Within the radius, on the sphere (the row's alias in `{a}`; see radius_params).
 WITHIN_RADIUS = f"ST_DWithin({{a}}.punto::geography, {POINT_SQL}, %s, false)"
-TSQUERY_SQL = "to_tsquery('italiano', %s)"
+# A tsquery as text_tsqueries writes it.
+TSQUERY_SQL = "%s::tsquery"
 
 # The keys of a row that the index of the text and the sets holds beside them, in one
 # array (search_doc_testo_insiemi, migration 0026): the tiles of its place (grid) and
@@ -211,11 +217,11 @@ class _Sql:
             )
         if q.has_text:
             if self.ranked:  # the RUM index ranks by the same query
-                self.add(f"{a}.vettore @@ {TSQUERY_SQL}", postgres_tsquery(q.q))
+                self.add(f"{a}.vettore @@ {TSQUERY_SQL}", text_tsqueries(q.q).ranked)
             elif self.text_per_row:  # `IS TRUE`: not indexable
-                self.add(f"({a}.vettore @@ %s::tsquery) IS TRUE", match_tsquery(q.q))
+                self.add(f"({a}.vettore @@ %s::tsquery) IS TRUE", text_tsqueries(q.q).matching)
             else:
-                self.add(f"strip({a}.vettore) @@ %s::tsquery", match_tsquery(q.q))
+                self.add(f"strip({a}.vettore) @@ %s::tsquery", text_tsqueries(q.q).matching)
         if q.categorie:
             overlap = f"{a}.categorie && %s::varchar[]"
             if q.comuni or (q.has_text and not self.collected) or self._narrow_area():
@@ -381,7 +387,7 @@ def finds_something(text: str, oggi: date, comuni: tuple[str, ...] = ()) -> bool
     query = SearchQuery(q=text, comuni=comuni, oggi=oggi)
     per_row = False
     if comuni and query.has_text:
-        any_words = _estimated_matches(postgres_tsquery(text).replace("&", "|"))
+        any_words = _estimated_matches(text_tsqueries(text).ranked.replace("&", "|"))
         in_comuni = _estimated_rows(
             "(d.comune_id = ANY(%s) OR d.comuni_copertura && %s::varchar[])",
             [list(comuni), list(comuni)],
@@ -397,53 +403,87 @@ def finds_something(text: str, oggi: date, comuni: tuple[str, ...] = ()) -> bool
 MAX_PREFIX_LEXEMES = 8
 
 
-def match_tsquery(text: str) -> str:
-    """The tsquery that finds the rows matching a query's text (`%s::tsquery`): that of
-    text.postgres_tsquery, whose last word also matches as a prefix, with the prefix
-    replaced by the lexemes of the index that begin so (see models.Lessema), when there
-    are at most MAX_PREFIX_LEXEMES: the same rows. GIN gathers a prefix's rows into a
-    bitmap of every lexeme that begins so, but reads a lexeme's list skipping what the
-    other words rule out: "assistenza domiciliare" (domicil:* is domicil and
-    domiciliar) 114-146 -> 39 ms for its bitmap at a million services.
+@dataclass(frozen=True)
+class TextTsqueries:
+    """The tsqueries of a query's text, as `%s::tsquery` reads them (text_tsqueries)."""
 
-    Only to find rows: ranking and snippets keep the prefix (ts_rank pairs the positions
-    of distinct terms of the query, so that an alternative of two lexemes would rank a
-    row with both differently).
+    ranked: str  # ranks the rows and marks their snippets (TSQUERY_SQL)
+    any_group: str  # its groups OR-ed: where in a row some of the words are (_FOUND_IN_SQL)
+    matching: str  # finds the rows: `ranked` with its prefix written as lexemes
+
+
+def text_tsqueries(text: str) -> TextTsqueries:
+    """The tsqueries of text.postgres_tsquery, normalised once (one statement, kept per
+    index version) with the last word typed also matching as a prefix: its stem, or a
+    lexeme that begins with the word as typed ("cena": `'cen' | 'cena':*`).
+
+    `to_tsquery` would take the prefix of the stem, and a stem is often a shorter word:
+    `cen:*` found every "centro" (132,357 rows where 'cen' is in 1,178 at a million
+    services), "casa" every "cassa" and "caserma", "cura" every "curriculum". The
+    prefix is dropped where no lexeme begins with the word typed (the whole word typed,
+    as mostly): the stem alone finds the same rows, ranked by one operand as before.
+
+    `matching` writes the prefix as the lexemes of the index that begin so (see
+    models.Lessema), when there are at most MAX_PREFIX_LEXEMES: the same rows. GIN
+    gathers a prefix's rows into a bitmap of every lexeme that begins so, but reads a
+    lexeme's list skipping what the other words rule out: "assistenza domiciliare"
+    (domicil:* was domicil and domiciliar) 114-146 -> 39 ms for its bitmap at a million
+    services. Only to find rows: ranking and snippets keep the prefix (ts_rank pairs the
+    positions of distinct terms of the query, so that an alternative of two lexemes
+    would rank a row with both differently).
     """
-    return memo(("search_match_tsquery", text), lambda: _match_tsquery(text))
+    return memo(("search_text_tsqueries", text), lambda: _text_tsqueries(text))
 
 
-_PREFIX_LEXEMES = f"""
-SELECT to_tsquery('italiano', %s)::text AS tsquery, w.l[1] AS stem, cardinality(w.l) AS n, array(
-    SELECT lessema FROM search_lessema
-    WHERE {lexemes_beginning("w.l[1]")}
-    ORDER BY lessema LIMIT %s
-) AS lexemes
-FROM (SELECT tsvector_to_array(to_tsvector('italiano', %s)) AS l) w
+_NORMALISED_TSQUERIES = f"""
+SELECT to_tsquery('italiano', %s)::text AS ranked, to_tsquery('italiano', %s)::text AS any_group,
+    array(
+        SELECT lessema FROM search_lessema WHERE {lexemes_beginning("t.typed")}
+        ORDER BY lessema LIMIT %s
+    ) AS lexemes
+FROM (SELECT %s::text AS typed) t
 """
+# The prefixed term of a normalised tsquery ("'cen':*"): only the last word's.
+_PREFIXED = re.compile(r"'(?:[^']|'')+':\*")
 
 
-def _match_tsquery(text: str) -> str:
+def _text_tsqueries(text: str) -> TextTsqueries:
     tokens = words(text)
+    typed = tokens[-1] if tokens else ""
     (row,) = fetch_dicts(
-        _PREFIX_LEXEMES,
-        [postgres_tsquery(text), MAX_PREFIX_LEXEMES + 1, tokens[-1] if tokens else ""],
+        _NORMALISED_TSQUERIES,
+        [
+            postgres_tsquery(text),
+            postgres_tsquery(text, any_group=True),
+            MAX_PREFIX_LEXEMES + 1,
+            typed,
+        ],
     )
-    tsquery, lexemes = row["tsquery"], row["lexemes"]
-    prefix = f"{_quoted(row['stem'])}:*" if row["n"] == 1 else None
-    if prefix is None or tsquery.count(prefix) != 1 or not 0 < len(lexemes) <= MAX_PREFIX_LEXEMES:
-        return tsquery
-    return tsquery.replace(prefix, "( " + " | ".join(map(_quoted, lexemes)) + " )")
+    ranked, any_group, lexemes = row["ranked"], row["any_group"], row["lexemes"]
+    prefixed = _PREFIXED.findall(ranked)
+    if len(prefixed) != 1:  # the last word is a stop word: nothing is a prefix
+        return TextTsqueries(ranked, any_group, ranked)
+    (stem_prefix,) = prefixed
+    stem = stem_prefix[:-2]
+    few = len(lexemes) <= MAX_PREFIX_LEXEMES
+    if stem == quoted_lexeme(typed):  # the word is its own stem: all that begins so
+        ranking = stem_prefix
+        finding = _any_of(list(map(quoted_lexeme, lexemes))) if lexemes and few else stem_prefix
+    else:
+        typed_prefix = [f"{quoted_lexeme(typed)}:*"] if lexemes else []
+        ranking = _any_of([stem, *typed_prefix])
+        finding = _any_of([stem, *map(quoted_lexeme, lexemes)] if few else [stem, *typed_prefix])
+    return TextTsqueries(
+        ranked=ranked.replace(stem_prefix, ranking),
+        any_group=any_group.replace(stem_prefix, ranking),
+        matching=ranked.replace(stem_prefix, finding),
+    )
 
 
-def _quoted(lexeme: str) -> str:
-    """A lexeme as tsquery's text writes it."""
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _unquoted(quoted: str) -> str:
-    """The lexeme that _quoted wrote."""
-    return quoted[1:-1].replace("''", "'").replace("\\\\", "\\")
+def _any_of(operands: list[str]) -> str:
+    """The tsquery text of any of the operands, each once."""
+    unique = list(dict.fromkeys(operands))
+    return unique[0] if len(unique) == 1 else "( " + " | ".join(unique) + " )"
 
 
 def _snippet(raw: str | None) -> str:
@@ -718,7 +758,7 @@ def _radius_by_tiles(query: SearchQuery) -> bool:
     tiles = _circle_tiles(query)
     if not (query.has_text and tiles):
         return False
-    all_words = _estimated_matches(postgres_tsquery(query.q))
+    all_words = _estimated_matches(text_tsqueries(query.q).ranked)
     bitmaps = _places_in_circle(query) * _CIRCLE_ENTRY_US + all_words * _TEXT_BITMAP_ENTRY_US
     return all_words * len(tiles) * _TILE_PAIR_US < bitmaps
 
@@ -812,15 +852,15 @@ def _page_rows(
     return rows[:wanted_rows], _Matching.of(rows) if counts else None
 
 
-# A tsquery of one lexeme, as match_tsquery writes it: "( 'asil' )" for "asilo".
-_ONE_LEXEME = re.compile(r"\(? ?('(?:[^']|'')+') ?\)?")
+# A tsquery of one lexeme, as text_tsqueries writes it: "'asil'" for "asilo".
+_ONE_LEXEME = re.compile(r"'(?:[^']|'')+'")
 
 
 def _one_lexeme(text: str) -> str | None:
     """The lexeme by which a query's text finds its rows, quoted as a tsquery's text
     writes it ("'asil'"), when it finds them by one."""
-    one = _ONE_LEXEME.fullmatch(match_tsquery(text))
-    return None if one is None else one.group(1)
+    one = _ONE_LEXEME.fullmatch(text_tsqueries(text).matching)
+    return None if one is None else one.group(0)
 
 
 def _title_matches_first(
@@ -958,7 +998,7 @@ PER_ROW_SHARE_OF_RANKING = 0.5
 
 
 def _operands(tsquery: str) -> int:
-    """The words of a tsquery (text.postgres_tsquery), each time they occur in it: what
+    """The words of a tsquery (text_tsqueries), each time they occur in it: what
     ranking a row visits. At a million services, ranking the same 38,600 rows took 15 ms
     for "baby", 20 for "baby | tata", 33 for "(baby & sitting) | tata", 54 for the six
     words of "baby sitter" and its synonyms."""
@@ -1262,7 +1302,7 @@ def _surely_over_cap_with_text(query: SearchQuery, sql: _Sql) -> bool:
     the first is counted. At a million services "badante" with free services around
     the Duomo: 32 ms to count, 2 ms from the sample."""
     if _text_alone(query):
-        return _text_over_cap(query, postgres_tsquery(query.q))
+        return _text_over_cap(query, text_tsqueries(query.q).ranked)
     return _estimated_rows(sql.where, sql.params) >= OVER_CAP_FACTOR * COUNT_CAP and (
         _surely_over_cap(sql)
     )
@@ -1510,7 +1550,7 @@ def _count(query: SearchQuery, sql: _Sql) -> _Matching:
 
 
 def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
-    tsquery = postgres_tsquery(query.q) if query.has_text else None
+    tsquery = text_tsqueries(query.q).ranked if query.has_text else None
     # An object with several places has several rows: read a margin, keep the first.
     wanted = query.offset + query.per_pagina
     rows, matching = _page_rows(query, tsquery, wanted * 3 + 20)
@@ -1541,7 +1581,7 @@ _SNIPPET_SQL = (
 )
 # Why a row matched where its snippet cannot show it: its Ente's name, and the names
 # of its categories (with their ancestors), when they hold any group of the query's
-# words (`w.q`, text.postgres_tsquery with any_group), marked as the snippet is.
+# words (`w.q`, text_tsqueries' any_group), marked as the snippet is.
 _FOUND_IN_SQL = f"""
     CASE WHEN to_tsvector('italiano', d.ente_nome) @@ w.q
          THEN ts_headline('italiano', d.ente_nome, w.q, '{_MARKS}, HighlightAll=true')
@@ -1562,8 +1602,8 @@ def _hits(rows: list[dict], query: SearchQuery, tsquery: str | None) -> list[Hit
     has_text = tsquery is not None
     if has_text:
         text_columns = f"{_SNIPPET_SQL} AS snippet, {_FOUND_IN_SQL}"
-        text_from = f"CROSS JOIN {TSQUERY_SQL} AS w(q)"
-        text_params = [tsquery, postgres_tsquery(query.q, any_group=True)]
+        text_from = f"CROSS JOIN (SELECT {TSQUERY_SQL}) AS w(q)"
+        text_params = [tsquery, text_tsqueries(query.q).any_group]
     else:
         text_columns = "NULL AS snippet, NULL AS ente_evidenziato, NULL AS categorie_trovate"
         text_from, text_params = "", []
@@ -1939,7 +1979,7 @@ def _word_cells(text: str) -> CellsKey | None:
     """The cells of the one lexeme by which `text` finds its rows, when the lexeme has
     cells (models.Lessema.nelle_celle: the commonest, whose rows are many to group)."""
     quoted = _one_lexeme(text)
-    lexeme = None if quoted is None else _unquoted(quoted)
+    lexeme = None if quoted is None else unquoted_lexeme(quoted)
     if lexeme not in _words_with_cells():
         return None
     return CellsKey(f"parola={lexeme}")
