@@ -86,6 +86,8 @@ QUERIES: dict[str, str] = {
     # The same with the Comune misspelled: read as Milano all the same (its last word is
     # no word of the index, and no word of the titles is as few edits away).
     "text ending with a misspelled Comune": "/api/v1/cerca/?q=badante%20milanno&facette=false",
+    # The Comune typed first: read from the beginning when none ends the text.
+    "text beginning with a Comune": "/api/v1/cerca/?q=milano%20badante&facette=false",
     # A typo: the word matches nothing and is replaced by the nearest known word.
     "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",

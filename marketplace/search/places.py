@@ -1,4 +1,5 @@
-"""A Comune named at the end of the text is where to search, not a word to find.
+"""A Comune named at the end of the text (or at its beginning) is where to search, not a
+word to find.
 
 People type the place with the need: "asilo nido bergamo", "badante a Sesto San
 Giovanni". Searched as words, the place finds only the texts that happen to name it,
@@ -8,9 +9,9 @@ that Comune, as the `comune` parameter does; the rest of the text is searched. T
 answer says so (`luogo_dal_testo`), and `luogo_dal_testo=false` searches the words as
 typed, for the rare Comune whose name is also a word someone looks for ("Erba", "Mese").
 
-Only the end of the text is read, where people put the place: a Comune's name inside
-a text ("progetto vita indipendente") stays a word. Both backends receive the same
-query, so they agree.
+Only the end of the text is read, where people put the place, or else its beginning
+("milano badante"): a Comune's name inside a text ("progetto vita indipendente") stays
+a word. Both backends receive the same query, so they agree.
 
 Some Comuni are named like what people look for: "scuola calcio" ends with Calcio (BG),
 "aiuto compiti nave" with Nave (BS). When the rest of the text finds nothing in that
@@ -110,10 +111,13 @@ def _found(text: str, oggi: date, comuni: tuple[str, ...] = ()) -> bool:
 
 
 def read_place(text: str) -> PlaceReading:
-    """The text's last words as a Comune, when they are one's whole name.
+    """The text's last words as a Comune, when they are one's name; else its first words,
+    when more words follow them ("milano badante", "a Melegnano baby sitter").
 
     The longest name wins ("sesto san giovanni", not a Comune "Giovanni"); a name must
-    begin with a word typed ("sant'angelo lodigiano" is not read as "angelo lodigiano").
+    begin and end with a word typed ("sant'angelo lodigiano" is not read as "angelo
+    lodigiano"). A name that is also a word people begin a search with ("cene a
+    domicilio", "erba sintetica") is read only at the end.
     """
     tokens, spans = _spans(text)
     names, longest = _comuni_by_words()
@@ -122,7 +126,33 @@ def read_place(text: str) -> PlaceReading:
         comuni = names.get(tuple(word for _token, word in spans[start:]))
         if comuni is not None and _begins_a_token(spans, start):
             return _reading(tokens, spans[start][0], comuni)
+    first = 0
+    while first < len(spans) and spans[first][1] in _BEFORE_A_PLACE:
+        first += 1
+    for size in range(min(longest, len(spans) - first - 1), 0, -1):
+        end = first + size
+        name = tuple(word for _token, word in spans[first:end])
+        comuni = names.get(name)
+        if (
+            comuni is not None
+            and name not in _NOT_FIRST_NAMES
+            and _begins_a_token(spans, first)
+            and _begins_a_token(spans, end)
+        ):
+            return _first_reading(tokens, spans[first][0], spans[end][0], comuni)
     return PlaceReading(text)
+
+
+# Comuni named like a word that a search may begin with: read only at the end of a text,
+# where people put the place ("cene a domicilio" is not a search in Cene, BG).
+_NOT_FIRST_NAMES = frozenset(
+    (name,)
+    for name in words(
+        "agra asso brenta calcio casto ceto cene chiari colico covo crema erba idro mese "
+        "moggio mura nave onore opera pero rea ronco sommo sospiro spessa tornata torno "
+        "trovo zone"
+    )
+)
 
 
 # A Comune's name typed with a typo ("asilo nido melegano") is read as that Comune when
@@ -185,6 +215,16 @@ def _spans(text: str) -> tuple[list[str], list[tuple[int, str]]]:
 def _begins_a_token(spans: list[tuple[int, str]], start: int) -> bool:
     """Whether the word at `start` begins a typed token: a name never begins inside one."""
     return start == 0 or spans[start - 1][0] != spans[start][0]
+
+
+def _first_reading(
+    tokens: list[str], first: int, after: int, comuni: tuple[dict, ...]
+) -> PlaceReading:
+    """The Comuni named by the tokens from `first` to `after` (excluded), at the
+    beginning of the text: the rest is what follows them, without the words before the
+    name that only say "there" ("a Milano badante")."""
+    luogo = LuogoDalTesto(" ".join(tokens[first:after]), comuni)
+    return PlaceReading(" ".join(tokens[after:]), luogo)
 
 
 def _reading(tokens: list[str], first: int, comuni: tuple[dict, ...]) -> PlaceReading:

@@ -78,9 +78,10 @@ class Punto(NamedTuple):
 class SearchQuery:
     q: str = ""  # the text searched: what was typed, with its typos corrected
     q_digitata: str = ""  # the text typed, without the place read from it
-    # The Comune named at the end of the text, which `comuni` then holds (places.py).
+    # The Comune named at the end (or the beginning) of the text, which `comuni` then
+    # holds (places.py).
     luogo_dal_testo: LuogoDalTesto | None = None
-    # A Comune named at the end of the text but searched as a word (places.read_text).
+    # A Comune named in the text but searched as a word (places.read_text).
     luogo_come_parole: LuogoDalTesto | None = None
     # Words of the text that match nothing and are like no known word (spelling.correct).
     parole_non_trovate: tuple[str, ...] = ()
@@ -169,10 +170,11 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         default=True,
         help_text=_(
             "Se il testo finisce con il nome di un Comune, anche senza la parte che lo "
-            "distingue («San Donato» per San Donato Milanese) o con un refuso, cerca "
-            "in quel Comune (senza comune e ambito), a meno che lì non si trovi nulla "
-            "e il testo intero, cercato come parole, trovi qualcosa "
-            "(luogo_come_parole). false: cerca quel nome come parola."
+            "distingue («San Donato» per San Donato Milanese) o con un refuso, o "
+            "comincia con il nome («milano badante»), cerca in quel Comune (senza "
+            "comune e ambito), a meno che lì non si trovi nulla e il testo intero, "
+            "cercato come parole, trovi qualcosa (luogo_come_parole). false: cerca "
+            "quel nome come parola."
         ),
     )
     ambito = serializers.SlugField(required=False)
@@ -343,7 +345,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         con_convenzione_per = None
         if "con_convenzione_per" in data:
             con_convenzione_per = ConvenzioniPer.of(data["con_convenzione_per"], oggi)
-        # A Comune or an Ambito chosen says where: the text's last words are then words.
+        # A Comune or an Ambito chosen says where: the text's words are then words.
         places = data["luogo_dal_testo"] and "comune" not in data and "ambito" not in data
         reading = read_text(data.get("q", ""), places=places, oggi=oggi)
         if reading.luogo:

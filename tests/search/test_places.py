@@ -1,5 +1,5 @@
-"""Which last words of a text are read as a Comune (marketplace.search.places), and which
-stay words to search. What the search then finds is in test_semantics."""
+"""Which last (or first) words of a text are read as a Comune (marketplace.search.places),
+and which stay words to search. What the search then finds is in test_semantics."""
 
 from __future__ import annotations
 
@@ -77,6 +77,29 @@ def test_the_words_that_only_say_there_go_with_the_place():
     assert place("asilo nido a Melegnano") == ("asilo nido", "Melegnano", ["015140"])
     assert place("psicologo presso zona Melegnano")[0] == "psicologo"
     assert place("psicologo vicino a Melegnano")[0] == "psicologo"
+
+
+def test_a_comune_named_first_is_read_when_no_comune_ends_the_text():
+    assert place("milano badante") == ("badante", "milano", ["015146"])
+    # The words before the name that only say "there" go with it.
+    assert place("a Melegnano baby sitter") == ("baby sitter", "Melegnano", [MELEGNANO_ISTAT])
+    assert place("in zona Sesto San Giovanni assistenza") == (
+        "assistenza",
+        "Sesto San Giovanni",
+        ["015209"],
+    )
+    assert place("san donato asilo nido")[1:] == ("san donato", ["015192"])
+    # The end wins.
+    assert place("milano badante bergamo") == ("milano badante", "bergamo", ["016024"])
+    # A name begins and ends with a typed word.
+    assert place("angelo lodigiano badante")[1] is None
+
+
+def test_a_comune_named_like_a_word_a_search_begins_with_is_read_only_at_the_end():
+    assert place("cene a domicilio") == ("cene a domicilio", None, [])
+    assert place("erba sintetica")[1] is None
+    assert place("pasti a domicilio cene") == ("pasti a domicilio", "cene", ["016070"])
+    assert place("badante erba")[2] == ["013095"]
 
 
 def test_a_comune_named_inside_the_text_stays_a_word():

@@ -149,6 +149,12 @@ def test_a_comune_named_without_its_qualifier_is_where_to_search_too(cerca):
     }
 
 
+def test_a_comune_named_first_is_where_to_search_too(cerca):
+    body = cerca(q="a Melegnano baby sitter")
+    assert titoli(body) == ["Baby sitter a domicilio"]
+    assert body["q"] == "baby sitter" and body["luogo_dal_testo"] == MELEGNANO_LETTO
+
+
 def test_a_misspelled_comune_is_where_to_search_too(cerca):
     body = cerca(q="baby sitter a melegano")
     assert titoli(body) == ["Baby sitter a domicilio"]
