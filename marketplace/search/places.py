@@ -322,10 +322,15 @@ _QUALIFIERS = frozenset(
         "comasco bergamasco varesino cremonese valtellino camuno lariana lombardo "
         "adda brianza po garda lario olona lambro mella ticino naviglio serio oglio mincio "
         "brembo chiese molgora valtellina valsassina valcuvia valtravaglia imagna intelvi "
-        "seprio lomellina terme"
+        "seprio lomellina terme martesana triulzi "
+        # Once Comuni, or families, of their own, left out as the rest are: "Cinisello"
+        # for Cinisello Balsamo, "Peschiera", "Cesano" (Boscone and Maderno), "Vizzolo".
+        "balsamo borromeo boscone maderno predabissi masciago laghetto primo visconti"
     )
 )
-_QUALIFIER_PREPOSITIONS = frozenset(words("al all d di del della dell in nel sul sull sulla"))
+_QUALIFIER_PREPOSITIONS = frozenset(
+    words("al all d di del della dell in nel sul sull sulla sopra sotto con")
+)
 # Short names that are also words people search for, or another place: "Villa d'Adda"
 # is not what "casa di riposo villa" means, nor Treviso Bresciano what "treviso" does.
 # Their Comuni are read only by their whole names.

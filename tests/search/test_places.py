@@ -48,6 +48,12 @@ def test_a_comune_is_read_by_its_name_without_the_qualifier_people_leave_out():
     assert place("psicologo a cernusco")[1:] == ("cernusco", ["097020", "015070"])
     assert place("rsa trezzano")[2] == ["015219", "015220"]  # Rosa, sul Naviglio
     assert place("badante sant'angelo")[2] == ["098050", "018144"]  # Lodigiano, Lomellina
+    # What was once a Comune or a family of its own is left out as well.
+    assert place("badante cinisello") == ("badante", "cinisello", ["015077"])
+    assert place("asilo nido a peschiera")[1:] == ("peschiera", ["015171"])
+    assert place("psicologo cesano")[2] == ["015074", "108019"]  # Boscone, Maderno
+    # With "sopra" before the river: Boffalora sopra Ticino, and Boffalora d'Adda.
+    assert place("rsa boffalora")[2] == ["098003", "015026"]
 
 
 def test_a_short_name_is_every_comune_whose_name_begins_with_it():
