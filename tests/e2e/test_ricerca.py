@@ -461,6 +461,15 @@ def test_a_comune_at_the_end_of_the_text_is_where_to_search(live_server, catalog
     assert "luogo_dal_testo" not in query_of(page.url)
     assert page.locator("#stato-ricerca").inner_text().startswith("Risultati a Rozzano:")
     assert page.locator("#luogo-testo").is_visible()
+    # Typed first, where no Comune ends the text.
+    page.locator("#q").fill("a Melegnano asilo nido")
+    after_search(page, lambda: page.locator("#q").press("Enter"))
+    assert sorted(result_titles(page)) == in_melegnano
+    assert (
+        page.locator("#stato-ricerca")
+        .inner_text()
+        .startswith("Risultati a Melegnano: «Melegnano» è letto come il nome di un Comune.")
+    )
 
 
 def test_a_comune_named_like_a_word_is_a_word_when_nothing_there_matches(
