@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Figures the browser tests measure, printed at the end of the run (never asserted).
@@ -66,12 +68,17 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """Pages in their own browser contexts (window size, locale, geolocation...), closed after."""
+    """Pages in their own browser contexts (window size, locale, geolocation...), closed
+    after their requests have ended."""
     contexts = []
 
     def make(**options):
         context = browser.new_context(**{"locale": "it-IT", **options})
-        contexts.append(context)
+        in_flight = set()
+        context.on("request", lambda request: in_flight.add(request))
+        context.on("requestfinished", lambda request: in_flight.discard(request))
+        context.on("requestfailed", lambda request: in_flight.discard(request))
+        contexts.append((context, in_flight))
         page = context.new_page()
         # No tile server is reachable here: fail tile requests at once, as a closed network
         # would.
@@ -79,8 +86,26 @@ def new_page(browser):
         return page
 
     yield make
-    for context in contexts:
+    for context, in_flight in contexts:
+        _let_requests_end(context, in_flight)
         context.close()
+
+
+def _let_requests_end(context, in_flight: set, seconds: float = 10.0) -> None:
+    """Wait until the requests of the context's open pages have been answered. One
+    still running on the live server when the test's data was flushed deadlocked the
+    flush (the map page's list of Comuni, asked for after its first search). A closed
+    page's requests give no event any more: they are not waited for."""
+    deadline = time.monotonic() + seconds
+    while any(map(_of_an_open_page, in_flight)) and time.monotonic() < deadline:
+        context.pages[0].wait_for_timeout(20)  # Playwright delivers its events meanwhile
+
+
+def _of_an_open_page(request) -> bool:
+    try:
+        return not request.frame.page.is_closed()
+    except PlaywrightError:  # no frame: a worker's request
+        return False
 
 
 @pytest.fixture
