@@ -51,7 +51,7 @@ def _categoria(codice):
 
 
 def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultation(
-    live_server, sportello, page, browser, artifacts
+    live_server, sportello, page, new_page, artifacts
 ):
     punto, operatrice = sportello
     log_in_and_open_a_new_sheet(page, live_server)
@@ -113,18 +113,14 @@ def test_an_operator_makes_prints_and_shares_a_sheet_then_records_the_consultati
     assert [c.codice for c in consultazione.bisogni.all()] == ["infanzia.nido"]
 
     # The citizen opens the link on their phone: no login, only the sheet.
-    citizen = browser.new_context(locale="it-IT")
-    try:
-        phone = citizen.new_page()
-        phone.goto(link)
-        text = phone.locator("main").inner_text()
-        assert "Asilo nido Il Girotondo" in text and "Nido famiglia La Coccinella" in text
-        assert "Assistenza domiciliare anziani" not in text
-        assert "operatrice" not in text and "Anna" not in text
-        assert "/accedi/" not in phone.url
-        phone.screenshot(path=str(artifacts / "pit-scheda-condivisa.png"), full_page=True)
-    finally:
-        citizen.close()
+    phone = new_page()  # a context of its own: no login
+    phone.goto(link)
+    text = phone.locator("main").inner_text()
+    assert "Asilo nido Il Girotondo" in text and "Nido famiglia La Coccinella" in text
+    assert "Assistenza domiciliare anziani" not in text
+    assert "operatrice" not in text and "Anna" not in text
+    assert "/accedi/" not in phone.url
+    phone.screenshot(path=str(artifacts / "pit-scheda-condivisa.png"), full_page=True)
 
 
 def test_an_operator_searches_a_need_in_a_comune_by_typing_both(live_server, sportello, page):

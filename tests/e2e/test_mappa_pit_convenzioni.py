@@ -69,7 +69,7 @@ def rete_e_fornitore(territorio_live):
 
 
 def test_referent_publishes_administrator_approves_worker_finds_it_on_the_map_and_redeems(
-    live_server, rete_e_fornitore, browser, page, artifacts
+    live_server, rete_e_fornitore, new_page, page, artifacts
 ):
     """Issue 7's journey: the agreement goes from a referent's draft to a worker's code."""
     rete, ente, _servizio, _impresa = rete_e_fornitore
@@ -106,57 +106,52 @@ def test_referent_publishes_administrator_approves_worker_finds_it_on_the_map_an
     logout(page)
 
     # A worker, on the map page, says where they work and comes back to the same search.
-    worker = browser.new_context(locale="it-IT", viewport={"width": 1366, "height": 900})
-    try:
-        map_page = worker.new_page()
-        map_page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-        open_home(map_page, base + "/?q=doposcuola")
-        assert "Doposcuola dell'associazione" in result_titles(map_page)
-        map_page.get_by_role("link", name="Scegli la tua impresa").click()
-        map_page.get_by_label("L'impresa in cui lavori").select_option(label="Officine Lambro")
-        map_page.get_by_role("button", name="Mostrami le mie convenzioni").click()
-        map_page.wait_for_url(lambda url: urlparse(url).path == "/")
-        map_page.wait_for_function(DONE.format(n=1), timeout=15_000)
-        assert query_of(map_page.url)["q"] == ["doposcuola"]
-        assert query_of(map_page.url)["con_convenzione_per"] == ["impresa:officine-lambro"]
-        note = map_page.locator("#nota-convenzioni").inner_text()
-        assert "Officine Lambro" in note
-        assert map_page.locator("#errore-ricerca").is_hidden()
+    map_page = new_page(viewport={"width": 1366, "height": 900})  # a context of its own
+    open_home(map_page, base + "/?q=doposcuola")
+    assert "Doposcuola dell'associazione" in result_titles(map_page)
+    map_page.get_by_role("link", name="Scegli la tua impresa").click()
+    map_page.get_by_label("L'impresa in cui lavori").select_option(label="Officine Lambro")
+    map_page.get_by_role("button", name="Mostrami le mie convenzioni").click()
+    map_page.wait_for_url(lambda url: urlparse(url).path == "/")
+    map_page.wait_for_function(DONE.format(n=1), timeout=15_000)
+    assert query_of(map_page.url)["q"] == ["doposcuola"]
+    assert query_of(map_page.url)["con_convenzione_per"] == ["impresa:officine-lambro"]
+    note = map_page.locator("#nota-convenzioni").inner_text()
+    assert "Officine Lambro" in note
+    assert map_page.locator("#errore-ricerca").is_hidden()
 
-        # Only the provider with an agreement for them, marked, and the agreement itself.
-        titles = result_titles(map_page)
-        assert "Doposcuola dell'associazione" not in titles
-        assert "Doposcuola scontato" in titles and "Doposcuola Il Girasole" in titles
-        agreement = map_page.locator(".risultato.tipo-convenzione", has_text="Doposcuola scontato")
-        assert "Convenzione" in agreement.locator(".meta").inner_text()
-        provider = map_page.locator(".risultato.con-convenzione", has_text="Doposcuola Il Girasole")
-        badge = provider.get_by_role("link", name="Doposcuola scontato")
-        assert badge.get_attribute("href") == f"/convenzioni/{convenzione.pk}/"
-        map_page.wait_for_selector("#mappa .segnaposto.con-convenzione")
-        map_page.wait_for_selector("#mappa .segnaposto.tipo-convenzione")
-        map_page.screenshot(path=str(artifacts / "mappa-convenzioni-per-me.png"), full_page=True)
-        assert serious_violations(map_page) == []
+    # Only the provider with an agreement for them, marked, and the agreement itself.
+    titles = result_titles(map_page)
+    assert "Doposcuola dell'associazione" not in titles
+    assert "Doposcuola scontato" in titles and "Doposcuola Il Girasole" in titles
+    agreement = map_page.locator(".risultato.tipo-convenzione", has_text="Doposcuola scontato")
+    assert "Convenzione" in agreement.locator(".meta").inner_text()
+    provider = map_page.locator(".risultato.con-convenzione", has_text="Doposcuola Il Girasole")
+    badge = provider.get_by_role("link", name="Doposcuola scontato")
+    assert badge.get_attribute("href") == f"/convenzioni/{convenzione.pk}/"
+    map_page.wait_for_selector("#mappa .segnaposto.con-convenzione")
+    map_page.wait_for_selector("#mappa .segnaposto.tipo-convenzione")
+    map_page.screenshot(path=str(artifacts / "mappa-convenzioni-per-me.png"), full_page=True)
+    assert serious_violations(map_page) == []
 
-        # The agreement's page says how to use it; the worker gets a personal code.
-        agreement.get_by_role("link", name="Doposcuola scontato").click()
-        map_page.wait_for_url(f"**/convenzioni/{convenzione.pk}/**")
-        assert "GIRASOLE15" in map_page.locator(".come-si-usa ol").inner_text()
-        map_page.get_by_role("button", name="Genera il mio codice").click()
-        codice = map_page.locator(".codice-personale").inner_text()
-        assert map_page.locator(".qr svg").is_visible()
-        assert Utilizzo.objects.get().codice == codice
+    # The agreement's page says how to use it; the worker gets a personal code.
+    agreement.get_by_role("link", name="Doposcuola scontato").click()
+    map_page.wait_for_url(f"**/convenzioni/{convenzione.pk}/**")
+    assert "GIRASOLE15" in map_page.locator(".come-si-usa ol").inner_text()
+    map_page.get_by_role("button", name="Genera il mio codice").click()
+    codice = map_page.locator(".codice-personale").inner_text()
+    assert map_page.locator(".qr svg").is_visible()
+    assert Utilizzo.objects.get().codice == codice
 
-        # Forgetting the company shows everything again, on the same search.
-        open_home(map_page, base + "/?q=doposcuola")
-        map_page.get_by_role(
-            "button", name="Mostra tutto, non solo le convenzioni per la mia impresa"
-        ).click()
-        map_page.wait_for_url(lambda url: "con_convenzione_per" not in url)
-        map_page.wait_for_function(DONE.format(n=1), timeout=15_000)
-        assert "con_convenzione_per" not in query_of(map_page.url)
-        assert "Doposcuola dell'associazione" in result_titles(map_page)
-    finally:
-        worker.close()
+    # Forgetting the company shows everything again, on the same search.
+    open_home(map_page, base + "/?q=doposcuola")
+    map_page.get_by_role(
+        "button", name="Mostra tutto, non solo le convenzioni per la mia impresa"
+    ).click()
+    map_page.wait_for_url(lambda url: "con_convenzione_per" not in url)
+    map_page.wait_for_function(DONE.format(n=1), timeout=15_000)
+    assert "con_convenzione_per" not in query_of(map_page.url)
+    assert "Doposcuola dell'associazione" in result_titles(map_page)
 
 
 @pytest.fixture
