@@ -322,7 +322,7 @@ _QUALIFIERS = frozenset(
         "comasco bergamasco varesino cremonese valtellino camuno lariana lombardo "
         "adda brianza po garda lario olona lambro mella ticino naviglio serio oglio mincio "
         "brembo chiese molgora valtellina valsassina valcuvia valtravaglia imagna intelvi "
-        "seprio lomellina terme martesana triulzi "
+        "seprio lomellina terme martesana triulzi milanino "
         # Once Comuni, or families, of their own, left out as the rest are: "Cinisello"
         # for Cinisello Balsamo, "Peschiera", "Cesano" (Boscone and Maderno), "Vizzolo".
         "balsamo borromeo boscone maderno predabissi masciago laghetto primo visconti"
@@ -386,12 +386,18 @@ _NOT_SHORT_NAMES = frozenset(
 )
 
 
+# Short names people use that no qualifier gives: "Sesto" is Sesto San Giovanni to Milan,
+# Sesto Calende to Varese (both are read, with Sesto ed Uniti, as homonyms are).
+_SHORT_NAMES_WITHOUT_QUALIFIER = frozenset({("sesto",)})
+
+
 def _short_names(whole: dict[Name, tuple[dict, ...]]) -> dict[Name, tuple[dict, ...]]:
     """The names people use without a Comune's qualifier (_QUALIFIERS), each read as all
     the Comuni whose names begin with it: "cologno" is Cologno Monzese and Cologno al
     Serio, "paderno" all four Padernos, though only Paderno d'Adda ends with a
-    qualifier. Never a name ending with a stop word, nor one of _NOT_SHORT_NAMES."""
-    short = set()
+    qualifier. Never a name ending with a stop word, nor one of _NOT_SHORT_NAMES; also
+    the few that no rule finds (_SHORT_NAMES_WITHOUT_QUALIFIER)."""
+    short = set(_SHORT_NAMES_WITHOUT_QUALIFIER)
     for key in whole:
         cut = len(key) - 1
         if cut < 1 or key[cut] not in _QUALIFIERS:

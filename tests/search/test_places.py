@@ -52,6 +52,10 @@ def test_a_comune_is_read_by_its_name_without_the_qualifier_people_leave_out():
     assert place("badante cinisello") == ("badante", "cinisello", ["015077"])
     assert place("asilo nido a peschiera")[1:] == ("peschiera", ["015171"])
     assert place("psicologo cesano")[2] == ["015074", "108019"]  # Boscone, Maderno
+    assert place("asilo cusano")[2] == ["015098"]  # Cusano Milanino
+    # And the few no rule finds: "Sesto", every Sesto (Calende, San Giovanni, ed Uniti).
+    assert place("badante a sesto") == ("badante", "sesto", ["012120", "015209", "019095"])
+    assert place("badante sesto san giovanni")[2] == ["015209"]
     # With "sopra" before the river: Boffalora sopra Ticino, and Boffalora d'Adda.
     assert place("rsa boffalora")[2] == ["098003", "015026"]
 
