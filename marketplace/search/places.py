@@ -39,7 +39,7 @@ from geo_data.models import Comune
 
 from .cache import memo
 from .spelling import Correction, correct, nearest_word
-from .sql import fetch_dicts
+from .sql import fetch_dicts, stem_is_a_lexeme
 from .text import STOP_WORDS, words
 
 # Words that stand between the need and the place and mean only "there": "a", "in",
@@ -236,16 +236,8 @@ def _reading(tokens: list[str], first: int, comuni: tuple[dict, ...]) -> PlaceRe
     return PlaceReading(" ".join(rest), LuogoDalTesto(" ".join(tokens[first:]), comuni))
 
 
-_IS_A_WORD_OF_THE_INDEX = """
-SELECT EXISTS (
-    SELECT 1 FROM search_lessema
-    WHERE lessema = ANY(tsvector_to_array(to_tsvector('italiano', %s)))
-) AS found
-"""
-
-
 def _is_a_word_of_the_index(word: str) -> bool:
-    return fetch_dicts(_IS_A_WORD_OF_THE_INDEX, [word])[0]["found"]
+    return fetch_dicts(f"SELECT {stem_is_a_lexeme('%s')} AS found", [word])[0]["found"]
 
 
 def _trigrams(name: Name) -> frozenset[str]:

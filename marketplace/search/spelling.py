@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from .sql import lexemes_beginning
+from .sql import lexemes_beginning, stem_is_a_lexeme
 from .text import STOP_WORDS, words
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
@@ -52,10 +52,7 @@ _MATCHES_SOMETHING = f"""
 SELECT CASE WHEN NOT EXISTS (
     SELECT 1 FROM search_lessema, (SELECT %(word)s::text AS typed) t
     WHERE {lexemes_beginning("t.typed")}
-) AND NOT EXISTS (
-    SELECT 1 FROM search_lessema
-    WHERE lessema = ANY(tsvector_to_array(to_tsvector('italiano', %(word)s)))
-) THEN false ELSE EXISTS (
+) AND NOT {stem_is_a_lexeme("%(word)s")} THEN false ELSE EXISTS (
     SELECT 1 FROM search_documento
     WHERE strip(vettore) @@ (to_tsquery('italiano', %(word)s) || (%(word)s || ':*')::tsquery)
 ) END

@@ -75,3 +75,12 @@ def quoted_lexeme(lexeme: str) -> str:
 def unquoted_lexeme(quoted: str) -> str:
     """The lexeme that quoted_lexeme wrote."""
     return quoted[1:-1].replace("''", "'").replace("\\\\", "\\")
+
+
+def stem_is_a_lexeme(word: str) -> str:
+    """The condition that the stem of the SQL expression `word` is a lexeme of the index
+    (search_lessema): some text holds the word, or one of its forms."""
+    return (
+        "EXISTS (SELECT 1 FROM search_lessema "
+        f"WHERE lessema = ANY(tsvector_to_array(to_tsvector('italiano', {word}))))"
+    )
