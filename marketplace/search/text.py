@@ -143,7 +143,7 @@ def _synonym_groups(text: str) -> list[list[tuple[str, ...]]]:
     return groups
 
 
-def postgres_tsquery(text: str, *, prefix_last: bool = True, any_group: bool = False) -> str:
+def postgres_tsquery(text: str, *, any_group: bool = False) -> str:
     """A to_tsquery() expression; the last word of the query also matches as a prefix.
 
     `to_tsquery` reads the prefix as its stem's ("cena:*" as 'cen':*, every "centro"):
@@ -156,7 +156,7 @@ def postgres_tsquery(text: str, *, prefix_last: bool = True, any_group: bool = F
     groups = query_groups(text)
     parts = []
     for position, alternatives in enumerate(groups):
-        last = prefix_last and position == len(groups) - 1
+        last = position == len(groups) - 1
         options = []
         for phrase in alternatives:
             terms = list(phrase)
