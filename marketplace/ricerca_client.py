@@ -21,6 +21,13 @@ MESSAGGI = {
     "luogo_dal_testo": _("Risultati a %(comune)s: «%(parole)s» è letto come il nome di un Comune."),
     "cerca_come_parola": _("Cerca «%(parole)s» come parola, non come Comune"),
     "luogo_come_parole": _("Nessun risultato a %(comune)s: «%(parole)s» è cercato come parola."),
+    "luogo_dal_testo_provincia": _(
+        "Risultati in provincia di %(provincia)s: «%(parole)s» è letto come una provincia."
+    ),
+    "cerca_come_parola_provincia": _("Cerca «%(parole)s» come parole, non come provincia"),
+    "luogo_come_parole_provincia": _(
+        "Nessun risultato in provincia di %(provincia)s: «%(parole)s» è cercato come parole."
+    ),
     "parole_non_trovate": _(
         "Nessun servizio, punto informativo o convenzione contiene: %(parole)s."
     ),

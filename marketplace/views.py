@@ -16,6 +16,7 @@ from servizi.selectors import categoria_albero, comuni_da_scegliere
 
 from .ricerca_client import TIPI
 from .search.health import search_backend_status
+from .search.places import provincia_list, provincia_named
 
 # Radii offered on the map page, in km (the search accepts up to SEARCH_MAX_RADIUS_KM).
 RAGGI_KM = (1, 2, 5, 10, 20, 50)
@@ -75,11 +76,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "partenza": codici_comuni,
         "ambito": [a.slug for a in ambiti],
     }
+    # A province is named by its code or its name ("BG", "Bergamo"): its option is the code.
+    provincia = provincia_named(params["provincia"]) if params.get("provincia") else None
+    province = provincia_list()
     extra = {
         name: params[name]
         for name, values in known.items()
         if params.get(name, "") not in {"", *values}
     }
+    if params.get("provincia") and provincia is None:
+        extra["provincia"] = params["provincia"]
     return render(
         request,
         "marketplace/home.html",
@@ -98,6 +104,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "destinatari": Destinatario.choices,
             "lingue": LINGUE,
             "ambiti": ambiti,
+            "province": province,
+            "provincia_scelta": provincia.sigla if provincia else "",
             "altri_comuni": [c for c in comuni if c.pk not in in_ambiti],
             "centri_comuni": {c.pk: [round(c.centro.y, 5), round(c.centro.x, 5)] for c in comuni},
             "raggi": RAGGI_KM,

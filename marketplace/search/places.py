@@ -51,18 +51,38 @@ Name = tuple[str, ...]  # a Comune's name as its folded words
 
 
 @dataclass(frozen=True)
+class Provincia:
+    """A province, as a search reads it: by its name or its two-letter code."""
+
+    sigla: str  # "BG"
+    nome: str  # "Bergamo"
+    codici: tuple[str, ...]  # the ISTAT codes of its Comuni
+
+    def as_dict(self) -> dict:
+        return {"sigla": self.sigla, "nome": self.nome}
+
+
+@dataclass(frozen=True)
 class LuogoDalTesto:
-    """The Comuni named by the last words of the text (more than one when homonyms)."""
+    """The Comuni named by the last words of the text (more than one when homonyms), or
+    the province named there ("provincia di Bergamo")."""
 
     parole: str  # those words, as typed: "Sesto San Giovanni"
-    comuni: tuple[dict, ...]  # {"codice_istat", "nome", "sigla_provincia"} of each
+    comuni: tuple[dict, ...] = ()  # {"codice_istat", "nome", "sigla_provincia"} of each
+    provincia: Provincia | None = None  # its Comuni are not listed: up to 243 of them
 
     @property
     def codici(self) -> tuple[str, ...]:
+        if self.provincia is not None:
+            return self.provincia.codici
         return tuple(comune["codice_istat"] for comune in self.comuni)
 
     def as_dict(self) -> dict:
-        return {"parole": self.parole, "comuni": list(self.comuni)}
+        return {
+            "parole": self.parole,
+            "comuni": list(self.comuni),
+            "provincia": self.provincia.as_dict() if self.provincia else None,
+        }
 
 
 class PlaceReading(NamedTuple):
@@ -111,8 +131,9 @@ def _found(text: str, oggi: date, comuni: tuple[str, ...] = ()) -> bool:
 
 
 def read_place(text: str) -> PlaceReading:
-    """The text's last words as a Comune, when they are one's name; else its first words,
-    when more words follow them ("milano badante", "a Melegnano baby sitter").
+    """The text's last words as a province ("provincia di Bergamo") or a Comune, when
+    they name one; else its first words, when more words follow them ("milano badante",
+    "a Melegnano baby sitter", "provincia di Lecco asilo nido").
 
     The longest name wins ("sesto san giovanni", not a Comune "Giovanni"); a name must
     begin and end with a word typed ("sant'angelo lodigiano" is not read as "angelo
@@ -120,15 +141,28 @@ def read_place(text: str) -> PlaceReading:
     domicilio", "erba sintetica") is read only at the end.
     """
     tokens, spans = _spans(text)
+    reading = (
+        _province_at_end(tokens, spans)
+        or _comune_at_end(tokens, spans)
+        or _province_first(tokens, spans)
+        or _comune_first(tokens, spans)
+    )
+    return reading or PlaceReading(text)
+
+
+def _comune_at_end(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceReading | None:
     names, longest = _comuni_by_words()
     for size in range(min(longest, len(spans)), 0, -1):
         start = len(spans) - size
         comuni = names.get(tuple(word for _token, word in spans[start:]))
         if comuni is not None and _begins_a_token(spans, start):
-            return _reading(tokens, spans[start][0], comuni)
-    first = 0
-    while first < len(spans) and spans[first][1] in _BEFORE_A_PLACE:
-        first += 1
+            return _reading(tokens, spans[start][0], comuni=comuni)
+    return None
+
+
+def _comune_first(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceReading | None:
+    names, longest = _comuni_by_words()
+    first = _first_word(spans)
     for size in range(min(longest, len(spans) - first - 1), 0, -1):
         end = first + size
         name = tuple(word for _token, word in spans[first:end])
@@ -139,8 +173,97 @@ def read_place(text: str) -> PlaceReading:
             and _begins_a_token(spans, first)
             and _begins_a_token(spans, end)
         ):
-            return _first_reading(tokens, spans[first][0], spans[end][0], comuni)
-    return PlaceReading(text)
+            return _first_reading(tokens, spans[first][0], spans[end][0], comuni=comuni)
+    return None
+
+
+def _first_word(spans: list[tuple[int, str]]) -> int:
+    """Where the text's first words begin, after those that only say "there"."""
+    first = 0
+    while first < len(spans) and spans[first][1] in _BEFORE_A_PLACE:
+        first += 1
+    return first
+
+
+# The words that say "the province of" before its name ("provincia di Bergamo", "prov.
+# BG", "città metropolitana di Milano", Milan's province since 2015) and the words that
+# may join them to it.
+_PROVINCE_MARKERS = (("provincia",), ("prov",), ("citta", "metropolitana"))
+_PROVINCE_PREPOSITIONS = frozenset(words("di del della dell"))
+
+
+def _province_at_end(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceReading | None:
+    for start in range(len(spans) - 2, -1, -1):
+        provincia = _province_named_from(spans, start, len(spans))
+        if provincia is not None:
+            return _reading(tokens, spans[start][0], provincia=provincia)
+    return None
+
+
+def _province_first(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceReading | None:
+    first = _first_word(spans)
+    for end in range(len(spans) - 1, first + 1, -1):  # the longest name first
+        provincia = _province_named_from(spans, first, end)
+        if provincia is not None and _begins_a_token(spans, end):
+            return _first_reading(tokens, spans[first][0], spans[end][0], provincia=provincia)
+    return None
+
+
+def _province_named_from(spans: list[tuple[int, str]], start: int, end: int) -> Provincia | None:
+    """The province that the words from `start` to `end` (excluded) name, when they are
+    a marker ("provincia", "prov", "città metropolitana") and its name or code."""
+    if not _begins_a_token(spans, start):
+        return None
+    typed = [word for _token, word in spans[start:end]]
+    for marker in _PROVINCE_MARKERS:
+        if tuple(typed[: len(marker)]) == marker:
+            name = typed[len(marker) :]
+            while name and name[0] in _PROVINCE_PREPOSITIONS:
+                name = name[1:]
+            return provincia_named(" ".join(name)) if name else None
+    return None
+
+
+def provincia_named(value: str) -> Provincia | None:
+    """The province that `value` names: its code ("BG", "mi") or its name, in any case
+    and with or without accents and stop words ("Monza e Brianza", "monza brianza" and
+    "Monza" for Monza e della Brianza); None when no loaded Comune is in such a one."""
+    by_code, by_name = _province()
+    code = value.strip().upper()
+    return by_code.get(code) or by_name.get(_name_key(value))
+
+
+def provincia_list() -> list[Provincia]:
+    """The provinces of the loaded Comuni, by name."""
+    by_code, _by_name = _province()
+    return sorted(by_code.values(), key=lambda provincia: provincia.nome)
+
+
+def _name_key(value: str) -> Name:
+    return tuple(word for word in words(value) if word not in STOP_WORDS)
+
+
+def _province() -> tuple[dict[str, Provincia], dict[Name, Provincia]]:
+    """The provinces of the loaded Comuni by their code, and by their name without its
+    stop words and by that name's first word ("monza")."""
+
+    def build():
+        members: dict[tuple[str, str], list[str]] = {}
+        rows = Comune.objects.order_by("pk").values_list("pk", "sigla_provincia", "provincia")
+        for codice, sigla, nome in rows:
+            members.setdefault((sigla, nome), []).append(codice)
+        by_code: dict[str, Provincia] = {}
+        by_name: dict[Name, Provincia] = {}
+        for (sigla, nome), codici in sorted(members.items()):
+            provincia = Provincia(sigla, nome, tuple(codici))
+            by_code[sigla.upper()] = provincia
+            key = _name_key(nome)
+            for name in (key, key[:1]):
+                if name:
+                    by_name.setdefault(name, provincia)
+        return by_code, by_name
+
+    return memo("province", build)
 
 
 # Comuni named like a word that a search may begin with: read only at the end of a text,
@@ -186,7 +309,7 @@ def read_misspelled_place(text: str) -> PlaceReading:
                 tied = True
     if best is None or tied or _misspells_a_word(spans[-1][1], best[1]):
         return PlaceReading(text)
-    return _reading(tokens, spans[best[2]][0], best[1])
+    return _reading(tokens, spans[best[2]][0], comuni=best[1])
 
 
 def _misspells_a_word(typed: str, comuni: tuple[dict, ...]) -> bool:
@@ -217,23 +340,21 @@ def _begins_a_token(spans: list[tuple[int, str]], start: int) -> bool:
     return start == 0 or spans[start - 1][0] != spans[start][0]
 
 
-def _first_reading(
-    tokens: list[str], first: int, after: int, comuni: tuple[dict, ...]
-) -> PlaceReading:
-    """The Comuni named by the tokens from `first` to `after` (excluded), at the
-    beginning of the text: the rest is what follows them, without the words before the
-    name that only say "there" ("a Milano badante")."""
-    luogo = LuogoDalTesto(" ".join(tokens[first:after]), comuni)
+def _first_reading(tokens: list[str], first: int, after: int, **place) -> PlaceReading:
+    """The place (`comuni` or `provincia`) named by the tokens from `first` to `after`
+    (excluded), at the beginning of the text: the rest is what follows them, without the
+    words before the name that only say "there" ("a Milano badante")."""
+    luogo = LuogoDalTesto(" ".join(tokens[first:after]), **place)
     return PlaceReading(" ".join(tokens[after:]), luogo)
 
 
-def _reading(tokens: list[str], first: int, comuni: tuple[dict, ...]) -> PlaceReading:
-    """The Comuni named from the token `first` on; the rest of the text, without the
-    words just before the name that only say "there"."""
+def _reading(tokens: list[str], first: int, **place) -> PlaceReading:
+    """The place (`comuni` or `provincia`) named from the token `first` on; the rest of
+    the text, without the words just before the name that only say "there"."""
     rest = tokens[:first]
     while rest and all(word in _BEFORE_A_PLACE for word in words(rest[-1])):
         rest.pop()
-    return PlaceReading(" ".join(rest), LuogoDalTesto(" ".join(tokens[first:]), comuni))
+    return PlaceReading(" ".join(rest), LuogoDalTesto(" ".join(tokens[first:]), **place))
 
 
 def _is_a_word_of_the_index(word: str) -> bool:

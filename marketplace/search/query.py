@@ -28,7 +28,7 @@ from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .cache import memo
 from .models import TipoRisultato
-from .places import LuogoDalTesto, read_text
+from .places import LuogoDalTesto, Provincia, provincia_named, read_text
 from .results import COUNT_CAP
 from .text import ignored_words, text_groups
 
@@ -171,13 +171,19 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         help_text=_(
             "Se il testo finisce con il nome di un Comune, anche senza la parte che lo "
             "distingue («San Donato» per San Donato Milanese) o con un refuso, o "
-            "comincia con il nome («milano badante»), cerca in quel Comune (senza "
-            "comune e ambito), a meno che lì non si trovi nulla e il testo intero, "
-            "cercato come parole, trovi qualcosa (luogo_come_parole). false: cerca "
-            "quel nome come parola."
+            "comincia con il nome («milano badante»), cerca in quel Comune; così per "
+            "una provincia («asilo nido provincia di Bergamo», «prov. BG»). Solo senza "
+            "comune, ambito e provincia, e a meno che lì non si trovi nulla e il testo "
+            "intero, cercato come parole, trovi qualcosa (luogo_come_parole). false: "
+            "cerca quel nome come parola."
         ),
     )
     ambito = serializers.SlugField(required=False)
+    provincia = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text=_("Sigla (BG) o nome (Bergamo) della provincia."),
+    )
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
     raggio_km = serializers.FloatField(required=False, min_value=0.01)
@@ -233,6 +239,15 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         if ambito is None:
             raise serializers.ValidationError(_("Nessun Ambito con slug '%(s)s'.") % {"s": value})
         return ambito
+
+    def validate_provincia(self, value: str) -> Provincia:
+        provincia = provincia_named(value)
+        if provincia is None:
+            raise serializers.ValidationError(
+                _("Nessuna provincia «%(p)s»: scrivi la sigla (BG) o il nome (Bergamo).")
+                % {"p": value}
+            )
+        return provincia
 
     def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
         try:
@@ -331,22 +346,23 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
 
     def to_query(self) -> SearchQuery:
         data = self.validated_data
-        comuni: tuple[str, ...] = ()
+        areas = []
         if "comune" in data:
-            comuni = (data["comune"],)
+            areas.append((data["comune"],))
         if "ambito" in data:
-            members = tuple(data["ambito"].comuni.values_list("pk", flat=True))
-            comuni = tuple(c for c in comuni if c in members) if comuni else members
-            if not comuni:
-                comuni = ("-",)  # a Comune outside the Ambito: nothing can match
+            areas.append(tuple(data["ambito"].comuni.values_list("pk", flat=True)))
+        if "provincia" in data:
+            areas.append(data["provincia"].codici)
+        comuni = _in_every(areas)
         punto = Punto(data["lon"], data["lat"]) if "lat" in data else None
         aperto_il = timezone.now() if data.get("aperto_ora") else data.get("aperto_il")
         oggi = timezone.localdate()
         con_convenzione_per = None
         if "con_convenzione_per" in data:
             con_convenzione_per = ConvenzioniPer.of(data["con_convenzione_per"], oggi)
-        # A Comune or an Ambito chosen says where: the text's words are then words.
-        places = data["luogo_dal_testo"] and "comune" not in data and "ambito" not in data
+        # A Comune, an Ambito or a province chosen says where: the text's words are then
+        # words.
+        places = data["luogo_dal_testo"] and not areas
         reading = read_text(data.get("q", ""), places=places, oggi=oggi)
         if reading.luogo:
             comuni = reading.luogo.codici
@@ -375,6 +391,17 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             per_pagina=data["per_pagina"],
             oggi=oggi,
         )
+
+
+def _in_every(areas: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The Comuni in every one of `areas` (a Comune, an Ambito's, a province's), in the
+    order of the first; none when no area is chosen."""
+    if not areas:
+        return ()
+    first, *others = areas
+    others_sets = [frozenset(area) for area in others]
+    comuni = tuple(c for c in first if all(c in other for other in others_sets))
+    return comuni or ("-",)  # areas that do not meet: nothing can match
 
 
 def bbox_polygon(bbox: tuple[float, float, float, float]) -> Polygon:

@@ -437,15 +437,20 @@ def test_a_word_found_nowhere_is_named_and_can_be_dropped(live_server, catalogo_
     assert "contiene" not in page.locator("#stato-ricerca").inner_text()
 
 
+def searched(page, url: str) -> tuple[list[str], str]:
+    """The map page at `url`, with up to 100 results: their titles, sorted, and what its
+    status line says."""
+    open_home(page, url + "&per_pagina=100")
+    return sorted(result_titles(page)), page.locator("#stato-ricerca").inner_text()
+
+
 def test_a_comune_at_the_end_of_the_text_is_where_to_search(live_server, catalogo_demo, page):
     # "asilo nido Melegnano": the nurseries of Melegnano, as the Comune filter gives them,
     # said; its name can be searched as a word instead, until the text changes.
-    open_home(page, live_server.url + "/?q=asilo+nido&comune=015140&per_pagina=100")
-    in_melegnano = sorted(result_titles(page))
+    in_melegnano, _status = searched(page, live_server.url + "/?q=asilo+nido&comune=015140")
     assert in_melegnano
-    open_home(page, live_server.url + "/?q=asilo+nido+a+Melegnano&per_pagina=100")
-    assert sorted(result_titles(page)) == in_melegnano
-    status = page.locator("#stato-ricerca").inner_text()
+    titles, status = searched(page, live_server.url + "/?q=asilo+nido+a+Melegnano")
+    assert titles == in_melegnano
     assert status.startswith(
         "Risultati a Melegnano: «Melegnano» è letto come il nome di un Comune."
     ), status
@@ -470,6 +475,33 @@ def test_a_comune_at_the_end_of_the_text_is_where_to_search(live_server, catalog
         .inner_text()
         .startswith("Risultati a Melegnano: «Melegnano» è letto come il nome di un Comune.")
     )
+
+
+def test_a_province_in_the_text_or_chosen_is_where_to_search(live_server, catalogo_demo, page):
+    # The demo catalogue is all in the province of Milan, none of it in Lodi's.
+    everywhere, _status = searched(page, live_server.url + "/?q=asilo+nido")
+    assert everywhere
+    titles, status = searched(page, live_server.url + "/?q=asilo+nido+in+provincia+di+Milano")
+    assert titles == everywhere
+    assert status.startswith(
+        "Risultati in provincia di Milano: «provincia di Milano» è letto come una provincia."
+    ), status
+    as_words = page.get_by_role(
+        "button", name="Cerca «provincia di Milano» come parole, non come provincia"
+    )
+    assert as_words.is_visible()
+
+    # The province as a filter: in the URL by its code, offered to drop when it empties
+    # the list.
+    open_home(page, live_server.url + "/?q=asilo+nido&per_pagina=100")
+    page.locator("#filtri summary").click()
+    after_search(page, lambda: page.select_option("#provincia", label="Lodi"))
+    assert query_of(page.url)["provincia"] == ["LO"]
+    assert result_titles(page) == []
+    drop = page.get_by_role("button", name=re.compile("Togli il filtro «Nella provincia: Lodi»"))
+    after_search(page, drop.click)
+    assert "provincia" not in query_of(page.url)
+    assert sorted(result_titles(page)) == everywhere
 
 
 def test_a_comune_named_like_a_word_is_a_word_when_nothing_there_matches(

@@ -24,6 +24,7 @@ def test_the_form_shows_the_search_of_the_url(client):
             "categoria": "infanzia.nido,anziani",
             "comune": "015192",
             "ambito": "paullese",
+            "provincia": "milano",
             "tipo_ente": "pubblico",
             "destinatari": "famiglie",
             "lingua": "ar",
@@ -43,6 +44,7 @@ def test_the_form_shows_the_search_of_the_url(client):
     assert not re.search(r'id="cat-infanzia.baby-sitting"[^>]* checked', html)
     assert re.search(r'<select id="comune".*?<option value="015192" selected>', html, re.S)
     assert '<option value="paullese" selected>' in html
+    assert re.search(r'<select id="provincia".*?<option value="MI" selected>Milano<', html, re.S)
     for control in ("gratuito", "aperto_ora"):
         assert re.search(rf'id="{control}" name="{control}" value="true" checked', html)
     assert 'id="accessibile" name="accessibile" value="true">' in html  # not checked
@@ -56,8 +58,15 @@ def test_the_form_shows_the_search_of_the_url(client):
 
 def test_values_no_control_offers_are_kept_for_the_search_to_explain(client):
     html = client.get(
-        "/", {"raggio_km": "500", "comune": "999999", "categoria": "infanzia,sconosciuta"}
+        "/",
+        {
+            "raggio_km": "500",
+            "comune": "999999",
+            "provincia": "Atlantide",
+            "categoria": "infanzia,sconosciuta",
+        },
     ).content.decode()
+    assert '<option value="Atlantide" selected>Atlantide</option>' in html
     assert '<option value="500" selected>500</option>' in html
     assert '<option value="999999" selected>999999</option>' in html
     assert '<input type="hidden" name="categoria" value="sconosciuta">' in html

@@ -24,6 +24,7 @@ PARAMETERS = [
     "destinatari",
     "comune",
     "ambito",
+    "provincia",
     "lat",
     "lon",
     "raggio_km",

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from geo_data.models import Comune
 from marketplace.search.backends import postgres
-from marketplace.search.places import read_misspelled_place, read_place
+from marketplace.search.places import (
+    provincia_list,
+    provincia_named,
+    read_misspelled_place,
+    read_place,
+)
 from servizi.services import servizio_update
 
 MELEGNANO_ISTAT = "015140"
@@ -149,6 +154,74 @@ def test_homonym_comuni_are_all_read():
         ("Castro", "BG"),
         ("Castro", "LE"),
     ]
+
+
+def province_read(text: str) -> tuple[str, str | None, str | None]:
+    """The text left, the words read as a province, and its code."""
+    reading = read_place(text)
+    if reading.luogo is None or reading.luogo.provincia is None:
+        return reading.text, None, None
+    return reading.text, reading.luogo.parole, reading.luogo.provincia.sigla
+
+
+def test_a_province_named_last_is_read_as_the_place_and_its_comuni_are_where_to_search():
+    reading = read_place("asilo nido provincia di Bergamo")
+    assert reading.text == "asilo nido" and reading.luogo.parole == "provincia di Bergamo"
+    bergamo = set(Comune.objects.filter(sigla_provincia="BG").values_list("pk", flat=True))
+    assert len(bergamo) == 243 and set(reading.luogo.codici) == bergamo
+    assert reading.luogo.as_dict() == {
+        "parole": "provincia di Bergamo",
+        "comuni": [],
+        "provincia": {"sigla": "BG", "nome": "Bergamo"},
+    }
+
+
+def test_a_province_is_named_by_its_code_or_name_with_or_without_its_stop_words():
+    assert province_read("badante in provincia di MI") == ("badante", "provincia di MI", "MI")
+    assert province_read("rsa prov. BG") == ("rsa", "prov. BG", "BG")
+    assert province_read("rsa prov di lodi")[2] == "LO"
+    assert province_read("nido provincia di Monza e Brianza")[2] == "MB"
+    assert province_read("nido provincia di monza")[2] == "MB"
+    # Milan's province has been a "città metropolitana" since 2015.
+    assert province_read("doposcuola città metropolitana di Milano") == (
+        "doposcuola",
+        "città metropolitana di Milano",
+        "MI",
+    )
+
+
+def test_a_province_named_first_is_read_when_more_words_follow():
+    assert province_read("provincia di Lecco asilo nido") == (
+        "asilo nido",
+        "provincia di Lecco",
+        "LC",
+    )
+    assert province_read("in provincia di Monza e della Brianza badante")[::2] == ("badante", "MB")
+
+
+def test_a_province_wins_over_the_comune_it_is_named_after_but_a_comune_at_the_end_wins():
+    assert province_read("asilo provincia di Como")[2] == "CO"
+    assert place("asilo como") == ("asilo", "como", ["013075"])
+    # The end of the text is where the place is: Treviglio, not the province first.
+    assert place("provincia di bergamo asilo treviglio")[2] == ["016219"]
+
+
+def test_the_word_provincia_without_a_province_s_name_stays_a_word():
+    assert province_read("uffici della provincia") == ("uffici della provincia", None, None)
+    assert province_read("asilo prov") == ("asilo prov", None, None)
+    assert province_read("asilo provincia di Atlantide") == (
+        "asilo provincia di Atlantide",
+        None,
+        None,
+    )
+
+
+def test_provinces_are_named_by_code_or_name_in_any_case():
+    assert provincia_named("bg").nome == provincia_named("BERGAMO").nome == "Bergamo"
+    assert provincia_named(" Monza e Brianza ").sigla == "MB"
+    assert provincia_named("xx") is None and provincia_named("di") is None
+    assert [p.sigla for p in provincia_list()][:3] == ["BG", "BS", "CO"]
+    assert len(provincia_list()) == 12
 
 
 def misspelled(text: str) -> tuple[str, str | None, list[str]]:

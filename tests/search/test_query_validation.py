@@ -46,6 +46,8 @@ BOWTIE = {
         ({"categoria": "infanzia,infanzia.asilo"}, "categoria", "infanzia.asilo"),
         ({"comune": "999999"}, "comune", "999999"),
         ({"ambito": "atlantide"}, "ambito", "atlantide"),
+        ({"provincia": "XX"}, "provincia", "Nessuna provincia «XX»: scrivi la sigla (BG)"),
+        ({"provincia": "a" * 101}, "provincia", "100"),
         ({"tipo": "servizio,negozio"}, "tipo", "servizio, pit, convenzione"),
         ({"tipo_ente": "alieno"}, "tipo_ente", "alieno"),
         ({"lingua": "klingon"}, "lingua", "klingon"),

@@ -118,6 +118,7 @@ def test_a_comune_includes_services_delivered_at_home_there(cerca):
 MELEGNANO_LETTO = {
     "parole": "Melegnano",
     "comuni": [{"codice_istat": "015140", "nome": "Melegnano", "sigla_provincia": "MI"}],
+    "provincia": None,
 }
 
 
@@ -146,6 +147,7 @@ def test_a_comune_named_without_its_qualifier_is_where_to_search_too(cerca):
         "comuni": [
             {"codice_istat": "015192", "nome": "San Donato Milanese", "sigla_provincia": "MI"}
         ],
+        "provincia": None,
     }
 
 
@@ -172,6 +174,7 @@ def test_a_comune_in_the_text_can_be_searched_as_a_word(cerca):
 MESE_COME_PAROLA = {
     "parole": "mese",
     "comuni": [{"codice_istat": "014043", "nome": "Mese", "sigla_provincia": "SO"}],
+    "provincia": None,
 }
 
 
@@ -209,6 +212,39 @@ def test_the_map_reads_the_comune_in_the_text_as_the_list_does(cerca):
     assert [(p["titolo"], round(p["lat"], 4)) for p in points] == [
         ("Asilo nido Il Girasole", 45.4103)
     ]
+
+
+def test_a_province_is_the_set_of_its_comuni(cerca):
+    # Every service of the catalogue is in the province of Milan (Lodi's none).
+    everything = sorted(titoli(cerca()))
+    assert sorted(titoli(cerca(provincia="MI"))) == everything
+    assert sorted(titoli(cerca(provincia="milano"))) == everything
+    assert cerca(provincia="LO")["count"] == 0
+    # Within a Comune or an Ambito too: the Comuni in all of them.
+    assert sorted(titoli(cerca(provincia="MI", comune="015140"))) == sorted(
+        titoli(cerca(comune="015140"))
+    )
+    assert cerca(provincia="LO", ambito="paullese")["count"] == 0
+
+
+def test_a_province_named_in_the_text_is_where_to_search(cerca):
+    body = cerca(q="baby sitter in provincia di Milano")
+    assert titoli(body) == ["Baby sitter a domicilio"]
+    assert body["q"] == "baby sitter"
+    assert body["luogo_dal_testo"] == {
+        "parole": "provincia di Milano",
+        "comuni": [],  # its 133 Comuni are not listed
+        "provincia": {"sigla": "MI", "nome": "Milano"},
+    }
+    first = cerca(q="prov. MI baby sitter")
+    assert titoli(first) == ["Baby sitter a domicilio"]
+    assert first["luogo_dal_testo"]["provincia"] == {"sigla": "MI", "nome": "Milano"}
+    # Nothing in the province of Lodi, nor any text that says so: the place stays.
+    lodi = cerca(q="baby sitter provincia di Lodi")
+    assert lodi["count"] == 0 and lodi["luogo_dal_testo"]["provincia"]["sigla"] == "LO"
+    # A province chosen leaves the text as words.
+    chosen = cerca(q="baby sitter provincia di Lodi", provincia="MI")
+    assert chosen["luogo_dal_testo"] is None and chosen["q"] == "baby sitter provincia di Lodi"
 
 
 def test_an_ambito_is_the_set_of_its_comuni(cerca):

@@ -26,7 +26,7 @@
   var CONTROL_ID = { lingua: "lingua-parlata", lon: "lat" };
   // Filters a "no results" answer offers to drop, in this order.
   var DROPPABLE = ["aperto_ora", "gratuito", "accessibile", "lingua", "destinatari", "tipo_ente",
-    "tipo", "comune", "ambito", "categoria"];
+    "tipo", "comune", "ambito", "provincia", "categoria"];
   // Fields whose checkboxes make one comma-separated value, as the API takes them.
   var LISTS = ["categoria", "tipo"];
   var TIPI = ["servizio", "pit", "convenzione"];

@@ -49,7 +49,8 @@
     return n === 1 ? M.risultati_uno : fmt(M.risultati_molti, { n: integer.format(n) });
   }
 
-  // What the answer says of the words of the text: the Comune read from its end, searched
+  // What the answer says of the words of the text: the Comune (or the province) read
+  // from its end, searched
   // as the place (placeButton offers its name as a word instead), or searched as a word
   // because the rest of the text finds nothing there; those the search did
   // not look for, too common to say anything ("di", "per"), so that a text of only such
@@ -61,10 +62,15 @@
       return words.map(function (word) { return "«" + word + "»"; }).join(", ");
     }
     var notes = [];
-    // The Comune read, or named but searched as a word (nothing there for the rest).
+    // The Comune read, or named but searched as a word (nothing there for the rest); or
+    // the province ("provincia di Bergamo"), whose Comuni the answer does not list.
     ["luogo_dal_testo", "luogo_come_parole"].forEach(function (field) {
       var luogo = body[field];
       if (!luogo) { return; }
+      if (luogo.provincia) {
+        notes.push(fmt(M[field + "_provincia"], { provincia: luogo.provincia.nome, parole: luogo.parole }));
+        return;
+      }
       var homonyms = luogo.comuni.length > 1;
       var names = luogo.comuni.map(function (c) { return homonyms ? c.nome + " (" + c.sigla_provincia + ")" : c.nome; });
       notes.push(fmt(M[field], { comune: names.join(", "), parole: luogo.parole }));
@@ -81,7 +87,8 @@
   function placeButton(body, onClick) {
     var luogo = body.luogo_dal_testo;
     if (!luogo) { return null; }
-    var button = el("button", { type: "button", class: "come-parola", text: fmt(M.cerca_come_parola, { parole: luogo.parole }) });
+    var message = luogo.provincia ? M.cerca_come_parola_provincia : M.cerca_come_parola;
+    var button = el("button", { type: "button", class: "come-parola", text: fmt(message, { parole: luogo.parole }) });
     button.addEventListener("click", onClick);
     return button;
   }
