@@ -88,6 +88,12 @@ QUERIES: dict[str, str] = {
     "text ending with a misspelled Comune": "/api/v1/cerca/?q=badante%20milanno&facette=false",
     # The Comune typed first: read from the beginning when none ends the text.
     "text beginning with a Comune": "/api/v1/cerca/?q=milano%20badante&facette=false",
+    # A province: named in the text (its 243 Comuni, where to search), or chosen as a
+    # filter with a category (Milan's 133 Comuni).
+    "text ending with a province": (
+        "/api/v1/cerca/?q=badante%20provincia%20di%20bergamo&facette=false"
+    ),
+    "category + province": "/api/v1/cerca/?categoria=anziani&provincia=MI&facette=false",
     # A typo: the word matches nothing and is replaced by the nearest known word.
     "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",

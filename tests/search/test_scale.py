@@ -664,6 +664,71 @@ def test_a_walk_that_would_pass_too_many_rows_collects_its_matches(
     assert postgres._collect_matches(query, all_words, 1_000_000, since) is collected
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "assistenza domiciliare", "provincia": "MI", "per_pagina": 1},
+        {"q": "assistenza", "ambito": "san-donato-milanese", "per_pagina": 1},
+        {
+            "q": "assistenza",
+            "provincia": "MI",
+            "categoria": "anziani",
+            "pagina": 2,
+            "per_pagina": 1,
+        },
+    ],
+)
+def test_the_matches_of_several_comuni_collected_through_the_indexes_are_those_walked(
+    client, assisted, monkeypatch, every_text_broad, params
+):
+    """In several Comuni (an Ambito's, a province's), the walk that checks the text on
+    each row it reads and the matches collected through the text's index give the same
+    rows."""
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
+
+    def page_statement(collect: bool) -> tuple[dict, str]:
+        monkeypatch.setattr(postgres, "_collect_in_comuni", lambda *args: collect)
+        body, statements = _texts_and_plans(client, params)
+        (statement,) = [sql for sql in statements if "UNION ALL" in sql and "row_id DESC" in sql]
+        return body, statement
+
+    walked, statement = page_statement(False)
+    assert "strip(d.vettore) @@" not in statement  # checked on each row
+    collected, statement = page_statement(True)
+    placed = statement.split("UNION ALL")[0]
+    assert "strip(d.vettore) @@" in placed and "OFFSET 0" in placed, placed
+    assert collected["results"] and collected["results"] == walked["results"]
+    assert collected["count"] == walked["count"]
+    assert collected["count_esatto"] == walked["count_esatto"]
+    assert collected["facets"] == walked["facets"]
+
+
+BADANTE = "'badant' | 'assistent' & 'famil' | 'assistent' & 'famil'"
+
+
+@pytest.mark.parametrize(
+    "tsquery, any_words, with_filters, in_comuni, collected",
+    [
+        # "badante" and its synonyms (five words) in the province of Bergamo: 13,200
+        # matches expected among its 113,000 rows, 68,000 rows walked by date.
+        (BADANTE, 535_000, 13_200, 113_000, True),
+        # In the Ambito of Paullese: its 6,500 rows, each checked.
+        (BADANTE, 535_000, 780, 6_500, False),
+        # "assistenza" (one word) in the province of Milan, met soon enough by date.
+        ("'assist'", 170_000, 15_300, 80_000, False),
+    ],
+)
+def test_a_walk_in_several_comuni_collects_its_matches_where_checking_rows_costs_more(
+    monkeypatch, tsquery, any_words, with_filters, in_comuni, collected
+):
+    query = _query(q="badante", provincia="BG")  # its Comuni count by their estimate
+    monkeypatch.setattr(postgres, "_estimated_rows_in_comuni", lambda comuni: in_comuni)
+    _estimates(monkeypatch, any_words, with_filters, kind_rows=150_000)
+    assert postgres._collect_in_comuni(query, tsquery, any_words, 900_000) is collected
+
+
 def _query(**params):
     from marketplace.search.query import SearchParamsSerializer
 
