@@ -1247,8 +1247,7 @@ def _collect_in_comuni(
     read = min(walked, _estimated_rows_in_comuni(query.comuni))
     checked = read * (ROW_READ_IN_WORDS_CHECKED + _operands(tsquery))
     collected = (
-        any_words * INDEXED_ROW_IN_WORDS_CHECKED
-        + density * rows * COLLECTED_MATCH_IN_WORDS_CHECKED
+        any_words * INDEXED_ROW_IN_WORDS_CHECKED + density * rows * COLLECTED_MATCH_IN_WORDS_CHECKED
     )
     return checked > collected
 
