@@ -705,6 +705,44 @@ def test_the_matches_of_several_comuni_collected_through_the_indexes_are_those_w
     assert collected["facets"] == walked["facets"]
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "assistenza", "provincia": "MI"}, {"q": "assistente familiare", "ambito": "paullese"}],
+)
+def test_few_matches_in_several_comuni_ranked_each_on_its_row_are_the_page_rum_ranks(
+    client, catalogo, many, monkeypatch, params
+):
+    monkeypatch.setattr(postgres, "_few_in_comuni", lambda *args: False)
+    ranked, statements = _texts_and_plans(client, params)
+    assert any("<=>" in sql for sql in statements)
+    monkeypatch.setattr(postgres, "_few_in_comuni", lambda *args: True)
+    per_row, statements = _texts_and_plans(client, params)
+    assert not any("<=>" in sql for sql in statements)
+    assert any("ORDER BY score DESC, d.id" in sql for sql in statements)
+    assert per_row["results"] and per_row["results"] == ranked["results"]
+    assert (per_row["count"], per_row["facets"]) == (ranked["count"], ranked["facets"])
+
+
+@pytest.mark.parametrize(
+    "in_comuni, per_row",
+    [
+        # "asilo" (38,000 rows) in the province of Brescia, 4,800 of them: RUM would read
+        # 7,900 rows if they were spread like the rest, and may read all 38,000.
+        (4_800, True),
+        # In Milan's, 10,500.
+        (10_500, False),
+    ],
+)
+def test_few_matches_in_several_comuni_are_ranked_each_on_its_row(monkeypatch, in_comuni, per_row):
+    monkeypatch.setattr(postgres, "_table_rows", lambda: 900_000)
+    monkeypatch.setattr(postgres, "_recent_index", lambda: None)
+    monkeypatch.setattr(postgres, "_estimated_matches", lambda t: 38_000)
+    _estimates(monkeypatch, 38_000, in_comuni, kind_rows=150_000)
+    query = _query(q="asilo", provincia="BS")
+    breadth = postgres._breadth(query, postgres.postgres_tsquery(query.q))
+    assert not breadth.walk and breadth.per_row is per_row
+
+
 BADANTE = "'badant' | 'assistent' & 'famil' | 'assistent' & 'famil'"
 
 

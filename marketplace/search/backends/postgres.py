@@ -1119,8 +1119,24 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
         else:
             collected = _collect_matches(query, all_words, rows, since, densities)
         return _Breadth(walk=True, over_cap=False, recent_since=since, collected=collected)
+    if len(query.comuni) > 1 and _few_in_comuni(query, all_words):
+        return _Breadth(walk=False, over_cap=False, per_row=True)
     over_cap = _text_alone(query) and _text_over_cap(query, tsquery, all_words)
     return _Breadth(walk=False, over_cap=over_cap)
+
+
+def _few_in_comuni(query: SearchQuery, all_words: float) -> bool:
+    """Whether the matches of a text in several Comuni (an Ambito's, a province's) are
+    so few that reading and ranking each costs less than RUM: its order reads the
+    text's matches until it has met (COUNT_CAP + 1) in the Comuni, that many times the
+    text's rows over theirs, and more where they lie apart: among matches ranked alike
+    RUM reads in table order, which is the order of their places, so that one province's
+    may all come last. At a million services "asilo" (38,000 rows) in the province of
+    Brescia (4,800 of them) read 27,000 rows in RUM, 55 ms for the search; each read and
+    ranked, 20. In Milan's (10,500) RUM takes 19 ms, each read 26."""
+    sql = _Sql(query)
+    matches = _estimated_rows(sql.where, sql.params)
+    return matches * matches < (COUNT_CAP + 1) * all_words
 
 
 def _recent_first(
