@@ -141,13 +141,16 @@ def read_place(text: str) -> PlaceReading:
     domicilio", "erba sintetica") is read only at the end.
     """
     tokens, spans = _spans(text)
-    reading = (
-        _province_at_end(tokens, spans)
-        or _comune_at_end(tokens, spans)
+    # At the end, the longer reading: "ponte in valtellina" is a Comune, not Valtellina.
+    at_end = [_province_at_end(tokens, spans), _comune_at_end(tokens, spans)]
+    readings = [reading for reading in at_end if reading is not None]
+    reading = min(readings, key=lambda r: len(r.text), default=None)
+    return (
+        reading
         or _province_first(tokens, spans)
         or _comune_first(tokens, spans)
+        or PlaceReading(text)
     )
-    return reading or PlaceReading(text)
 
 
 def _comune_at_end(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceReading | None:
@@ -190,6 +193,27 @@ def _first_word(spans: list[tuple[int, str]]) -> int:
 # may join them to it.
 _PROVINCE_MARKERS = (("provincia",), ("prov",), ("citta", "metropolitana"))
 _PROVINCE_PREPOSITIONS = frozenset(words("di del della dell"))
+# A province's area, as people name it after "in" ("nel bresciano", "nella bergamasca",
+# "in valtellina"), by its code. Not "Brianza", which three provinces share.
+_PROVINCE_AREAS = {
+    "milanese": "MI",
+    "monzese": "MB",
+    "bergamasco": "BG",
+    "bergamasca": "BG",
+    "bresciano": "BS",
+    "comasco": "CO",
+    "cremonese": "CR",
+    "cremasco": "CR",
+    "lecchese": "LC",
+    "lodigiano": "LO",
+    "mantovano": "MN",
+    "pavese": "PV",
+    "lomellina": "PV",
+    "oltrepo": "PV",
+    "valtellina": "SO",
+    "varesotto": "VA",
+}
+_AREA_PREPOSITIONS = frozenset(words("nel nella nell in"))
 
 
 def _province_at_end(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceReading | None:
@@ -202,8 +226,13 @@ def _province_at_end(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceRe
 
 def _province_first(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceReading | None:
     first = _first_word(spans)
-    for end in range(len(spans) - 1, first + 1, -1):  # the longest name first
-        provincia = _province_named_from(spans, first, end)
+    # An area after the "in" that _first_word passed ("nel bresciano asilo nido").
+    starts = [first]
+    if first and spans[first - 1][1] in _AREA_PREPOSITIONS:
+        starts.append(first - 1)
+    for end in range(len(spans) - 1, first, -1):  # the longest name first
+        named = (_province_named_from(spans, start, end) for start in starts)
+        provincia = next((provincia for provincia in named if provincia is not None), None)
         if provincia is not None and _begins_a_token(spans, end):
             return _first_reading(tokens, spans[first][0], spans[end][0], provincia=provincia)
     return None
@@ -211,10 +240,14 @@ def _province_first(tokens: list[str], spans: list[tuple[int, str]]) -> PlaceRea
 
 def _province_named_from(spans: list[tuple[int, str]], start: int, end: int) -> Provincia | None:
     """The province that the words from `start` to `end` (excluded) name, when they are
-    a marker ("provincia", "prov", "città metropolitana") and its name or code."""
+    a marker ("provincia", "prov", "città metropolitana") and its name or code, or "in"
+    and its area ("nel bresciano")."""
     if not _begins_a_token(spans, start):
         return None
     typed = [word for _token, word in spans[start:end]]
+    if len(typed) == 2 and typed[0] in _AREA_PREPOSITIONS and typed[1] in _PROVINCE_AREAS:
+        by_code, _by_name = _province()
+        return by_code.get(_PROVINCE_AREAS[typed[1]])
     for marker in _PROVINCE_MARKERS:
         if tuple(typed[: len(marker)]) == marker:
             name = typed[len(marker) :]

@@ -190,6 +190,19 @@ def test_a_province_is_named_by_its_code_or_name_with_or_without_its_stop_words(
     )
 
 
+def test_a_province_is_read_by_its_area_after_a_word_that_says_in():
+    assert province_read("badante nel bresciano") == ("badante", "nel bresciano", "BS")
+    assert province_read("asilo nido nella bergamasca")[::2] == ("asilo nido", "BG")
+    assert province_read("rsa in valtellina")[2] == "SO"
+    assert province_read("asilo nell'oltrepò") == ("asilo", "nell'oltrepò", "PV")
+    assert province_read("nel bresciano asilo nido") == ("asilo nido", "bresciano", "BS")
+    # Without the "in", the adjective is a word; and a Comune's longer name wins.
+    assert province_read("bresciano asilo") == ("bresciano asilo", None, None)
+    assert province_read("asilo pavese") == ("asilo pavese", None, None)
+    assert place("asilo ponte in valtellina") == ("asilo", "ponte in valtellina", ["014052"])
+    assert place("asilo san donato milanese")[2] == ["015192"]
+
+
 def test_a_province_named_first_is_read_when_more_words_follow():
     assert province_read("provincia di Lecco asilo nido") == (
         "asilo nido",
