@@ -25,6 +25,11 @@ for Cologno Monzese. Such a short name is read as every Comune whose name begins
 it ("cologno": Cologno Monzese and Cologno al Serio), as homonyms are (`_short_names`).
 And a name typed with a typo ("asilo nido melegano") is that Comune when it is near
 enough to one name and no text holds its last word (`read_misspelled_place`).
+
+A province is read the same way, at the end or the beginning: "asilo nido provincia di
+Bergamo", "prov. MI badante", "doposcuola città metropolitana di Milano", or by its
+area after "in" ("badante nel bresciano"). Its Comuni are where to search, as the
+`provincia` parameter gives them; the answer names the province, not its Comuni.
 """
 
 from __future__ import annotations

@@ -764,7 +764,8 @@ def test_a_walk_in_several_comuni_collects_its_matches_where_checking_rows_costs
     query = _query(q="badante", provincia="BG")  # its Comuni count by their estimate
     monkeypatch.setattr(postgres, "_estimated_rows_in_comuni", lambda comuni: in_comuni)
     _estimates(monkeypatch, any_words, with_filters, kind_rows=150_000)
-    assert postgres._collect_in_comuni(query, tsquery, any_words, 900_000) is collected
+    densities = postgres._densities(query, any_words, 900_000)
+    assert postgres._collect_in_comuni(query, tsquery, any_words, 900_000, densities) is collected
 
 
 def _query(**params):

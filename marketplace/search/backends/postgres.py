@@ -1238,7 +1238,7 @@ def _collect_in_comuni(
     tsquery: str,
     any_words: float,
     rows: float,
-    densities: tuple[float, float] | None = None,
+    densities: tuple[float, float] | None,
 ) -> bool:
     """Whether the walk's matches in several Comuni (an Ambito's, a province's) are
     collected through the text's index and the Comuni's (one bitmap each, ANDed), then
@@ -1256,9 +1256,9 @@ def _collect_in_comuni(
     Paullese (10 Comuni) the Comuni's rows, each checked, give "badante" in 10 ms; in
     the province of Milan, "assistenza" (one word in 170,000 rows) is met soon enough by
     date: 20 ms, 35 collected."""
-    if not rows or not any_words:
+    if densities is None:  # a table never analysed, or a text in no row
         return False
-    density, _walked = densities or _densities(query, any_words, rows)
+    density, _walked = densities
     walked = (COUNT_CAP + 1) / max(density, 1.0 / rows)
     read = min(walked, _estimated_rows_in_comuni(query.comuni))
     checked = read * (ROW_READ_IN_WORDS_CHECKED + _operands(tsquery))
@@ -1575,7 +1575,7 @@ def _recent_in_comuni(
     by date looking for the few of them, when it overestimates how many there are
     (expecting 3,150 of none, a search of what is open now in Milan read 900,000 rows
     in 2.5 s). With `collected`, so are the rows placed there, found through the text's
-    index (see _collect_matches): offered the order, the planner walks by date.
+    index (see _collect_in_comuni): offered the order, the planner walks by date.
     """
     sql, (placed, at_home) = _in_comuni(query, text_per_row=text_per_row)
     # The few rows delivered at home are found through their own index, whatever the text.
