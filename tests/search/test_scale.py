@@ -699,6 +699,7 @@ def test_the_matches_of_several_comuni_collected_through_the_indexes_are_those_w
     collected, statement = page_statement(True)
     placed = statement.split("UNION ALL")[0]
     assert "strip(d.vettore) @@" in placed and "OFFSET 0" in placed, placed
+    assert "&& '{576460752303423503}'::int8[]" in placed  # the province of Milan's key
     assert collected["results"] and collected["results"] == walked["results"]
     assert collected["count"] == walked["count"]
     assert collected["count_esatto"] == walked["count_esatto"]
@@ -741,6 +742,37 @@ def test_few_matches_in_several_comuni_are_ranked_each_on_its_row(monkeypatch, i
     query = _query(q="asilo", provincia="BS")
     breadth = postgres._breadth(query, postgres.postgres_tsquery(query.q))
     assert not breadth.walk and breadth.per_row is per_row
+
+
+def test_a_texts_matches_in_several_comuni_are_found_in_one_scan_with_their_provinces(
+    assisted,
+):
+    query = _query(q="assistenza domiciliare", provincia="MI")
+    _sql, (placed, _at_home) = postgres._in_comuni(query)
+    condition, params = placed
+    with connection.cursor() as cursor:
+        statement = cursor.mogrify(
+            f"SELECT 1 FROM search_documento d WHERE strip(d.vettore) @@ %s::tsquery "
+            f"AND {condition}",
+            [postgres.text_tsqueries(query.q).matching, *params],
+        )
+    _assert_one_scan(statement, "search_doc_testo_insiemi", "&& '{576460752303423503}'")
+
+
+def test_the_rows_delivered_at_home_in_several_comuni_are_read_from_their_own_index(
+    catalogo,
+):
+    """The planner's estimate of the rows serving any of a province's Comuni swings with
+    its sample; the index that holds only the rows delivered at home is cheap whatever
+    it expects (migration 0028)."""
+    _sql, (_placed, at_home) = postgres._in_comuni(_query(provincia="MI"))
+    condition, params = at_home
+    with connection.cursor() as cursor:
+        statement = cursor.mogrify(f"SELECT 1 FROM search_documento d WHERE {condition}", params)
+    with transaction.atomic():
+        plan = _explain(statement, drop=_indexes_but("search_doc_a_domicilio"), off=["seqscan"])
+        transaction.set_rollback(True)
+    assert "search_doc_a_domicilio" in plan, plan
 
 
 BADANTE = "'badant' | 'assistent' & 'famil' | 'assistent' & 'famil'"
@@ -1340,21 +1372,35 @@ def test_a_rows_keys_are_its_tiles_and_its_filters_values(varied):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {postgres.ROW_KEYS.format(a='d')}, d.cella_x, d.cella_y, d.gratuito, "
-            "d.accessibile, d.tipo_ente FROM search_documento d WHERE d.tipo = 'servizio'"
+            "d.accessibile, d.tipo_ente, d.comune_id FROM search_documento d "
+            "WHERE d.tipo = 'servizio'"
         )
         rows = cursor.fetchall()
     assert len(rows) == len(PLACES)
     assert {row[3] for row in rows} == {True, False} and len({row[5] for row in rows}) == 3
-    for keys, x, y, free, accessible, kind in rows:
+    for keys, x, y, free, accessible, kind, comune in rows:
         assert keys == [
             *(tile_key(x, y, shift) for shift in TILE_SHIFTS),
             postgres.filter_key("gratuito", free),
             postgres.filter_key("accessibile", accessible),
             postgres.filter_key("tipo_ente", kind),
+            *postgres.province_keys((comune,)),
         ]
     tiles = {key for row in rows for key in row[0][:2]}
-    values = {key for row in rows for key in row[0][2:]}
-    assert len(values) == 2 + 2 + 3 and not tiles & values
+    values = {key for row in rows for key in row[0][2:5]}
+    provinces = {key for row in rows for key in row[0][5:]}
+    assert len(values) == 2 + 2 + 3 and len(provinces) > 1
+    assert not tiles & values and not (tiles | values) & provinces
+
+
+def test_the_keys_of_several_comuni_are_their_provinces():
+    milano, bergamo, lodi = "015146", "016024", "098031"
+    assert postgres.province_keys((milano, bergamo, lodi)) == [
+        (8 << 56) + 15,
+        (8 << 56) + 16,
+        (8 << 56) + 98,
+    ]
+    assert postgres.province_keys(("015146", "015140", "-")) == [(8 << 56) + 15]
 
 
 @pytest.mark.parametrize("filtri", TEXT_FILTERS[1:])

@@ -125,12 +125,24 @@ _FILTER_KEY_VALUES = {
     "accessibile": {False: 2, True: 3},
     "tipo_ente": {"pubblico": 4, "terzo_settore": 5, "impresa": 6},
 }
-ROW_KEYS = "ARRAY[" + ", ".join([*TILE_KEYS, *FILTER_KEYS.values()]) + "]"
+# And the province of its place: the first three digits of its Comune's ISTAT code
+# (migration 0028). A text's matches placed in several Comuni are found in one scan with
+# their provinces' keys (see _in_comuni): at a million services, the scan for "badante"
+# and its synonyms in the province of Bergamo (243 Comuni) took 4.3 ms for its 8,300
+# matches, where the text's bitmap alone took 22 for the 67,700 rows with its words; the
+# search, 47 -> 27 ms.
+PROVINCE_KEY = "(8::int8 << 56) + left({a}.comune_id, 3)::int"
+ROW_KEYS = "ARRAY[" + ", ".join([*TILE_KEYS, *FILTER_KEYS.values(), PROVINCE_KEY]) + "]"
 
 
 def filter_key(name: str, value) -> int:
     """The key of a filter's value, as FILTER_KEYS computes it in SQL."""
     return (1 << 56) + _FILTER_KEY_VALUES[name][value]
+
+
+def province_keys(comuni: tuple[str, ...]) -> list[int]:
+    """The keys of the provinces of `comuni` (ISTAT codes), as PROVINCE_KEY computes them."""
+    return sorted({(8 << 56) + int(codice[:3]) for codice in comuni if codice[:3].isdigit()})
 
 
 class _Sql:
@@ -1553,8 +1565,17 @@ def _in_comuni(
             [comuni],
         )
     )
+    if len(comuni) > 1 and query.has_text and not text_per_row:
+        # Their provinces' keys, in the scan of the text's index (see PROVINCE_KEY).
+        condition, condition_params = placed
+        placed = (
+            f"{condition} AND {ROW_KEYS.format(a='d')} && %s::int8[]",
+            [*condition_params, province_keys(query.comuni)],
+        )
+    # `<> '{}'`: the index of the rows delivered at home alone (migration 0028).
     at_home = (
-        "d.comuni_copertura && %s::varchar[] AND (d.comune_id IS NULL OR d.comune_id <> ALL(%s))",
+        "d.comuni_copertura && %s::varchar[] AND d.comuni_copertura <> '{}' "
+        "AND (d.comune_id IS NULL OR d.comune_id <> ALL(%s))",
         [comuni, comuni],
     )
     return _Sql(query, text_per_row=text_per_row, comuni=False), [placed, at_home]
@@ -1578,8 +1599,11 @@ def _recent_in_comuni(
     index (see _collect_in_comuni): offered the order, the planner walks by date.
     """
     sql, (placed, at_home) = _in_comuni(query, text_per_row=text_per_row)
-    # The few rows delivered at home are found through their own index, whatever the text.
-    placed_sql = _in_comuni(query)[0] if collected else sql
+    placed_sql = sql
+    if collected:
+        # The few rows delivered at home are found through their own index, whatever the
+        # text; those placed there, through the text's.
+        placed_sql, (placed, _at_home) = _in_comuni(query)
     union, params = [], []
     for (condition, condition_params), fenced, rest in (
         (placed, collected, placed_sql),

@@ -1,0 +1,46 @@
+# The keys of each row in the index of the text and the sets (migration 0026) also hold
+# its province: the first three digits of its Comune's ISTAT code
+# (search.backends.postgres.PROVINCE_KEY). A text's matches placed in a province's
+# Comuni are then found in one scan of that index, the lists of its words cut short by
+# the province's, instead of a bitmap of every row with one of its words.
+#
+# And the rows delivered at home have an index of their Comuni of their own, which holds
+# only them (search.backends.postgres._in_comuni): the planner's estimate of the rows
+# serving any of a province's 243 Comuni, from a sample where almost no row serves any,
+# swung between 3,600 and 630,000 from one ANALYZE to the next, and with the larger it
+# read the whole table for none (530 ms at a million services).
+from django.db import migrations
+
+COLUMNS = "strip(vettore), categorie, lingue, destinatari"
+ROW_KEYS = (
+    "ARRAY[(2::int8 << 56) + ((cella_x >> 2)::int8 << 32) + (cella_y >> 2), "
+    "(4::int8 << 56) + ((cella_x >> 4)::int8 << 32) + (cella_y >> 4), "
+    "(1::int8 << 56) + gratuito::int, "
+    "(1::int8 << 56) + 2 + accessibile::int, "
+    "(1::int8 << 56) + CASE tipo_ente WHEN 'pubblico' THEN 4 "
+    "WHEN 'terzo_settore' THEN 5 WHEN 'impresa' THEN 6 ELSE 7 END"
+)
+PROVINCE_KEY = "(8::int8 << 56) + left(comune_id, 3)::int"
+
+
+def _index(keys: str) -> str:
+    return (
+        "DROP INDEX search_doc_testo_insiemi; "
+        f"CREATE INDEX search_doc_testo_insiemi ON search_documento USING gin "
+        f"({COLUMNS}, ({keys}]))"
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("marketplace", "0027_celle_parole_divise"),
+    ]
+
+    operations = [
+        migrations.RunSQL(_index(f"{ROW_KEYS}, {PROVINCE_KEY}"), _index(ROW_KEYS)),
+        migrations.RunSQL(
+            "CREATE INDEX search_doc_a_domicilio ON search_documento USING gin "
+            "(comuni_copertura) WHERE comuni_copertura <> '{}'",
+            "DROP INDEX search_doc_a_domicilio",
+        ),
+    ]
