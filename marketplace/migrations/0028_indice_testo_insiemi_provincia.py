@@ -9,26 +9,14 @@
 # serving any of a province's 243 Comuni, from a sample where almost no row serves any,
 # swung between 3,600 and 630,000 from one ANALYZE to the next, and with the larger it
 # read the whole table for none (530 ms at a million services).
+from importlib import import_module
+
 from django.db import migrations
 
-COLUMNS = "strip(vettore), categorie, lingue, destinatari"
-ROW_KEYS = (
-    "ARRAY[(2::int8 << 56) + ((cella_x >> 2)::int8 << 32) + (cella_y >> 2), "
-    "(4::int8 << 56) + ((cella_x >> 4)::int8 << 32) + (cella_y >> 4), "
-    "(1::int8 << 56) + gratuito::int, "
-    "(1::int8 << 56) + 2 + accessibile::int, "
-    "(1::int8 << 56) + CASE tipo_ente WHEN 'pubblico' THEN 4 "
-    "WHEN 'terzo_settore' THEN 5 WHEN 'impresa' THEN 6 ELSE 7 END"
-)
+# The index as migration 0026 left it: its columns, and the keys before the province's.
+_TILES = import_module("marketplace.migrations.0026_indice_testo_insiemi_tessere")
 PROVINCE_KEY = "(8::int8 << 56) + left(comune_id, 3)::int"
-
-
-def _index(keys: str) -> str:
-    return (
-        "DROP INDEX search_doc_testo_insiemi; "
-        f"CREATE INDEX search_doc_testo_insiemi ON search_documento USING gin "
-        f"({COLUMNS}, ({keys}]))"
-    )
+WITH_PROVINCE = _TILES.ROW_KEYS.removesuffix("]") + f", {PROVINCE_KEY}]"
 
 
 class Migration(migrations.Migration):
@@ -37,7 +25,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(_index(f"{ROW_KEYS}, {PROVINCE_KEY}"), _index(ROW_KEYS)),
+        migrations.RunSQL(
+            _TILES._index(f"{_TILES.COLUMNS}, ({WITH_PROVINCE})"),
+            _TILES._index(f"{_TILES.COLUMNS}, ({_TILES.ROW_KEYS})"),
+        ),
         migrations.RunSQL(
             "CREATE INDEX search_doc_a_domicilio ON search_documento USING gin "
             "(comuni_copertura) WHERE comuni_copertura <> '{}'",
