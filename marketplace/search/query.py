@@ -173,10 +173,9 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             "distingue («San Donato» per San Donato Milanese) o con un refuso, o "
             "comincia con il nome («milano badante»), cerca in quel Comune; così per "
             "una provincia («asilo nido provincia di Bergamo», «prov. BG», «nel "
-            "bresciano»). Solo senza "
-            "comune, ambito e provincia, e a meno che lì non si trovi nulla e il testo "
-            "intero, cercato come parole, trovi qualcosa (luogo_come_parole). false: "
-            "cerca quel nome come parola."
+            "bresciano»). Solo senza comune, ambito e provincia, e a meno che lì non "
+            "si trovi nulla e il testo intero, cercato come parole, trovi qualcosa "
+            "(luogo_come_parole). false: cerca quel nome come parola."
         ),
     )
     ambito = serializers.SlugField(required=False)

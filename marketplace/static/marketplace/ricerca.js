@@ -50,13 +50,12 @@
   }
 
   // What the answer says of the words of the text: the Comune (or the province) read
-  // from its end, searched
-  // as the place (placeButton offers its name as a word instead), or searched as a word
-  // because the rest of the text finds nothing there; those the search did
-  // not look for, too common to say anything ("di", "per"), so that a text of only such
-  // words, searched as no text, is no mystery; and those found nowhere, like no known
-  // word, which leave the search empty ("badante rumena"): the map offers to search
-  // without them.
+  // from its end, searched as the place (placeButton offers its name as a word
+  // instead), or searched as a word because the rest of the text finds nothing there;
+  // those the search did not look for, too common to say anything ("di", "per"), so
+  // that a text of only such words, searched as no text, is no mystery; and those found
+  // nowhere, like no known word, which leave the search empty ("badante rumena"): the
+  // map offers to search without them.
   function wordsText(body) {
     function quoted(words) {
       return words.map(function (word) { return "«" + word + "»"; }).join(", ");
