@@ -6,6 +6,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geo_data.models import Ambito, Comune
 from marketplace.api_fields import BooleanParam
+from marketplace.search.places import provincia_named, provincia_sconosciuta
 
 MAX_TOLERANCE_M = 5000
 DEFAULT_TOLERANCE_M = 50
@@ -52,6 +53,15 @@ class ComuneQuerySerializer(GeometryQuerySerializer):
     in_ambito = BooleanParam(
         required=False, default=False, help_text=_("Solo i Comuni che fanno parte di un Ambito.")
     )
+
+    def validate_provincia(self, value: str) -> str:
+        """The province's code: named as the search names it ("Monza e Brianza", "bg")."""
+        if not value:
+            return value
+        provincia = provincia_named(value)
+        if provincia is None:
+            raise serializers.ValidationError(provincia_sconosciuta(value))
+        return provincia.sigla
 
     def validate_ambito(self, slug: str) -> str:
         if slug and not Ambito.objects.filter(slug=slug).exists():

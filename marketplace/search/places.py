@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
 from rapidfuzz.distance import Levenshtein
 
 from geo_data.models import Comune
@@ -269,6 +270,11 @@ def provincia_named(value: str) -> Provincia | None:
     by_code, by_name = _province()
     code = value.strip().upper()
     return by_code.get(code) or by_name.get(_name_key(value))
+
+
+def provincia_sconosciuta(value: str) -> str:
+    """Why `value` names no province, for the field that gave it."""
+    return _("Nessuna provincia «%(p)s»: scrivi la sigla (BG) o il nome (Bergamo).") % {"p": value}
 
 
 def provincia_list() -> list[Provincia]:

@@ -28,7 +28,13 @@ from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .cache import memo
 from .models import TipoRisultato
-from .places import LuogoDalTesto, Provincia, provincia_named, read_text
+from .places import (
+    LuogoDalTesto,
+    Provincia,
+    provincia_named,
+    provincia_sconosciuta,
+    read_text,
+)
 from .results import COUNT_CAP
 from .text import ignored_words, text_groups
 
@@ -243,10 +249,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
     def validate_provincia(self, value: str) -> Provincia:
         provincia = provincia_named(value)
         if provincia is None:
-            raise serializers.ValidationError(
-                _("Nessuna provincia «%(p)s»: scrivi la sigla (BG) o il nome (Bergamo).")
-                % {"p": value}
-            )
+            raise serializers.ValidationError(provincia_sconosciuta(value))
         return provincia
 
     def validate_bbox(self, value: str) -> tuple[float, float, float, float]:

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 
 from geo_data.models import Ambito, Comune
 from geo_data.selectors import filter_within_ambito
+from marketplace.search.places import Provincia, provincia_named, provincia_sconosciuta
 from servizi.models import (
     Costo,
     Destinatario,
@@ -75,6 +76,19 @@ class AmbitoFilter(django_filters.CharFilter):
         return self.parent.filter_ambito(queryset, ambito)
 
 
+class ProvinciaFilter(django_filters.CharFilter):
+    """A province by its code or its name ("BG", "Bergamo", "Monza e Brianza"), as the
+    search reads it."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        provincia = provincia_named(value)
+        if provincia is None:
+            raise ValidationError({"provincia": [provincia_sconosciuta(value)]})
+        return self.parent.filter_provincia(queryset, provincia)
+
+
 class ServizioFilter(django_filters.FilterSet):
     categoria = CodiciCategoriaFilter(
         help_text=_("Codici separati da virgole, con le sottocategorie.")
@@ -85,6 +99,9 @@ class ServizioFilter(django_filters.FilterSet):
         help_text=_("Codice ISTAT: servizi con una sede o a domicilio nel Comune.")
     )
     ambito = AmbitoFilter(help_text=_("Slug dell'Ambito."))
+    provincia = ProvinciaFilter(
+        help_text=_("Sigla o nome: servizi con una sede o a domicilio nei suoi Comuni.")
+    )
     destinatari = django_filters.ChoiceFilter(
         choices=Destinatario.choices, method="filter_destinatari"
     )
@@ -105,12 +122,16 @@ class ServizioFilter(django_filters.FilterSet):
     def filter_ambito(self, queryset, ambito):
         return filter_servizi_in_comuni(queryset, ambito.comuni.values("pk"))
 
+    def filter_provincia(self, queryset, provincia: Provincia):
+        return filter_servizi_in_comuni(queryset, provincia.codici)
+
 
 class SedeFilter(django_filters.FilterSet):
     ente = django_filters.NumberFilter(field_name="ente_id")
     tipo_ente = django_filters.ChoiceFilter(field_name="ente__tipo", choices=TipoEnte.choices)
     comune = ComuneFilter()
     ambito = AmbitoFilter()
+    provincia = ProvinciaFilter(help_text=_("Sigla o nome della provincia."))
     demo = SiNoFilter()
 
     class Meta:
@@ -122,6 +143,9 @@ class SedeFilter(django_filters.FilterSet):
 
     def filter_ambito(self, queryset, ambito):
         return filter_within_ambito(queryset, field="punto", ambito=ambito)
+
+    def filter_provincia(self, queryset, provincia: Provincia):
+        return queryset.filter(comune_id__in=provincia.codici)
 
 
 class EnteFilter(django_filters.FilterSet):

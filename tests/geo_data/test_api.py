@@ -44,6 +44,17 @@ def test_comuni_filter_by_region_province_and_district(client):
     assert in_any["count"] == 26
     by_name = client.get("/api/v1/comuni/", {"provincia": "milano", "regione": "LOMBARDIA"}).json()
     assert by_name["count"] == 133
+    # Named as the search names it: without its stop words, or by its first word.
+    for name in ("Monza e Brianza", "monza"):
+        assert client.get("/api/v1/comuni/", {"provincia": name}).json()["count"] == 55
+
+
+def test_an_unknown_province_is_a_400_naming_it(client):
+    response = client.get("/api/v1/comuni/", {"provincia": "Atlantide"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "provincia": ["Nessuna provincia «Atlantide»: scrivi la sigla (BG) o il nome (Bergamo)."]
+    }
 
 
 def test_a_larger_tolerance_gives_a_lighter_geometry_of_the_same_place(client):

@@ -102,7 +102,7 @@ def test_drafts_are_hidden_from_the_public(client, ente):
     assert client.get("/api/v1/servizi/").json()["count"] == 0
 
 
-def test_filters_by_category_with_descendants_comune_and_ambito(client, ente):
+def test_filters_by_category_with_descendants_comune_ambito_and_province(client, ente):
     sede = make_sede(ente=ente, punto=SAN_DONATO)
     nido = make_servizio(
         ente=ente,
@@ -118,6 +118,11 @@ def test_filters_by_category_with_descendants_comune_and_ambito(client, ente):
     assert client.get("/api/v1/servizi/", {"comune": "015192"}).json()["count"] == 1
     assert client.get("/api/v1/servizi/", {"ambito": "san-donato-milanese"}).json()["count"] == 1
     assert client.get("/api/v1/servizi/", {"ambito": "paullese"}).json()["count"] == 0
+    assert client.get("/api/v1/servizi/", {"provincia": "MI"}).json()["count"] == 1
+    assert client.get("/api/v1/servizi/", {"provincia": "milano"}).json()["count"] == 1
+    assert client.get("/api/v1/servizi/", {"provincia": "Lodi"}).json()["count"] == 0
+    assert client.get("/api/v1/sedi/", {"provincia": "mi"}).json()["count"] == 1
+    assert client.get("/api/v1/sedi/", {"provincia": "BG"}).json()["count"] == 0
 
 
 @pytest.mark.parametrize(
@@ -126,6 +131,7 @@ def test_filters_by_category_with_descendants_comune_and_ambito(client, ente):
         ({"categoria": "infanzia.asilo"}, "categoria"),
         ({"comune": "999999"}, "comune"),
         ({"ambito": "atlantide"}, "ambito"),
+        ({"provincia": "XX"}, "provincia"),
         ({"costo": "carissimo"}, "costo"),
         ({"tipo_ente": "alieno"}, "tipo_ente"),
     ],
