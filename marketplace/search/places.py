@@ -315,7 +315,7 @@ def _province() -> tuple[dict[str, Provincia], dict[Name, Provincia]]:
 _NOT_FIRST_NAMES = frozenset(
     (name,)
     for name in words(
-        "agra asso brenta calcio casto ceto cene chiari colico covo crema erba idro mese "
+        "agra asso brenta busto calcio casto ceto cene chiari colico covo crema erba idro mese "
         "moggio mura nave onore opera pero rea ronco sommo sospiro spessa tornata torno "
         "trovo zone"
     )
@@ -544,8 +544,10 @@ _NOT_SHORT_NAMES = frozenset(
 
 
 # Short names people use that no qualifier gives: "Sesto" is Sesto San Giovanni to Milan,
-# Sesto Calende to Varese (both are read, with Sesto ed Uniti, as homonyms are).
-_SHORT_NAMES_WITHOUT_QUALIFIER = frozenset({("sesto",)})
+# Sesto Calende to Varese (both are read, with Sesto ed Uniti, as homonyms are); "Pieve"
+# is Pieve Emanuele south of Milan (read with the six other Pieves); "Busto" is Busto
+# Arsizio and Busto Garolfo (read only at the end: a "busto ortopedico" is a brace).
+_SHORT_NAMES_WITHOUT_QUALIFIER = frozenset({("sesto",), ("pieve",), ("busto",)})
 
 
 def _short_names(whole: dict[Name, tuple[dict, ...]]) -> dict[Name, tuple[dict, ...]]:

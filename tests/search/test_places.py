@@ -61,6 +61,11 @@ def test_a_comune_is_read_by_its_name_without_the_qualifier_people_leave_out():
     # And the few no rule finds: "Sesto", every Sesto (Calende, San Giovanni, ed Uniti).
     assert place("badante a sesto") == ("badante", "sesto", ["012120", "015209", "019095"])
     assert place("badante sesto san giovanni")[2] == ["015209"]
+    # "Pieve" for Pieve Emanuele, one of the four districts, with every other Pieve.
+    assert "015173" in place("badante a pieve")[2] and len(place("badante a pieve")[2]) == 7
+    assert place("badante pieve emanuele")[2] == ["015173"]
+    assert len(place("asilo nido busto")[2]) == 2  # Arsizio, Garolfo
+    assert place("busto ortopedico") == ("busto ortopedico", None, [])  # never first
     # With "sopra" before the river: Boffalora sopra Ticino, and Boffalora d'Adda.
     assert place("rsa boffalora")[2] == ["098003", "015026"]
 
