@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from .models import TipoRisultato
+from .text import italian_vector_sql
 
 logger = logging.getLogger(__name__)
 
@@ -97,12 +98,27 @@ _CON_ANTENATI = """
     JOIN servizi_categoria anc ON c.codice = anc.codice OR c.codice LIKE anc.codice || '.%%'"""
 
 
+def weighted_vector(*texts: tuple[str, str]) -> str:
+    """The SQL of a row's text vector from (SQL text, weight) pairs: "A" for the title."""
+    return "\n       || ".join(
+        f"setweight({italian_vector_sql(text)}, '{weight}')" for text, weight in texts
+    )
+
+
 def _insert(
-    select: str, *, tipo: str, oggetto: str, punto: str, orario: str, categorie: str
+    select: str,
+    *,
+    tipo: str,
+    oggetto: str,
+    punto: str,
+    orario: str,
+    categorie: str,
+    vettore: str,
 ) -> str:
     """The INSERT of the rows of one kind: `select` gives the columns of _INSERT, with
-    `{derived_values}` for the derived ones and the schedule of `orario`, and
-    `{con_antenati}` for _CON_ANTENATI of the categories joined by `categorie`."""
+    `{derived_values}` for the derived ones and the schedule of `orario`,
+    `{con_antenati}` for _CON_ANTENATI of the categories joined by `categorie`, and
+    `{vettore}` for the text vector (weighted_vector)."""
     derived = DERIVED_VALUES.format(tipo=f"'{tipo}'", oggetto=oggetto, punto=punto)
     return (
         (_INSERT + select)
@@ -110,6 +126,7 @@ def _insert(
         .replace("{schedule_columns}", SCHEDULE_COLUMNS)
         .replace("{derived_values}", f"{derived}, {schedule_values(orario)}")
         .replace("{con_antenati}", _CON_ANTENATI.replace("{categorie}", categorie))
+        .replace("{vettore}", vettore)
     )
 
 
@@ -126,9 +143,7 @@ SELECT 'servizio', s.id, sd.id, s.titolo,
        s.destinatari, s.lingue, s.costo = 'gratuito', coalesce(sd.accesso_senza_barriere, false),
        sd.comune_id, coalesce(cop.codici, '{{}}'), sd.punto,
        s.orario_id, s.aggiornato_il, s.demo, NULL, NULL,
-       setweight(to_tsvector('italiano', s.titolo), 'A')
-       || setweight(to_tsvector('italiano', concat_ws(' ', cat.nomi, e.nome)), 'B')
-       || setweight(to_tsvector('italiano', concat_ws(' ', s.descrizione, s.requisiti)), 'C'),
+       {vettore},
        {derived_values}
 FROM servizi_servizio s
 JOIN servizi_ente e ON e.id = s.ente_id
@@ -149,6 +164,11 @@ WHERE s.stato = 'pubblicato' {where}
     punto="sd.punto",
     orario="s.orario_id",
     categorie="servizi_servizio_categorie sc JOIN servizi_categoria c ON c.id = sc.categoria_id",
+    vettore=weighted_vector(
+        ("s.titolo", "A"),
+        ("concat_ws(' ', cat.nomi, e.nome)", "B"),
+        ("concat_ws(' ', s.descrizione, s.requisiti)", "C"),
+    ),
 )
 
 # The rows of one info point (PIT), at the place of its Sede, as `pit_documento` describes
@@ -163,9 +183,7 @@ SELECT 'pit', p.id, sd.id, p.nome,
        '{{}}', p.lingue, true, sd.accesso_senza_barriere,
        sd.comune_id, '{{}}', sd.punto,
        p.orario_id, p.aggiornato_il, p.demo, NULL, NULL,
-       setweight(to_tsvector('italiano', p.nome), 'A')
-       || setweight(to_tsvector('italiano', concat_ws(' ', k.etichetta, cat.nomi, e.nome)), 'B')
-       || setweight(to_tsvector('italiano', p.descrizione), 'C'),
+       {vettore},
        {derived_values}
 FROM punti_informazione_puntoinformazione p
 JOIN servizi_ente e ON e.id = p.ente_id
@@ -190,6 +208,11 @@ WHERE true {where}
     categorie=(
         "punti_informazione_puntoinformazione_temi t "
         "JOIN servizi_categoria c ON c.id = t.categoria_id"
+    ),
+    vettore=weighted_vector(
+        ("p.nome", "A"),
+        ("concat_ws(' ', k.etichetta, cat.nomi, e.nome)", "B"),
+        ("p.descrizione", "C"),
     ),
 )
 
@@ -230,10 +253,7 @@ SELECT 'convenzione', conv.id, sd.id, conv.titolo,
        '{{}}', '{{}}', conv.tipo_beneficio = 'gratuito',
        coalesce(sd.accesso_senza_barriere, false), sd.comune_id, '{{}}', sd.punto,
        NULL, conv.aggiornato_il, conv.demo, conv.data_inizio, conv.data_fine,
-       setweight(to_tsvector('italiano', conv.titolo), 'A')
-       || setweight(to_tsvector('italiano', concat_ws(' ', ben.testo, cat.nomi, e.nome)), 'B')
-       || setweight(to_tsvector('italiano',
-                    concat_ws(' ', conv.descrizione, conv.condizioni, srv.titoli)), 'C'),
+       {vettore},
        {derived_values}
 FROM convenzioni_convenzione conv
 JOIN servizi_ente e ON e.id = conv.ente_id
@@ -263,6 +283,11 @@ WHERE true {where}
     categorie=(
         "servizi_servizio s JOIN servizi_servizio_categorie sc ON sc.servizio_id = s.id "
         "JOIN servizi_categoria c ON c.id = sc.categoria_id"
+    ),
+    vettore=weighted_vector(
+        ("conv.titolo", "A"),
+        ("concat_ws(' ', ben.testo, cat.nomi, e.nome)", "B"),
+        ("concat_ws(' ', conv.descrizione, conv.condizioni, srv.titoli)", "C"),
     ),
 )
 

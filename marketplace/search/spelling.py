@@ -11,7 +11,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from .sql import lexemes_beginning, stem_is_a_lexeme
-from .text import STOP_WORDS, words
+from .text import STOP_WORDS, tsquery_word, words
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 MIN_SIMILARITY = 0.4
@@ -73,7 +73,8 @@ WHERE parola %% %s ORDER BY parola <-> %s, parola LIMIT 1
 def _replacement(cursor, token: str) -> str | None:
     """The token itself when it matches something, else the nearest known word, else
     None (no word is near enough)."""
-    cursor.execute(_MATCHES_SOMETHING, {"word": token})  # a word of text.words: [a-z0-9]+
+    # A word of text.words ([a-z0-9]+), a sigla with its mark: what the search looks for.
+    cursor.execute(_MATCHES_SOMETHING, {"word": tsquery_word(token)})
     if cursor.fetchone()[0]:
         return token
     nearest = _nearest_word(cursor, token)

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import connection
 from psycopg.rows import dict_row
 
+from .text import italian_vector_sql
+
 
 class PreparingCursor(psycopg.Cursor):
     """Binds the parameters on the server and prepares the statement on first use.
@@ -82,5 +84,5 @@ def stem_is_a_lexeme(word: str) -> str:
     (search_lessema): some text holds the word, or one of its forms."""
     return (
         "EXISTS (SELECT 1 FROM search_lessema "
-        f"WHERE lessema = ANY(tsvector_to_array(to_tsvector('italiano', {word}))))"
+        f"WHERE lessema = ANY(tsvector_to_array({italian_vector_sql(word)})))"
     )

@@ -31,6 +31,53 @@ SINONIMI: list[tuple[str, ...]] = [
 ]
 
 
+# Acronyms of the domain that the Italian stemmer folds into another word: "ISEE" and
+# "Iseo" both stem to 'ise', "BES" and "Besate" to 'bes', "CAV" (centro antiviolenza) and
+# "Cava Manara" to 'cav', "CPIA" (adult schools) and "CPI" (job centres) to 'cpi', "PEI"
+# and "Peia" to 'pei', "SAI" (the refugees' network) and "Rodengo Saiano" to 'sai'.
+# "isee" found every service in Iseo first. Both backends read each of them, in the
+# texts and in the query, as the word with SIGLA_MARK after it, a form that no stemmer
+# changes and no other word takes ('isee0'). Not "cas" (centri di accoglienza
+# straordinaria): typed as the last word, "cas" is mostly "casa" on its way, and a sigla
+# is never read as a prefix.
+SIGLE = ("bes", "cav", "cpia", "isee", "pei", "sai")
+SIGLA_MARK = "0"
+_SIGLE = frozenset(SIGLE)
+_MARKED_SIGLA = re.compile(rf"\b({'|'.join(SIGLE)}){SIGLA_MARK}\b", re.IGNORECASE)
+# The texts as both backends index them: each sigla, in any case, with its mark after it
+# (PostgreSQL's regexp_replace reads `\1` and then the mark, as Java's `$1` in
+# Elasticsearch's pattern_replace: there is no second group).
+SIGLE_SQL = rf"regexp_replace({{text}}, '\m({'|'.join(SIGLE)})\M', '\1{SIGLA_MARK}', 'gi')"
+SIGLE_PATTERN = rf"^({'|'.join(SIGLE)})$"
+SIGLE_REPLACEMENT = f"$1{SIGLA_MARK}"
+
+
+def italian_vector_sql(text: str) -> str:
+    """The SQL of the text vector of the SQL expression `text`: every text the search
+    indexes or matches goes through it, so that the sigle keep their mark."""
+    return f"to_tsvector('italiano', {SIGLE_SQL.format(text=text)})"
+
+
+def marked_text_sql(text: str) -> str:
+    """The SQL expression `text` with its sigle marked (for ts_headline, whose output
+    `restore_sigle` gives back as written)."""
+    return SIGLE_SQL.format(text=text)
+
+
+def is_sigla(word: str) -> bool:
+    return word in _SIGLE
+
+
+def tsquery_word(word: str) -> str:
+    """A folded word as the postgres backend's tsquery writes it: a sigla with its mark."""
+    return word + SIGLA_MARK if word in _SIGLE else word
+
+
+def restore_sigle(text: str) -> str:
+    """A text written from marked texts (a snippet) with its sigle as they were written."""
+    return _MARKED_SIGLA.sub(r"\1", text)
+
+
 # PostgreSQL's tsearch_data/italian.stop, verbatim: the stop words of `italian_stem`,
 # hence of the `italiano` configuration (accented entries never match folded words,
 # there as here).
@@ -159,8 +206,8 @@ def postgres_tsquery(text: str, *, any_group: bool = False) -> str:
         last = position == len(groups) - 1
         options = []
         for phrase in alternatives:
-            terms = list(phrase)
-            if last and phrase == alternatives[0]:
+            terms = [tsquery_word(word) for word in phrase]
+            if last and phrase == alternatives[0] and not is_sigla(phrase[-1]):
                 terms[-1] += ":*"
             options.append("(" + " & ".join(terms) + ")")
         parts.append("(" + " | ".join(options) + ")")
@@ -183,7 +230,12 @@ def text_groups(text: str) -> list[list[tuple[tuple[str, ...], bool]]]:
         for phrase in alternatives:
             kept = tuple(w for w in phrase if w not in STOP_WORDS)
             if kept:
-                prefix = last and phrase == alternatives[0] and phrase[-1] not in STOP_WORDS
+                prefix = (
+                    last
+                    and phrase == alternatives[0]
+                    and phrase[-1] not in STOP_WORDS
+                    and not is_sigla(phrase[-1])
+                )
                 options.append((kept, prefix))
         if options:
             result.append(options)

@@ -4,8 +4,11 @@ points and agreements, each row what its app says it is."""
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.postgres.search import SearchVector
 from django.core.management import call_command
 from django.db import connection
 
@@ -283,3 +286,23 @@ def test_renaming_a_category_reaches_the_text_of_its_services(
         madre.save()
     body = client.get("/api/v1/cerca/", {"q": "cicogna"}).json()
     assert [hit["titolo"] for hit in body["results"]] == ["Servizio senza parole chiave"]
+
+
+def test_the_migration_of_the_sigle_writes_again_the_rows_indexed_without_their_mark(
+    django_capture_on_commit_callbacks,
+):
+    """Rows indexed before the sigle were marked hold 'ise' for "ISEE": migration 0029
+    writes them again, and only them (and those naming Iseo, which hold it too)."""
+    sigle = import_module("marketplace.migrations.0029_sigle")
+    with django_capture_on_commit_callbacks(execute=True):
+        isee = make_servizio(titolo="Sportello ISEE")
+        altro = make_servizio(titolo="Lavanderia")
+    DocumentoRicerca.objects.update(vettore=SearchVector("titolo", config="italiano"))
+    old = DocumentoRicerca.objects.get(oggetto_id=altro.pk)
+    version = StatoIndice.objects.get().versione
+
+    sigle.mark_the_sigle(None, SimpleNamespace(connection=connection))
+
+    assert "'isee0'" in str(DocumentoRicerca.objects.get(oggetto_id=isee.pk).vettore)
+    assert DocumentoRicerca.objects.get(oggetto_id=altro.pk).pk == old.pk  # not written
+    assert StatoIndice.objects.get().versione > version

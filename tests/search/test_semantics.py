@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from convenzioni.services import convenzione_ritira
@@ -14,6 +15,9 @@ from punti_informazione.models import PuntoInformazione
 from punti_informazione.services import punto_update
 from servizi.services import servizio_update
 from tests.search.conftest import DUOMO, MELEGNANO, MUNICIPIO_SAN_DONATO, SAN_DONATO, titoli
+from tests.servizi.builders import make_ente, make_sede, make_servizio
+
+ISEO = Point(10.0917, 45.6603, srid=4326)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +99,40 @@ def test_a_plural_finds_its_singular_where_the_stemmer_tells_them_apart(cerca):
     # "familiari" stems as familiar, "familiare" as famil: the other number is looked for.
     assert titoli(cerca(q="assistenti familiari")) == ["Assistente familiare convivente"]
     assert titoli(cerca(q="familiari conviventi")) == ["Assistente familiare convivente"]
+
+
+def test_a_sigla_finds_the_texts_that_say_it_not_a_word_that_stems_alike(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "ISEE" and "Iseo" both stem to 'ise': "isee" found every service in Iseo first.
+    with django_capture_on_commit_callbacks(execute=True):
+        caf = make_ente(nome="CAF ISEE Facile", tipo="impresa")
+        sebino = make_ente(nome="Cooperativa del Sebino", tipo="terzo_settore")
+        make_servizio(
+            ente=caf,
+            titolo="Sportello pratiche",
+            descrizione="Aiuto per l'ISEE e il 730.",
+            sedi=[make_sede(ente=caf, punto=MELEGNANO)],
+        )
+        make_servizio(
+            ente=caf,
+            titolo="Consulenza successioni",
+            descrizione="Dichiarazioni di successione e volture.",
+            sedi=[make_sede(ente=caf, punto=SAN_DONATO)],
+        )
+        make_servizio(
+            ente=sebino,
+            titolo="Taxi sociale – Iseo",
+            descrizione="Accompagnamento a visite e terapie.",
+            sedi=[make_sede(ente=sebino, punto=ISEO)],
+        )
+    by_title = {hit["titolo"]: hit for hit in cerca(q="isee")["results"]}
+    assert set(by_title) == {"Sportello pratiche", "Consulenza successioni"}
+    assert "<mark>ISEE</mark>" in by_title["Sportello pratiche"]["snippet"]
+    assert by_title["Consulenza successioni"]["ente_evidenziato"] == "CAF <mark>ISEE</mark> Facile"
+    assert titoli(cerca(q="ISEE 730")) == ["Sportello pratiche"]
+    # The Comune's name is still a word of its texts.
+    assert titoli(cerca(q="taxi iseo", luogo_dal_testo="false")) == ["Taxi sociale – Iseo"]
 
 
 def test_drafts_are_not_found(cerca):

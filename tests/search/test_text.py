@@ -15,6 +15,7 @@ from marketplace.search.text import (
     ignored_words,
     postgres_tsquery,
     query_groups,
+    restore_sigle,
     text_groups,
 )
 
@@ -163,3 +164,30 @@ def test_a_summer_camp_has_the_words_people_use_for_it():
     # "colonia estiva" found nothing at a million services: the catalogue says "centro estivo".
     assert ("centro", "estivo") in query_groups("colonia estiva")[0]
     assert ("colonia", "estiva") in query_groups("centri estivi")[0]
+
+
+def test_a_sigla_keeps_its_own_lexeme_where_the_stemmer_would_fold_it_into_a_word():
+    """ "ISEE" and "Iseo" both stem to 'ise': the sigla is indexed and looked for with its
+    mark, as the word typed, never as a prefix (that would be "Cava" for "cav")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector('italiano', 'ISEE a Iseo, Isee2024')::text, "
+            f"{postgres.italian_vector_sql('%s')}::text",
+            ["Aiuto per l'ISEE a Iseo, Isee2024, il CAV di Cava Manara, PEI a Peia"],
+        )
+        plain, marked = cursor.fetchone()
+    assert plain == "'ise':1,3 'isee2024':4"
+    assert marked == (
+        "'aiut':1 'cav':11 'cav0':9 'ise':6 'isee0':4 'isee2024':7 'manar':12 'pei':15 'pei0':13"
+    )
+    assert postgres_tsquery("aiuto isee") == "((aiuto)) & ((isee0))"
+    assert postgres_tsquery("ISEE caf") == "((isee0)) & ((caf:*))"
+    assert text_groups("caf isee") == [[(("caf",), False)], [(("isee",), False)]]
+    # A word that only begins like one is no sigla.
+    assert postgres_tsquery("ise") == "((ise:*))"
+
+
+def test_a_snippet_shows_the_sigle_as_they_were_written():
+    assert restore_sigle("Aiuto per l'\x02ISEE0\x03 e il Pei0; isee2024, cav00") == (
+        "Aiuto per l'\x02ISEE\x03 e il Pei; isee2024, cav00"
+    )

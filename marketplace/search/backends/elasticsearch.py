@@ -4,8 +4,10 @@ one ES document per row.
 It answers like the postgres backend on the same data (same filters, results, counts
 and facet counts; same order by distance). How it stays in step with postgres:
 
-- text: one Italian analyzer (elision, lowercase, ascii folding, the *same* stop words
-  as PostgreSQL's `italian.stop`, the *same* Snowball Italian stemmer as `italian_stem`).
+- text: one Italian analyzer (elision, lowercase, ascii folding, the domain's sigle
+  marked as postgres marks them (`text.SIGLE`: "isee" is isee0, never Iseo's ise), the
+  *same* stop words as PostgreSQL's `italian.stop`, the *same* Snowball Italian
+  stemmer as `italian_stem`).
   What matches is decided on `tutto`, a `copy_to` field holding exactly what the
   postgres `vettore` holds (title, category names, provider, description and
   requirements), with the synonym groups of `text.query_groups` read as the postgres
@@ -85,7 +87,13 @@ from marketplace.search.query import Ordinamento, SearchQuery
 from marketplace.search.results import Cluster, Hit, MapResult, SearchResult
 from marketplace.search.service import BackendUnavailable
 from marketplace.search.sql import fetch_dicts
-from marketplace.search.text import ITALIAN_STOPWORDS, text_groups, words
+from marketplace.search.text import (
+    ITALIAN_STOPWORDS,
+    SIGLE_PATTERN,
+    SIGLE_REPLACEMENT,
+    text_groups,
+    words,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +131,10 @@ italiano = analyzer(
         _elision,
         "lowercase",
         "asciifolding",
+        # The sigle as postgres indexes them, with their mark (text.SIGLE): "isee0".
+        token_filter(
+            "sigle", "pattern_replace", pattern=SIGLE_PATTERN, replacement=SIGLE_REPLACEMENT
+        ),
         token_filter("italian_stop", "stop", stopwords=ITALIAN_STOPWORDS),
         token_filter("italian_stemmer", "stemmer", language="italian"),
     ],

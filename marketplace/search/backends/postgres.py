@@ -73,7 +73,14 @@ from marketplace.search.sql import (
     quoted_lexeme,
     unquoted_lexeme,
 )
-from marketplace.search.text import postgres_tsquery, query_groups, words
+from marketplace.search.text import (
+    italian_vector_sql,
+    marked_text_sql,
+    postgres_tsquery,
+    query_groups,
+    restore_sigle,
+    words,
+)
 from marketplace.templatetags.sito import nome_tradotto
 from punti_informazione.models import PuntoInformazione
 from servizi.models import Categoria, Servizio, TipoEnte
@@ -496,8 +503,9 @@ def _any_of(operands: list[str]) -> str:
 
 
 def _snippet(raw: str | None) -> str:
-    """ts_headline output made safe for HTML, with the matched words in <mark>."""
-    text = html.escape(raw or "")
+    """ts_headline output made safe for HTML, with the matched words in <mark> and the
+    sigle as written (the headlines read the texts marked as the index does)."""
+    text = html.escape(restore_sigle(raw or ""))
     return text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
@@ -582,7 +590,7 @@ def _saturation(tsquery: str, text: str) -> float:
     """The text rank of a perfect title match: every word typed, once, in a title."""
     typed = " ".join(" ".join(group[0]) for group in query_groups(text))
     return fetch_dicts(
-        f"SELECT ts_rank(setweight(to_tsvector('italiano', %s), 'A'), {TSQUERY_SQL}) AS t",
+        f"SELECT ts_rank(setweight({italian_vector_sql('%s')}, 'A'), {TSQUERY_SQL}) AS t",
         [typed, tsquery],
     )[0]["t"]
 
@@ -1691,21 +1699,24 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
 
 _MARKS = f"StartSel={MARK_START}, StopSel={MARK_END}"
 # The snippet: the title and the description, the words of the query marked.
+_SNIPPET_TEXT = marked_text_sql("d.titolo || '. ' || d.testo")
 _SNIPPET_SQL = (
-    f"ts_headline('italiano', d.titolo || '. ' || d.testo, {TSQUERY_SQL}, "
+    f"ts_headline('italiano', {_SNIPPET_TEXT}, {TSQUERY_SQL}, "
     f"'{_MARKS}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \"')"
 )
 # Why a row matched where its snippet cannot show it: its Ente's name, and the names
 # of its categories (with their ancestors), when they hold any group of the query's
 # words (`w.q`, text_tsqueries' any_group), marked as the snippet is.
 _FOUND_IN_SQL = f"""
-    CASE WHEN to_tsvector('italiano', d.ente_nome) @@ w.q
-         THEN ts_headline('italiano', d.ente_nome, w.q, '{_MARKS}, HighlightAll=true')
+    CASE WHEN {italian_vector_sql("d.ente_nome")} @@ w.q
+         THEN ts_headline('italiano', {marked_text_sql("d.ente_nome")}, w.q,
+                          '{_MARKS}, HighlightAll=true')
     END AS ente_evidenziato,
     ARRAY(
-        SELECT ts_headline('italiano', cat.nome, w.q, '{_MARKS}, HighlightAll=true')
+        SELECT ts_headline('italiano', {marked_text_sql("cat.nome")}, w.q,
+                           '{_MARKS}, HighlightAll=true')
         FROM servizi_categoria cat
-        WHERE cat.codice = ANY(d.categorie) AND to_tsvector('italiano', cat.nome) @@ w.q
+        WHERE cat.codice = ANY(d.categorie) AND {italian_vector_sql("cat.nome")} @@ w.q
         ORDER BY cat.codice
     ) AS categorie_trovate"""
 
