@@ -94,6 +94,9 @@ QUERIES: dict[str, str] = {
         "/api/v1/cerca/?q=badante%20provincia%20di%20bergamo&facette=false"
     ),
     "category + province": "/api/v1/cerca/?categoria=anziani&provincia=MI&facette=false",
+    # A sigla (text.SIGLE): "isee", the word of the texts that say ISEE (its own lexeme,
+    # isee0), not of those naming Iseo, whose stem it had.
+    "text, a sigla": "/api/v1/cerca/?q=isee&facette=false",
     # A typo: the word matches nothing and is replaced by the nearest known word.
     "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",

@@ -133,6 +133,10 @@ def test_a_sigla_finds_the_texts_that_say_it_not_a_word_that_stems_alike(
     assert titoli(cerca(q="ISEE 730")) == ["Sportello pratiche"]
     # The Comune's name is still a word of its texts.
     assert titoli(cerca(q="taxi iseo", luogo_dal_testo="false")) == ["Taxi sociale – Iseo"]
+    # A sigla that no text says finds nothing, and the answer names it, short as it is
+    # (too short to correct: "cav" is no typo of "casa").
+    nowhere = cerca(q="cav")
+    assert nowhere["count"] == 0 and nowhere["parole_non_trovate"] == ["cav"]
 
 
 def test_drafts_are_not_found(cerca):
