@@ -11,7 +11,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from .sql import lexemes_beginning, stem_is_a_lexeme
-from .text import STOP_WORDS, tsquery_word, words
+from .text import STOP_WORDS, query_groups, tsquery_word
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 MIN_SIMILARITY = 0.4
@@ -25,19 +25,29 @@ class Correction(NamedTuple):
 
 
 def correct(text: str) -> Correction:
-    """The query with its unmatched words corrected, and those left unmatched."""
-    tokens = words(text)
-    if not tokens:
+    """The query with its unmatched words corrected, and those left unmatched.
+
+    A phrase typed that matches nothing is left as typed when another phrase of its group
+    (text.query_groups: its synonyms, its other number) matches: the search finds that
+    one. "tata" found the baby sitters and was said to be found nowhere; "infermieri"
+    was corrected where the texts say "infermiere"."""
+    groups = query_groups(text)
+    if not groups:
         return Correction(text)
     corrected, unmatched = [], []
     changed = False
     with connection.cursor() as cursor:
-        for token in tokens:
-            replacement = token if token in STOP_WORDS else _replacement(cursor, token)
-            if replacement is None:
-                unmatched.append(token)
-            corrected.append(replacement or token)
-            changed |= replacement not in (None, token)
+        for typed, *others in groups:
+            replacements = [
+                token if token in STOP_WORDS else _replacement(cursor, token) for token in typed
+            ]
+            if replacements != list(typed) and any(_all_match(cursor, p) for p in others):
+                replacements = list(typed)
+            for token, replacement in zip(typed, replacements, strict=True):
+                if replacement is None:
+                    unmatched.append(token)
+                corrected.append(replacement or token)
+                changed |= replacement not in (None, token)
     return Correction(" ".join(corrected) if changed else text, tuple(dict.fromkeys(unmatched)))
 
 
@@ -73,9 +83,7 @@ def _replacement(cursor, token: str) -> str | None:
     """The token itself when it matches something, else the nearest known word, else
     None (no word is near enough, or the token is too short to correct: "cav" where no
     text names a centro antiviolenza is said to be found nowhere, as a longer word)."""
-    # A word of text.words ([a-z0-9]+), a sigla with its mark: what the search looks for.
-    cursor.execute(_MATCHES_SOMETHING, {"word": tsquery_word(token)})
-    if cursor.fetchone()[0]:
+    if _matches(cursor, token):
         return token
     if len(token) < MIN_LENGTH:
         return None
@@ -83,6 +91,17 @@ def _replacement(cursor, token: str) -> str | None:
     if nearest is None or nearest[1] < MIN_SIMILARITY:
         return None
     return nearest[0]
+
+
+def _matches(cursor, token: str) -> bool:
+    # A word of text.words ([a-z0-9]+), a sigla with its mark: what the search looks for.
+    cursor.execute(_MATCHES_SOMETHING, {"word": tsquery_word(token)})
+    return cursor.fetchone()[0]
+
+
+def _all_match(cursor, phrase: tuple[str, ...]) -> bool:
+    """Whether each word of the phrase matches something (its stop words aside)."""
+    return all(_matches(cursor, word) for word in phrase if word not in STOP_WORDS)
 
 
 def nearest_word(token: str) -> tuple[str, float] | None:

@@ -28,6 +28,18 @@ SINONIMI: list[tuple[str, ...]] = [
     ("rsa", "casa di riposo", "residenza sanitaria assistenziale"),
     ("centro estivo", "centri estivi", "campus estivo", "colonia estiva", "colonie estive"),
     ("consultorio", "consulenza familiare", "mediazione familiare"),
+    # Sigle and what they stand for: a PIT operator types the one, a catalogue writes
+    # the other ("CDD Il Mosaico", "centro diurno per persone con disabilità").
+    ("cdd", "centro diurno disabili", "centri diurni disabili"),
+    ("cdi", "centro diurno integrato", "centri diurni integrati"),
+    ("cse", "centro socio educativo", "centri socio educativi"),
+    ("sfa", "formazione all'autonomia"),
+    ("rsd", "residenza sanitaria disabili"),
+    ("cav", "centro antiviolenza", "centri antiviolenza"),
+    ("dsa", "disturbi specifici dell'apprendimento"),
+    ("bes", "bisogni educativi speciali"),
+    ("isee", "dsu", "dichiarazione sostitutiva unica"),
+    ("caf", "centro di assistenza fiscale", "centri di assistenza fiscale"),
 ]
 
 
@@ -35,12 +47,13 @@ SINONIMI: list[tuple[str, ...]] = [
 # "Iseo" both stem to 'ise', "BES" and "Besate" to 'bes', "CAV" (centro antiviolenza) and
 # "Cava Manara" to 'cav', "CPIA" (adult schools) and "CPI" (job centres) to 'cpi', "PEI"
 # and "Peia" to 'pei', "SAI" (the refugees' network) and "Rodengo Saiano" to 'sai'.
-# "isee" found every service in Iseo first. Both backends read each of them, in the
+# "isee" found every service in Iseo first. And "CAF", which as the beginning of a word
+# (the last word typed is one) found every "caffè". Both backends read each of them, in the
 # texts and in the query, as the word with SIGLA_MARK after it, a form that no stemmer
 # changes and no other word takes ('isee0'). Not "cas" (centri di accoglienza
 # straordinaria): typed as the last word, "cas" is mostly "casa" on its way, and a sigla
 # is never read as a prefix.
-SIGLE = ("bes", "cav", "cpia", "isee", "pei", "sai")
+SIGLE = ("bes", "caf", "cav", "cpia", "isee", "pei", "sai")
 SIGLA_MARK = "0"
 _SIGLE = frozenset(SIGLE)
 _MARKED_SIGLA = re.compile(rf"\b({'|'.join(SIGLE)}){SIGLA_MARK}\b", re.IGNORECASE)

@@ -93,6 +93,28 @@ def test_domain_synonyms(cerca):
     assert titoli(cerca(q="badante")) == ["Assistente familiare convivente"]
     # "stireria" does not begin with "stiro": a synonym finds it.
     assert titoli(cerca(q="stiro")) == ["Lavanderia e stireria"]
+    # No text says "tata": its synonym finds the baby sitters, and the answer does not
+    # say that the word was found nowhere, nor correct it into another.
+    body = cerca(q="tata")
+    assert titoli(body) == ["Baby sitter a domicilio"]
+    assert body["parole_non_trovate"] == [] and body["corretta"] is False
+
+
+def test_a_sigla_and_what_it_stands_for_find_each_other(cerca, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ente = make_ente(nome="Cooperativa La Tela", tipo="terzo_settore")
+        sede = make_sede(ente=ente, punto=MELEGNANO)
+        make_servizio(
+            ente=ente, titolo="CDD La Tela", descrizione="Laboratori e uscite.", sedi=[sede]
+        )
+        make_servizio(
+            ente=ente,
+            titolo="Sportello donne",
+            descrizione="Un centro antiviolenza aperto a tutte, anche di notte.",
+            sedi=[sede],
+        )
+    assert titoli(cerca(q="centro diurno disabili")) == ["CDD La Tela"]
+    assert titoli(cerca(q="cav")) == ["Sportello donne"]
 
 
 def test_a_plural_finds_its_singular_where_the_stemmer_tells_them_apart(cerca):
@@ -131,10 +153,12 @@ def test_a_sigla_finds_the_texts_that_say_it_not_a_word_that_stems_alike(
     assert "<mark>ISEE</mark>" in by_title["Sportello pratiche"]["snippet"]
     assert by_title["Consulenza successioni"]["ente_evidenziato"] == "CAF <mark>ISEE</mark> Facile"
     assert titoli(cerca(q="ISEE 730")) == ["Sportello pratiche"]
+    # "caf" is the sigla, no longer the beginning of "Caffè Alzheimer".
+    assert set(titoli(cerca(q="caf"))) == {"Sportello pratiche", "Consulenza successioni"}
     # The Comune's name is still a word of its texts.
     assert titoli(cerca(q="taxi iseo", luogo_dal_testo="false")) == ["Taxi sociale – Iseo"]
-    # A sigla that no text says finds nothing, and the answer names it, short as it is
-    # (too short to correct: "cav" is no typo of "casa").
+    # A sigla that no text says (nor what it stands for) finds nothing, and the answer
+    # names it, short as it is (too short to correct: "cav" is no typo of "casa").
     nowhere = cerca(q="cav")
     assert nowhere["count"] == 0 and nowhere["parole_non_trovate"] == ["cav"]
 
