@@ -259,8 +259,35 @@ def _province_named_from(spans: list[tuple[int, str]], start: int, end: int) -> 
             name = typed[len(marker) :]
             while name and name[0] in _PROVINCE_PREPOSITIONS:
                 name = name[1:]
-            return provincia_named(" ".join(name)) if name else None
+            if not name:
+                return None
+            return provincia_named(" ".join(name)) or _misspelled_provincia(tuple(name))
     return None
+
+
+def _misspelled_provincia(typed: Name) -> Provincia | None:
+    """The province whose name `typed` misspells after the words that say "province"
+    ("provincia di bergamp"), as a Comune's (a name of as many words, at least
+    MISSPELLED_MIN_SIMILARITY near, of at least MISSPELLED_MIN_LETTERS, one nearest),
+    unless its last word is a word of the index.
+    Read as a Comune, "badante provincia di bergamp" searched "badante provincia" in
+    the city of Bergamo."""
+    if len("".join(typed)) < MISSPELLED_MIN_LETTERS:
+        return None
+    _by_code, by_name = _province()
+    wanted = _trigrams(typed)
+    nearest: dict[Provincia, float] = {}
+    for name, provincia in by_name.items():
+        if len(name) != len(typed):
+            continue
+        known = _trigrams(name)
+        similarity = len(wanted & known) / len(wanted | known)
+        if similarity >= MISSPELLED_MIN_SIMILARITY:
+            nearest[provincia] = max(similarity, nearest.get(provincia, 0.0))
+    best = sorted(nearest.items(), key=lambda item: -item[1])[:2]
+    if not best or (len(best) == 2 and best[0][1] == best[1][1]):
+        return None
+    return None if _is_a_word_of_the_index(typed[-1]) else best[0][0]
 
 
 def provincia_named(value: str) -> Provincia | None:

@@ -224,6 +224,24 @@ def test_a_province_wins_over_the_comune_it_is_named_after_but_a_comune_at_the_e
     assert place("provincia di bergamo asilo treviglio")[2] == ["016219"]
 
 
+def test_a_misspelled_province_after_the_word_provincia_is_read_as_that_province():
+    # Read as a Comune, it searched "badante provincia" in the city of Bergamo.
+    assert province_read("badante provincia di bergamp") == (
+        "badante",
+        "provincia di bergamp",
+        "BG",
+    )
+    assert province_read("provincia di Breschia asilo nido") == (
+        "asilo nido",
+        "provincia di Breschia",
+        "BS",
+    )
+    assert province_read("rsa prov. di Varese")[2] == "VA"  # exact, as before
+    # Too short to tell, or nearer no province than the others.
+    assert province_read("asilo provincia di lco")[2] is None
+    assert province_read("asilo provincia di Atlantide")[2] is None
+
+
 def test_the_word_provincia_without_a_province_s_name_stays_a_word():
     assert province_read("uffici della provincia") == ("uffici della provincia", None, None)
     assert province_read("asilo prov") == ("asilo prov", None, None)
