@@ -131,7 +131,12 @@ class DocumentoRicerca(models.Model):
             GinIndex(fields=["lingue"], name="search_doc_lingue"),
             GinIndex(fields=["destinatari"], name="search_doc_destinatari"),
             GinIndex(fields=["comuni_copertura"], name="search_doc_copertura"),
-            GinIndex(fields=["titolo"], opclasses=["gin_trgm_ops"], name="search_doc_titolo_trgm"),
+            # A title's rows, counted from the index alone when the type-ahead titles of
+            # reindexed objects are refreshed (index._REFRESH_TITLES). The trigram index
+            # it replaces (of the first suggestions, which now read search_titolo)
+            # answered that equality: 59 ms for one title at a million services, at
+            # each edit, and 24 s for the 1,022 titles of 1,392 rows reindexed.
+            models.Index(fields=["titolo", "tipo"], name="search_doc_titolo"),
         ]
 
 

@@ -14,7 +14,7 @@ from django.db import connection
 
 from convenzioni.selectors import documento_indice
 from convenzioni.services import convenzione_registra_visualizzazione, convenzione_ritira
-from marketplace.search.models import DocumentoRicerca, StatoIndice
+from marketplace.search.models import CellaMappa, DocumentoRicerca, Lessema, StatoIndice
 from punti_informazione.selectors import pit_documento, pit_per_indice
 from punti_informazione.services import punto_update
 from servizi.services import ente_update, sede_update, servizi_set_stato, servizio_update
@@ -288,21 +288,33 @@ def test_renaming_a_category_reaches_the_text_of_its_services(
     assert [hit["titolo"] for hit in body["results"]] == ["Servizio senza parole chiave"]
 
 
-def test_the_migration_of_the_sigle_writes_again_the_rows_indexed_without_their_mark(
+def test_the_migration_of_the_sigle_rewrites_the_vectors_indexed_without_their_mark(
     django_capture_on_commit_callbacks,
 ):
-    """Rows indexed before the sigle were marked hold 'ise' for "ISEE": migration 0029
-    writes them again, and only them (and those naming Iseo, which hold it too)."""
-    sigle = import_module("marketplace.migrations.0029_sigle")
+    """Rows indexed before the sigle were marked hold 'ise' for "ISEE": migration 0030
+    writes their vectors again, in place, and only theirs (and those naming Iseo, which
+    hold it too); the map cells of a word whose rows changed are dropped."""
+    sigle = import_module("marketplace.migrations.0030_sigle")
     with django_capture_on_commit_callbacks(execute=True):
         isee = make_servizio(titolo="Sportello ISEE")
         altro = make_servizio(titolo="Lavanderia")
     DocumentoRicerca.objects.update(vettore=SearchVector("titolo", config="italiano"))
-    old = DocumentoRicerca.objects.get(oggetto_id=altro.pk)
+    Lessema.objects.update_or_create(lessema="ise", defaults={"nelle_celle": True})
+    cell = {"tipo": "servizio", "cella_x": 1, "cella_y": 1, "n": 1}
+    cell |= dict.fromkeys(["somma_lon", "somma_lat", "min_lon", "min_lat", "max_lon", "max_lat"], 0)
+    CellaMappa.objects.create(filtro="parola=ise", **cell)
+    CellaMappa.objects.create(filtro="parola=lavanderi", **cell)
+    before = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
     version = StatoIndice.objects.get().versione
 
     sigle.mark_the_sigle(None, SimpleNamespace(connection=connection))
 
-    assert "'isee0'" in str(DocumentoRicerca.objects.get(oggetto_id=isee.pk).vettore)
-    assert DocumentoRicerca.objects.get(oggetto_id=altro.pk).pk == old.pk  # not written
+    after = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
+    assert after[isee.pk].pk == before[isee.pk].pk  # the same row, rewritten
+    assert "'isee0':2A" in str(after[isee.pk].vettore)
+    assert "'ise'" not in str(after[isee.pk].vettore)
+    assert after[altro.pk].vettore == before[altro.pk].vettore
+    assert Lessema.objects.filter(lessema="isee0").exists()
+    assert not Lessema.objects.get(lessema="ise").nelle_celle
+    assert list(CellaMappa.objects.values_list("filtro", flat=True)) == ["parola=lavanderi"]
     assert StatoIndice.objects.get().versione > version

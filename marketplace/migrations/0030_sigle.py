@@ -1,15 +1,15 @@
 # The domain's sigle keep their own lexeme (search.text.SIGLE): "ISEE" is indexed as
 # 'isee0', no longer as 'ise' with every text that names Iseo. The rows already indexed
-# with one of the stems the sigle had ('ise', 'bes', 'cav', 'cpi', 'pei', 'sai') are
-# written again, through the index's own code (as migration 0014 does): the others
-# have no sigla to mark. At a million generated services that is each row naming ISEE
-# or one of those Comuni. Elasticsearch reads the sigle with the new analyzer after
-# `search_index --rebuild`; until then its index keeps answering as before.
+# with one of the stems the sigle had ('ise', 'bes', 'caf', 'cav', 'cpi', 'pei', 'sai')
+# get their vectors written again, in place, by the index's own code (as migration 0014
+# does): the others have no sigla to mark. At a million generated services that is
+# each row naming ISEE, CAF or one of those Comuni. Elasticsearch reads the sigle with
+# the new analyzer after `search_index --rebuild`; until then its index answers as before.
 from collections import defaultdict
 
 from django.db import migrations
 
-from marketplace.search.index import reindex
+from marketplace.search.index import rewrite_vectors
 from marketplace.search.text import SIGLE
 
 ROWS_WITH_THE_OLD_STEMS = """
@@ -24,13 +24,13 @@ def mark_the_sigle(apps, schema_editor):
         cursor.execute(ROWS_WITH_THE_OLD_STEMS, [" | ".join(SIGLE)])
         for tipo, oggetto_id in cursor.fetchall():
             changes[tipo].append(oggetto_id)
-    if changes:
-        reindex(changes, sync_elasticsearch=False)
+        if changes:
+            rewrite_vectors(cursor, changes)
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("marketplace", "0028_indice_testo_insiemi_provincia"),
+        ("marketplace", "0029_indice_titoli"),
         # The index's code reads the catalogue as it is now.
         ("servizi", "0004_ricerca_admin_trigrammi"),
         ("punti_informazione", "0002_voce_convenzione"),
