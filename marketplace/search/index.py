@@ -421,9 +421,10 @@ WHERE c.tipo = t.tipo AND c.cella_x = t.cella_x AND c.cella_y = t.cella_y
 # would add a million cells at a million services). A common word with a cost, access
 # or provider kind is a map users ask for: grouped from its rows, the region's map of
 # "servizio" not free took 484 ms at a million services, 45 from the split cells.
-_SPLIT_FILTERS = """
+WORD_CELLS = "parola="  # the `filtro` of a lexeme's cells: "parola=asil"
+_SPLIT_FILTERS = f"""
 array_prepend(''::varchar, d.categorie)
-|| ARRAY(SELECT 'parola=' || x FROM unnest(tsvector_to_array(d.vettore)) x
+|| ARRAY(SELECT '{WORD_CELLS}' || x FROM unnest(tsvector_to_array(d.vettore)) x
          WHERE x = ANY(ARRAY(SELECT lessema FROM search_lessema WHERE nelle_celle)))::varchar[]
 """
 _ROW_FILTERS = f"""
@@ -759,7 +760,7 @@ def rewrite_vectors(cursor, changes: Mapping[str, list[int]]) -> int:
             cursor.execute(*sorgente.statement(sorted(set(ids)), into=_VECTORS_TABLE))
     cursor.execute(
         "UPDATE search_lessema SET nelle_celle = false WHERE nelle_celle "
-        f"AND lessema IN ({_CHANGED_LEXEMES}) RETURNING 'parola=' || lessema"
+        f"AND lessema IN ({_CHANGED_LEXEMES}) RETURNING '{WORD_CELLS}' || lessema"
     )
     words = [row[0] for row in cursor.fetchall()]
     cursor.execute("DELETE FROM search_cella WHERE filtro = ANY(%s)", [words])

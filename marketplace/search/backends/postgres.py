@@ -64,7 +64,14 @@ from marketplace.search.grid import (
     disc_cells,
     disc_tiles,
 )
-from marketplace.search.index import CELL_DEGREES, CELL_ZOOM, PER_TIPO, SAMPLE_BUCKETS, UNDATED
+from marketplace.search.index import (
+    CELL_DEGREES,
+    CELL_ZOOM,
+    PER_TIPO,
+    SAMPLE_BUCKETS,
+    UNDATED,
+    WORD_CELLS,
+)
 from marketplace.search.query import TEXT_FIELDS, Ordinamento, SearchQuery, territory_names
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
 from marketplace.search.sql import (
@@ -2109,7 +2116,7 @@ def _word_cells(text: str) -> CellsKey | None:
     lexeme = None if quoted is None else unquoted_lexeme(quoted)
     if lexeme not in _words_with_cells():
         return None
-    return CellsKey(f"parola={lexeme}")
+    return CellsKey(f"{WORD_CELLS}{lexeme}")
 
 
 def _words_with_cells() -> frozenset[str]:
