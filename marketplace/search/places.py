@@ -267,11 +267,17 @@ def _province_named_from(spans: list[tuple[int, str]], start: int, end: int) -> 
 
 def _misspelled_provincia(typed: Name) -> Provincia | None:
     """The province whose name `typed` misspells after the words that say "province"
-    ("provincia di bergamp"), as a Comune's (a name of as many words, at least
-    MISSPELLED_MIN_SIMILARITY near, of at least MISSPELLED_MIN_LETTERS, one nearest),
-    unless its last word is a word of the index.
-    Read as a Comune, "badante provincia di bergamp" searched "badante provincia" in
-    the city of Bergamo."""
+    ("provincia di bergamp"), unless its last word is a word of the index. Read as a
+    Comune, "badante provincia di bergamp" searched "badante provincia" in the city of
+    Bergamo."""
+    nearest = _nearest_provincia(typed)
+    return None if nearest is None or _is_a_word_of_the_index(typed[-1]) else nearest
+
+
+def _nearest_provincia(typed: Name) -> Provincia | None:
+    """The one province with a name of as many words as `typed` nearest to it, as a
+    Comune's misspelled name is read (at least MISSPELLED_MIN_SIMILARITY near, of at
+    least MISSPELLED_MIN_LETTERS)."""
     if len("".join(typed)) < MISSPELLED_MIN_LETTERS:
         return None
     _by_code, by_name = _province()
@@ -287,7 +293,7 @@ def _misspelled_provincia(typed: Name) -> Provincia | None:
     best = sorted(nearest.items(), key=lambda item: -item[1])[:2]
     if not best or (len(best) == 2 and best[0][1] == best[1][1]):
         return None
-    return None if _is_a_word_of_the_index(typed[-1]) else best[0][0]
+    return best[0][0]
 
 
 def provincia_named(value: str) -> Provincia | None:
@@ -300,7 +306,15 @@ def provincia_named(value: str) -> Provincia | None:
 
 
 def provincia_sconosciuta(value: str) -> str:
-    """Why `value` names no province, for the field that gave it."""
+    """Why `value` names no province, for the field that gave it: with the province it
+    seems to misspell, when there is one."""
+    nearest = _nearest_provincia(_name_key(value))
+    if nearest is not None:
+        return _("Nessuna provincia «%(p)s»: forse %(nome)s (%(sigla)s)?") % {
+            "p": value,
+            "nome": nearest.nome,
+            "sigla": nearest.sigla,
+        }
     return _("Nessuna provincia «%(p)s»: scrivi la sigla (BG) o il nome (Bergamo).") % {"p": value}
 
 

@@ -47,6 +47,7 @@ BOWTIE = {
         ({"comune": "999999"}, "comune", "999999"),
         ({"ambito": "atlantide"}, "ambito", "atlantide"),
         ({"provincia": "XX"}, "provincia", "Nessuna provincia «XX»: scrivi la sigla (BG)"),
+        ({"provincia": "Bergamp"}, "provincia", "Nessuna provincia «Bergamp»: forse Bergamo (BG)?"),
         ({"provincia": "a" * 101}, "provincia", "100"),
         ({"tipo": "servizio,negozio"}, "tipo", "servizio, pit, convenzione"),
         ({"tipo_ente": "alieno"}, "tipo_ente", "alieno"),
@@ -104,6 +105,10 @@ def test_errors_speak_english_when_asked(client):
         "/api/v1/cerca/", {"lat": "91", "lon": "9"}, headers={"accept-language": "en"}
     )
     assert "less than or equal to 90" in response.json()["lat"][0]
+    response = client.get(
+        "/api/v1/cerca/", {"provincia": "Bergamp"}, headers={"accept-language": "en"}
+    )
+    assert response.json()["provincia"] == ["No province «Bergamp»: did you mean Bergamo (BG)?"]
 
 
 def test_a_valid_polygon_is_accepted(client):
