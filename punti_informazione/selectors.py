@@ -256,6 +256,17 @@ def pit_per_indice(ids: Iterable[int] | None = None) -> QuerySet[PuntoInformazio
     return queryset.order_by("pk")
 
 
+# What people call the desks, which every PIT's text in the search says before its kind:
+# "pit" and "punto informazione" found none, as neither a PIT's kind ("Segretariato
+# sociale") nor its name ("Patronato di Rozzano") need say it. Italian, as the index.
+PIT_NEL_TESTO = "Punto di informazione territoriale (PIT)"
+
+
+def tipo_nel_testo(etichetta: str) -> str:
+    """A PIT's kind (its Italian label) as its text in the search says it."""
+    return f"{PIT_NEL_TESTO}, {etichetta}"
+
+
 def pit_documento(pit: PuntoInformazione) -> dict:
     """The fields of `marketplace.search.models.DocumentoRicerca` for one PIT (tipo 'pit').
 
@@ -270,7 +281,14 @@ def pit_documento(pit: PuntoInformazione) -> dict:
         "sede_id": pit.sede_id,
         "titolo": pit.nome,
         "testo": " ".join(
-            filter(None, [pit.get_tipo_display(), *(t.nome for t in temi), pit.descrizione])
+            filter(
+                None,
+                [
+                    tipo_nel_testo(pit.get_tipo_display()),
+                    *(t.nome for t in temi),
+                    pit.descrizione,
+                ],
+            )
         ),
         "ente_id": pit.ente_id,
         "ente_nome": pit.ente.nome,

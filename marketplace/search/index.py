@@ -172,7 +172,8 @@ WHERE s.stato = 'pubblicato' {where}
 )
 
 # The rows of one info point (PIT), at the place of its Sede, as `pit_documento` describes
-# them: its kind (the Italian label, a parameter), its topics and its description are its
+# them: its kind (the Italian label after what people call the desks, a parameter:
+# `_pit_kinds`), its topics and its description are its
 # text; topics carry their ancestors, as a service's categories do; the name weighs (A)
 # over kind, topics and Ente (B) and the description (C). Which PITs: `pit_per_indice`.
 _REINDEX_PIT = _insert(
@@ -355,11 +356,14 @@ def _pit_of_enti(ente_ids: list[int]) -> Iterable[int]:
 
 
 def _pit_kinds() -> list:
-    """The labels of the kinds of PIT, in Italian (the language of the text vector)."""
+    """The labels of the kinds of PIT, in Italian (the language of the text vector), as
+    a PIT's text says them (after what people call the desks: tipo_nel_testo)."""
     from punti_informazione.models import TipoPunto
+    from punti_informazione.selectors import tipo_nel_testo
 
     with translation.override("it"):
-        return [json.dumps({value: str(label) for value, label in TipoPunto.choices})]
+        labels = {value: tipo_nel_testo(str(label)) for value, label in TipoPunto.choices}
+    return [json.dumps(labels)]
 
 
 def _convenzioni_scope() -> QuerySet:

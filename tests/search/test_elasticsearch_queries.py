@@ -618,7 +618,9 @@ def test_documents_of_info_points_and_agreements(rete_sud_est):
     assert document["chiave"] == f"pit:{sportello.pk}" and document["tipo"] == "pit"
     assert document["titolo"] == "Sportello welfare di San Donato"
     # What postgres vectorises beyond title, topics and Ente: kind, topics, description.
-    assert document["descrizione"].startswith("Sportello di welfare conciliativo")
+    assert document["descrizione"].startswith(
+        "Punto di informazione territoriale (PIT), Sportello di welfare conciliativo"
+    )
     assert "Asilo nido e micronido" in document["categorie_nomi"]
     assert document["orario_id"] == sportello.orario_id and document["valido_dal"] is None
     sconto = rete_sud_est["convenzioni"]["sconto"]

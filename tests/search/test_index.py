@@ -117,10 +117,11 @@ def test_a_pits_row_is_what_its_app_says_it_is(commit):
     assert set(expected.pop("categorie")) == set(row.categorie)
     assert expected.pop("punto").coords == row.punto.coords
     assert {name: getattr(row, name) for name in expected} == expected
-    # The kind, the topics, the description.
+    # What people call the desks, the kind, the topics, the description.
     assert row.testo == (
-        "Sportello di welfare conciliativo Anziani e non autosufficienza Asilo nido e "
-        "micronido Orientamento sui servizi per la prima infanzia."
+        "Punto di informazione territoriale (PIT), Sportello di welfare conciliativo "
+        "Anziani e non autosufficienza Asilo nido e micronido Orientamento sui servizi per "
+        "la prima infanzia."
     )
     assert not DocumentoRicerca.objects.filter(titolo="Non attivo").exists()
 

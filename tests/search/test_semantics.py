@@ -487,6 +487,17 @@ def test_info_points_are_found_by_their_name_kind_and_topics(cerca_tutto):
     assert "Sportello welfare di San Donato" in titoli(cerca_tutto(q="badanti", tipo="pit"))
 
 
+def test_info_points_are_found_by_what_people_call_them(cerca_tutto):
+    # Neither their names nor their kinds say "PIT": "pit" found none, and was said to
+    # be found nowhere.
+    every_pit = ["Punto famiglia Il Girasole", "Sportello welfare di San Donato"]
+    body = cerca_tutto(q="pit")
+    assert sorted(titoli(body)) == every_pit and body["parole_non_trovate"] == []
+    assert "(<mark>PIT</mark>)" in body["results"][0]["snippet"]
+    assert sorted(titoli(cerca_tutto(q="punto di informazione"))) == every_pit
+    assert titoli(cerca_tutto(q="pit san donato")) == ["Sportello welfare di San Donato"]
+
+
 def test_inactive_info_points_are_not_found(cerca_tutto):
     assert sorted(titoli(cerca_tutto(tipo="pit"))) == [
         "Punto famiglia Il Girasole",
