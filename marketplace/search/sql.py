@@ -86,3 +86,16 @@ def stem_is_a_lexeme(word: str) -> str:
         "EXISTS (SELECT 1 FROM search_lessema "
         f"WHERE lessema = ANY(tsvector_to_array({italian_vector_sql(word)})))"
     )
+
+
+def typed_whole(word: str) -> str:
+    """The condition that the SQL expression `word` (a folded word of text.words) was
+    typed whole: some text holds it or one of its forms (its stem is a lexeme of the
+    index), and it is a word in its own right: the stemmer took an ending off it
+    ("cena" is cen), or, being its own stem, a title or a category name uses it as it
+    is ("sport"; not "domicil", which is only the beginning of "domicilio")."""
+    stems = f"tsvector_to_array({italian_vector_sql(word)})"
+    return (
+        f"({stem_is_a_lexeme(word)} AND (NOT {word} = ANY({stems}) "
+        f"OR EXISTS (SELECT 1 FROM search_vocabolo WHERE parola = {word})))"
+    )

@@ -227,12 +227,13 @@ def postgres_tsquery(text: str, *, any_group: bool = False) -> str:
     return (" | " if any_group else " & ").join(parts)
 
 
-def text_groups(text: str) -> list[list[tuple[tuple[str, ...], bool]]]:
+def text_groups(text: str, *, whole_last: bool = False) -> list[list[tuple[tuple[str, ...], bool]]]:
     """`query_groups` as the postgres backend reads them (postgres.text_tsqueries).
 
     Each group is a list of (words, prefix) alternatives: stop words dropped (so an
     alternative or a group made only of them disappears), the prefix kept on the
-    group's first alternative of the last group when its last word is no stop word.
+    group's first alternative of the last group when its last word is no stop word,
+    no sigla, and was not typed whole (`whole_last`: postgres.last_word_whole).
     A prefixed last word matches its stem, or a stem that begins with the word as typed.
     """
     groups = query_groups(text)
@@ -245,6 +246,7 @@ def text_groups(text: str) -> list[list[tuple[tuple[str, ...], bool]]]:
             if kept:
                 prefix = (
                     last
+                    and not whole_last
                     and phrase == alternatives[0]
                     and phrase[-1] not in STOP_WORDS
                     and not is_sigla(phrase[-1])

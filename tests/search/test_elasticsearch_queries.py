@@ -26,6 +26,10 @@ from tests.search.conftest import MELEGNANO, SAN_DONATO
 from tests.search.test_open_at import SCHEDULES
 from tests.servizi.builders import make_servizio
 
+# Whether the last word was typed whole is read from the index's lexemes, as postgres
+# reads it (postgres.last_word_whole): empty here unless a test fills it.
+pytestmark = pytest.mark.django_db
+
 DEAD_URL = "http://127.0.0.1:9"  # the discard port: nothing listens there
 ROME = ZoneInfo("Europe/Rome")
 NO_AMBITI: dict[str, list[str]] = {}
@@ -194,6 +198,18 @@ def test_the_last_word_is_a_prefix_as_typed_not_as_stemmed():
         "ente_nome",
         "testo",
     ]
+
+
+def test_a_word_typed_whole_is_not_a_prefix_as_in_postgres(catalogo):
+    # "chi le assiste" is in a text: the word, not also the beginning of "assistente".
+    (assiste,) = bool_of(request(SearchQuery(q="assiste")))["must"]
+    assert assiste == {"match": {"tutto": {"query": "assiste", "operator": "and"}}}
+    # Typed in part, it is still the beginning of longer words; and the suggestions
+    # complete the word being typed, whole or not.
+    (assist,) = bool_of(request(SearchQuery(q="assist")))["must"]
+    assert {"prefix": {"tutto": "assist"}} in assist["bool"]["should"]
+    suggested = es.build_suggest("assiste", 8).to_dict()["query"]["bool"]["must"]
+    assert {"prefix": {"tutto": "assiste"}} in suggested[0]["bool"]["should"]
 
 
 def test_a_sigla_is_never_a_prefix_as_in_postgres():

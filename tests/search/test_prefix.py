@@ -45,7 +45,8 @@ def table_lexemes() -> set[str]:
         ("lavand", "'lavander'"),  # lavanderia: the word itself is in no row
         ("stir", "'stirer'"),  # stireria
         ("sera", "'ser'"),  # not serviz ("Servizi Casa"), whose stem begins with ser
-        ("assiste", "( 'assist' | 'assistent' )"),  # its stem, or what begins with it
+        ("lavande", "( 'lavand' | 'lavander' )"),  # its stem, or what begins with it
+        ("assiste", "'assist'"),  # typed whole ("per chi le assiste"): see below
         ("servizi casa", "'serviz' & 'cas'"),
         ("baby sitter", "'baby' & 'sitter' | 'babysitter' | 'baby' & 'sitting' | 'tat'"),
         ("della", ""),  # a stop word: nothing to find, as before
@@ -62,8 +63,8 @@ def test_the_prefix_is_written_as_the_lexemes_of_the_index_that_begin_so(catalog
         ("asil", "'asil':*"),  # the word is its own stem: whatever begins so
         ("asilo", "'asil'"),  # no lexeme begins with the word: one operand, as typed
         ("sera", "'ser'"),
-        ("assiste", "( 'assist' | 'assiste':* )"),
-        ("servizi assiste", "'serviz' & ( 'assist' | 'assiste':* )"),
+        ("lavande", "( 'lavand' | 'lavande':* )"),
+        ("servizi lavande", "'serviz' & ( 'lavand' | 'lavande':* )"),
         ("della", ""),
     ],
 )
@@ -71,9 +72,28 @@ def test_the_ranking_keeps_the_prefix_of_the_word_as_typed(catalogo, text, tsque
     assert postgres.text_tsqueries(text).ranked == tsquery
 
 
+@pytest.mark.parametrize(
+    "text, whole",
+    [
+        ("assiste", True),  # stemmed assist, which a text holds ("chi le assiste")
+        ("servizi assiste", True),  # the last word decides
+        ("assiste servizi", True),
+        ("asilo", True),
+        ("baby", True),  # its own stem, and a word of a title ("Baby sitter…")
+        ("assist", False),  # its own stem, a word of no title: the beginning of one
+        ("domicil", False),
+        ("lavande", False),  # stemmed lavand, which no text holds
+        ("zzzz", False),
+    ],
+)
+def test_a_word_typed_whole_is_not_a_prefix(catalogo, text, whole):
+    assert postgres.last_word_whole(text) is whole
+    assert (":*" not in postgres.text_tsqueries(text).ranked) is whole or text == "zzzz"
+
+
 def test_the_groups_of_the_words_or_ed_keep_the_same_prefix(catalogo):
-    assert postgres.text_tsqueries("servizi assiste").any_group == (
-        "'serviz' | ( 'assist' | 'assiste':* )"
+    assert postgres.text_tsqueries("servizi lavande").any_group == (
+        "'serviz' | ( 'lavand' | 'lavande':* )"
     )
 
 
@@ -85,9 +105,9 @@ def test_a_prefix_that_begins_too_many_lexemes_is_left_to_gin(catalogo, monkeypa
     assert matching("s").count(":*") == 1  # more than MAX_PREFIX_LEXEMES
     monkeypatch.setattr(postgres, "MAX_PREFIX_LEXEMES", 3)
     assert matching("co") == "'co':*"
-    assert matching("assiste") == "( 'assist' | 'assistent' )"
+    assert matching("lavande") == "( 'lavand' | 'lavander' )"
     monkeypatch.setattr(postgres, "MAX_PREFIX_LEXEMES", 0)
-    assert matching("assiste") == "( 'assist' | 'assiste':* )"
+    assert matching("lavande") == "( 'lavand' | 'lavande':* )"
 
 
 def test_a_new_word_that_begins_as_the_last_one_does_is_found(
@@ -150,8 +170,7 @@ def prefix_left_to_gin(monkeypatch):
         {"q": "assistenza domicil", "lat": "45.3573", "lon": "9.3237"},
         {"q": "domicil", "raggio_km": "20", "lat": "45.3573", "lon": "9.3237"},
         {"q": "servizio assist", "ordinamento": "aggiornamento"},
-        {"q": "servizio assiste"},  # the stem, or the lexemes beginning as typed
-        {"q": "baby sitter"},  # the first phrase of a group of synonyms
+        {"q": "servizio lavande"},  # the stem, or the lexemes beginning as typed
     ],
 )
 def test_the_lexemes_find_what_the_prefix_finds(client, catalogo, many, prefix_left_to_gin, params):

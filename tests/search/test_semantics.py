@@ -82,11 +82,37 @@ def test_the_prefix_is_of_the_word_as_typed_not_of_its_stem(cerca):
         "Baby sitter a domicilio",
         "Lavanderia e stireria",
     ]
-    # What begins with the word typed is found: "assiste" is in assistente's stem.
-    assert sorted(titoli(cerca(q="assiste"))) == [
+    # What begins with the word typed in part is found: "assist" begins assistente.
+    assert sorted(titoli(cerca(q="assist"))) == [
         "Assistente familiare convivente",
         "Caffè Alzheimer",
     ]
+
+
+def test_a_word_typed_whole_is_not_also_the_beginning_of_longer_words(
+    cerca, django_capture_on_commit_callbacks
+):
+    # As the beginning of longer words, "sport" listed every "Sportello" first at a
+    # million services, and "orto" would list every "ortopedico": a match of the
+    # beginning ranked as high as one of the word itself.
+    with django_capture_on_commit_callbacks(execute=True):
+        ente = make_ente(nome="Associazione Il Melo", tipo="terzo_settore")
+        sede = make_sede(ente=ente, punto=MELEGNANO)
+        for titolo, descrizione in [
+            ("Corsi di sport", "Nuoto e ginnastica per ragazzi."),
+            ("Sportello lavoro", "Curriculum e colloqui."),
+            ("Orto condiviso", "Coltiviamo insieme le verdure."),
+            ("Ambulatorio ortopedico", "Visite e controlli."),
+        ]:
+            make_servizio(ente=ente, titolo=titolo, descrizione=descrizione, sedi=[sede])
+    # "sport" is its own stem, and a title says it as it is; "orto" is stemmed ort.
+    assert titoli(cerca(q="sport")) == ["Corsi di sport"]
+    assert titoli(cerca(q="orto")) == ["Orto condiviso"]
+    # "chi le assiste" (Caffè Alzheimer): not also the beginning of "assistente".
+    assert titoli(cerca(q="assiste")) == ["Caffè Alzheimer"]
+    # Typed in part, the word is the beginning of both.
+    assert sorted(titoli(cerca(q="spor"))) == ["Corsi di sport", "Sportello lavoro"]
+    assert sorted(titoli(cerca(q="ort"))) == ["Ambulatorio ortopedico", "Orto condiviso"]
 
 
 def test_domain_synonyms(cerca):

@@ -79,6 +79,7 @@ from marketplace.search.backends.postgres import (
     OpenAt,
     category_suggestions,
     label_facets,
+    last_word_whole,
     open_at_sql,
     with_titles,
 )
@@ -552,9 +553,11 @@ def _match_words(field: str, terms: tuple[str, ...], prefix: bool, boost: float 
     )
 
 
-def text_queries(text: str) -> tuple[list[Q], list[Q]]:
-    """(must, should): the clauses that decide a text match and those that rank it."""
-    groups = text_groups(text)
+def text_queries(text: str, *, whole_last: bool = False) -> tuple[list[Q], list[Q]]:
+    """(must, should): the clauses that decide a text match and those that rank it; the
+    last word also as a prefix unless it was typed whole (`whole_last`, as the search
+    asks: postgres.last_word_whole; the suggestions complete it)."""
+    groups = text_groups(text, whole_last=whole_last)
     if not groups:  # no word, or only stop words: no text to search (SearchQuery.has_text)
         return [], []
     must, should = [], []
@@ -738,7 +741,8 @@ def _sort(query: SearchQuery, has_text: bool) -> list:
 
 
 def _scored_query(query: SearchQuery) -> tuple[Q, bool]:
-    must, should = text_queries(query.q)
+    whole_last = query.has_text and last_word_whole(query.q)
+    must, should = text_queries(query.q, whole_last=whole_last)
     has_text = bool(must)
     if not must and query.punto is not None:
         must = [Q("match_all")]  # a score of 1 for the distance decay to work on
@@ -1022,7 +1026,8 @@ def map_from_response(raw: dict, zoom: int) -> MapResult:
 
 
 def build_suggest(prefix: str, limit: int) -> Search | None:
-    """Titles matching the prefix as the search would (None when there are no words)."""
+    """Titles matching the prefix as the search would, its last word always as the
+    beginning of a word, whole or not: it is being typed (None when there are no words)."""
     must, _ = text_queries(prefix)
     if not must:
         return None

@@ -78,6 +78,7 @@ from marketplace.search.sql import (
     fetch_dicts,
     lexemes_beginning,
     quoted_lexeme,
+    typed_whole,
     unquoted_lexeme,
 )
 from marketplace.search.text import (
@@ -433,12 +434,14 @@ class TextTsqueries:
     ranked: str  # ranks the rows and marks their snippets (TSQUERY_SQL)
     any_group: str  # its groups OR-ed: where in a row some of the words are (_FOUND_IN_SQL)
     matching: str  # finds the rows: `ranked` with its prefix written as lexemes
+    whole: bool = False  # the last word was typed whole: no prefix (last_word_whole)
 
 
 def text_tsqueries(text: str) -> TextTsqueries:
     """The tsqueries of text.postgres_tsquery, normalised once (one statement, kept per
     index version) with the last word typed also matching as a prefix: its stem, or a
-    lexeme that begins with the word as typed ("cena": `'cen' | 'cena':*`).
+    lexeme that begins with the word as typed ("domicil": `'domicil':*`, domicilio and
+    domiciliarità), unless it was typed whole (see last_word_whole).
 
     `to_tsquery` would take the prefix of the stem, and a stem is often a shorter word:
     `cen:*` found every "centro" (132,357 rows where 'cen' is in 1,178 at a million
@@ -458,12 +461,26 @@ def text_tsqueries(text: str) -> TextTsqueries:
     return memo(("search_text_tsqueries", text), lambda: _text_tsqueries(text))
 
 
+def last_word_whole(text: str) -> bool:
+    """Whether the last word of the text was typed whole (sql.typed_whole), and so is
+    searched as that word only (its stem, synonyms, other number), not also as the
+    beginning of longer ones: the suggestions complete a word being typed.
+
+    As a prefix, "sport" listed every "Sportello" first at a million services, "cena"
+    the services at Cenate Sotto, "bagno" those at Bagnolo Cremasco, "cane" those at
+    Canegrate: a match of the prefix ranks as high as one of the word (ts_rank, RUM
+    and Elasticsearch's scores weigh each term alike), and the generated titles end
+    with their Comune. The same for both backends (elasticsearch.text_queries)."""
+    return text_tsqueries(text).whole
+
+
 _NORMALISED_TSQUERIES = f"""
 SELECT to_tsquery('italiano', %s)::text AS ranked, to_tsquery('italiano', %s)::text AS any_group,
     array(
         SELECT lessema FROM search_lessema WHERE {lexemes_beginning("t.typed")}
         ORDER BY lessema LIMIT %s
-    ) AS lexemes
+    ) AS lexemes,
+    {typed_whole("t.typed")} AS whole
 FROM (SELECT %s::text AS typed) t
 """
 # The prefixed term of a normalised tsquery ("'cen':*"): only the last word's.
@@ -488,6 +505,9 @@ def _text_tsqueries(text: str) -> TextTsqueries:
         return TextTsqueries(ranked, any_group, ranked)
     (stem_prefix,) = prefixed
     stem = stem_prefix[:-2]
+    if row["whole"]:
+        ranked, any_group = ranked.replace(stem_prefix, stem), any_group.replace(stem_prefix, stem)
+        return TextTsqueries(ranked, any_group, ranked, whole=True)
     few = len(lexemes) <= MAX_PREFIX_LEXEMES
     if stem == quoted_lexeme(typed):  # the word is its own stem: all that begins so
         ranking = stem_prefix
