@@ -311,6 +311,11 @@ class Lessema(models.Model):
     # "assistenza", 170,000 rows, 190 ms). A lexeme that grows that common after the
     # rebuild waits for the next one: its map is grouped, right but slower.
     nelle_celle = models.BooleanField(db_default=False)
+    # How many rows have it in their title (weight A), as the last full rebuild counted
+    # them; null for a lexeme first indexed since. Only so that the search does not look
+    # for a page of matches in titles where there cannot be one (postgres.
+    # _title_matches_first): stale, it may cost time, never change an answer.
+    righe_con_titolo = models.IntegerField(null=True)
 
     class Meta:
         db_table = "search_lessema"

@@ -19,7 +19,13 @@ from django.utils import timezone
 from marketplace.search import index
 from marketplace.search.backends import postgres
 from marketplace.search.grid import TILE_SHIFTS, tile_key
-from marketplace.search.models import CellaMappa, DocumentoRicerca, StatoIndice, TitoloRicerca
+from marketplace.search.models import (
+    CellaMappa,
+    DocumentoRicerca,
+    Lessema,
+    StatoIndice,
+    TitoloRicerca,
+)
 from servizi.models import Servizio
 from servizi.services import servizio_update
 from tests.search.conftest import (
@@ -1865,6 +1871,34 @@ def test_a_word_over_the_cap_is_ranked_among_its_title_matches_when_they_fill_th
     monkeypatch.setattr(postgres, "_title_matches_first", lambda *args: None)
     every_match = client.get("/api/v1/cerca/", params).json()
     assert body["results"] and body == every_match
+
+
+def test_a_word_in_fewer_titles_than_the_page_needs_is_not_looked_for_in_titles(
+    client, nurseries, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A rebuild counts the rows with each lexeme in their title: where they are fewer
+    than the rows the page reads, RUM ranks every match at once, without first reading
+    every entry of the lexeme for the few in titles ("sport" at a million services)."""
+    call_command("search_index", rebuild=True, no_progress=True, verbosity=0)
+    counted = dict(Lessema.objects.values_list("lessema", "righe_con_titolo"))
+    assert (counted["asil"], counted["nid"], counted["infanz"]) == (30, 30, 10)
+    assert counted["serviz"] == 10 and counted["anzian"] == 0  # a category's name only
+    _over_the_cap(monkeypatch)
+    params = {"q": "asilo", "per_pagina": 35}
+    body, statements = _texts_and_plans(client, params)
+    (ranked,) = [sql for sql in statements if "<=>" in sql]
+    assert ":A'" not in ranked
+    monkeypatch.setattr(postgres, "_title_matches_first", lambda *args: None)
+    assert body["results"] and body == client.get("/api/v1/cerca/", params).json()
+    monkeypatch.undo()
+    _over_the_cap(monkeypatch)
+    # Two a page fit among the thirty: read there first.
+    _body, statements = _texts_and_plans(client, {"q": "asilo", "per_pagina": 2})
+    assert "'asil'':A'::tsquery" in next(sql for sql in statements if "<=>" in sql)
+    # A lexeme indexed since the rebuild is not counted: looked for in titles as before.
+    with django_capture_on_commit_callbacks(execute=True):
+        make_servizio(titolo="Ludoteca comunale", descrizione="Giochi per tutti.")
+    assert Lessema.objects.get(lessema="ludotec").righe_con_titolo is None
 
 
 def test_a_match_in_a_title_outranks_every_match_elsewhere():
