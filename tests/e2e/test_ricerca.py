@@ -437,6 +437,24 @@ def test_a_word_found_nowhere_is_named_and_can_be_dropped(live_server, catalogo_
     assert "contiene" not in page.locator("#stato-ricerca").inner_text()
 
 
+def test_words_found_apart_but_never_together_can_each_be_dropped(live_server, catalogo_demo, page):
+    # Both words are in some text, none holds both: the search offers to drop each one,
+    # with the count it would give, not only the whole text.
+    open_home(page, live_server.url + "/?q=asilo+per+badante")
+    assert page.locator("#nessun-risultato").is_visible()
+    assert "contiene" not in page.locator("#stato-ricerca").inner_text()  # none is unknown
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#allarga button')]"
+        ".filter(b => /senza la parola.*\\(\\d+ risultat/.test(b.textContent)).length === 2"
+    )
+    offered = page.locator("#allarga button").all_inner_texts()
+    assert not any("«per»" in text for text in offered)  # too common: never searched
+    drop_word = page.get_by_role("button", name=re.compile("Cerca senza la parola «asilo»"))
+    after_search(page, drop_word.click)
+    assert page.locator("#q").input_value() == "per badante"
+    assert result_titles(page)
+
+
 def searched(page, url: str) -> tuple[list[str], str]:
     """The map page at `url`, with up to 100 results: their titles, sorted, and what its
     status line says."""

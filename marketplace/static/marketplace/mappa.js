@@ -209,6 +209,7 @@
     if (words) { status = words + " " + status; }
     $("stato-ricerca").textContent = status;
     wordsNotFound = body.parole_non_trovate || [];
+    wordsIgnored = body.parole_ignorate || [];
     showPlaceButton(body);
     renderResults(body.results, body.count, false, api);
     renderPages(body.pagina, pages);
@@ -295,8 +296,12 @@
     return labelOf(key);
   }
 
-  // The words of the last answer's text found nowhere (folded, as the API says them).
+  // The words of the last answer's text found nowhere, and those too common to be
+  // searched (folded, as the API says them).
   var wordsNotFound = [];
+  var wordsIgnored = [];
+  // At most this many words are offered to drop one by one, each with its count.
+  var MAX_WORDS_TO_DROP = 4;
 
   function folded(token) {
     return token.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -304,6 +309,19 @@
 
   function withoutWord(text, word) {
     return text.split(/\s+/).filter(function (token) { return token && folded(token) !== word; }).join(" ");
+  }
+
+  // The words to offer to drop from a text that found nothing: those found nowhere; else,
+  // when each word is found somewhere but not all together ("lingua italiana per
+  // stranieri"), each searched word, so that the counts tell which one to leave out
+  // rather than only the whole text.
+  function wordsToDrop(text) {
+    if (wordsNotFound.length) { return wordsNotFound; }
+    var searched = [];
+    text.split(/\s+/).map(folded).forEach(function (word) {
+      if (word && wordsIgnored.indexOf(word) < 0 && searched.indexOf(word) < 0) { searched.push(word); }
+    });
+    return searched.length > 1 && searched.length <= MAX_WORDS_TO_DROP ? searched : [];
   }
 
   // The ways to widen a search that found nothing, each a change to the form.
@@ -335,7 +353,7 @@
       });
     }
     if (params.has("q")) {
-      wordsNotFound.forEach(function (word) {
+      wordsToDrop(params.get("q")).forEach(function (word) {
         var rest = withoutWord(params.get("q"), word);
         if (!rest || rest === params.get("q")) { return; }
         list.push({ text: fmt(M.togli_parola, { parola: word }), apply: function () { $("q").value = rest; } });
