@@ -466,10 +466,10 @@ def last_word_whole(text: str) -> bool:
     searched as that word only (its stem, synonyms, other number), not also as the
     beginning of longer ones: the suggestions complete a word being typed.
 
-    As a prefix, "sport" listed every "Sportello" first at a million services, "cena"
-    the services at Cenate Sotto, "bagno" those at Bagnolo Cremasco, "cane" those at
-    Canegrate: a match of the prefix ranks as high as one of the word (ts_rank, RUM
-    and Elasticsearch's scores weigh each term alike), and the generated titles end
+    As a prefix, "sport" listed every "Sportello" first at a million services, "bagno"
+    the services at Bagnolo Cremasco, "casa" those at Casalpusterlengo, "monte" those
+    at Montesegale: a match of the prefix ranks as high as one of the word (ts_rank,
+    RUM and Elasticsearch's scores weigh each term alike), and the generated titles end
     with their Comune. The same for both backends (elasticsearch.text_queries)."""
     return text_tsqueries(text).whole
 
