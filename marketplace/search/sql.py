@@ -79,13 +79,15 @@ def unquoted_lexeme(quoted: str) -> str:
     return quoted[1:-1].replace("''", "'").replace("\\\\", "\\")
 
 
+def _stems(word: str) -> str:
+    """The SQL array of the stems of the SQL expression `word` (one for a word)."""
+    return f"tsvector_to_array({italian_vector_sql(word)})"
+
+
 def stem_is_a_lexeme(word: str) -> str:
     """The condition that the stem of the SQL expression `word` is a lexeme of the index
     (search_lessema): some text holds the word, or one of its forms."""
-    return (
-        "EXISTS (SELECT 1 FROM search_lessema "
-        f"WHERE lessema = ANY(tsvector_to_array({italian_vector_sql(word)})))"
-    )
+    return f"EXISTS (SELECT 1 FROM search_lessema WHERE lessema = ANY({_stems(word)}))"
 
 
 def typed_whole(word: str) -> str:
@@ -94,8 +96,7 @@ def typed_whole(word: str) -> str:
     index), and it is a word in its own right: the stemmer took an ending off it
     ("cena" is cen), or, being its own stem, a title or a category name uses it as it
     is ("sport"; not "domicil", which is only the beginning of "domicilio")."""
-    stems = f"tsvector_to_array({italian_vector_sql(word)})"
     return (
-        f"({stem_is_a_lexeme(word)} AND (NOT {word} = ANY({stems}) "
+        f"({stem_is_a_lexeme(word)} AND (NOT {word} = ANY({_stems(word)}) "
         f"OR EXISTS (SELECT 1 FROM search_vocabolo WHERE parola = {word})))"
     )
