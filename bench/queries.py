@@ -94,12 +94,15 @@ QUERIES: dict[str, str] = {
         "/api/v1/cerca/?q=badante%20provincia%20di%20bergamo&facette=false"
     ),
     "category + province": "/api/v1/cerca/?categoria=anziani&provincia=MI&facette=false",
-    # A sigla (text.SIGLE): "isee", the word of the texts that say ISEE (its own lexeme,
+    # A sigla (text.MARKED_WORDS): "isee", the word of the texts that say ISEE (its own lexeme,
     # isee0), not of those naming Iseo, whose stem it had.
     "text, a sigla": "/api/v1/cerca/?q=isee&facette=false",
     # A word typed whole that begins others ("sportello", "sportivo"): searched as that
     # word only (postgres.last_word_whole), in 55,000 rows, 5 of them with it in a title.
     "text, a word that begins others": "/api/v1/cerca/?q=sport&facette=false",
+    # A common word that a Comune's name stems alike (place_words.PLACE_WORDS): "medie"
+    # and Meda are both 'med', and every generated description names its Comune.
+    "text, a word a Comune's name stems alike": "/api/v1/cerca/?q=medie&facette=false",
     # A typo: the word matches nothing and is replaced by the nearest known word.
     "text with a typo": "/api/v1/cerca/?q=babysiter&facette=false",
     "type-ahead": "/api/v1/cerca/suggerimenti/?q=asi",

@@ -5,27 +5,17 @@
 # does): the others have no sigla to mark. At a million generated services that is
 # each row naming ISEE, CAF or one of those Comuni. Elasticsearch reads the sigle with
 # the new analyzer after `search_index --rebuild`; until then its index answers as before.
-from collections import defaultdict
-
 from django.db import migrations
 
-from marketplace.search.index import rewrite_vectors
+from marketplace.search.index import rewrite_vectors_where
 from marketplace.search.text import SIGLE
-
-ROWS_WITH_THE_OLD_STEMS = """
-SELECT DISTINCT tipo, oggetto_id FROM search_documento
-WHERE strip(vettore) @@ to_tsquery('italiano', %s)
-"""
 
 
 def mark_the_sigle(apps, schema_editor):
-    changes = defaultdict(list)
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(ROWS_WITH_THE_OLD_STEMS, [" | ".join(SIGLE)])
-        for tipo, oggetto_id in cursor.fetchall():
-            changes[tipo].append(oggetto_id)
-        if changes:
-            rewrite_vectors(cursor, changes)
+        rewrite_vectors_where(
+            cursor, "strip(vettore) @@ to_tsquery('italiano', %s)", [" | ".join(SIGLE)]
+        )
 
 
 class Migration(migrations.Migration):

@@ -760,7 +760,7 @@ WHERE n.tipo = d.tipo AND n.oggetto_id = d.oggetto_id
 
 def rewrite_vectors(cursor, changes: Mapping[str, list[int]]) -> int:
     """Write again, in place, the text vectors of the rows of these objects (per kind),
-    after a change of how texts are read (text.SIGLE) that changes nothing else of a
+    after a change of how texts are read (text.MARKED_WORDS) that changes nothing else of a
     row: the rows rewritten. Their map cells, titles and words stay; the cells of the
     words whose rows changed are dropped, and their maps group their rows until the next
     rebuild. At a million services the same 61,000 services took 399 s through
@@ -786,6 +786,18 @@ def rewrite_vectors(cursor, changes: Mapping[str, list[int]]) -> int:
     cursor.execute(f"DROP TABLE {_VECTORS_TABLE}")
     cursor.execute(_BUMP_VERSION)
     return rewritten
+
+
+def rewrite_vectors_where(cursor, condition: str, params: list) -> int:
+    """rewrite_vectors for the objects with a row that meets the SQL `condition` on
+    search_documento (a migration's rows read differently now): the rows rewritten."""
+    cursor.execute(
+        f"SELECT DISTINCT tipo, oggetto_id FROM search_documento WHERE {condition}", params
+    )
+    changes: dict[str, list[int]] = {}
+    for tipo, oggetto_id in cursor.fetchall():
+        changes.setdefault(tipo, []).append(oggetto_id)
+    return rewrite_vectors(cursor, changes) if changes else 0
 
 
 def rebuild_index() -> dict[str, int]:

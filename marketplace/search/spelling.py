@@ -94,7 +94,7 @@ def _replacement(cursor, token: str) -> str | None:
 
 
 def _matches(cursor, token: str) -> bool:
-    # A word of text.words ([a-z0-9]+), a sigla with its mark: what the search looks for.
+    # A word of text.words ([a-z0-9]+), a marked word with its mark: what the search looks for.
     cursor.execute(_MATCHES_SOMETHING, {"word": tsquery_word(token)})
     return cursor.fetchone()[0]
 

@@ -319,3 +319,28 @@ def test_the_migration_of_the_sigle_rewrites_the_vectors_indexed_without_their_m
     assert not Lessema.objects.get(lessema="ise").nelle_celle
     assert list(CellaMappa.objects.values_list("filtro", flat=True)) == ["parola=lavanderi"]
     assert StatoIndice.objects.get().versione > version
+
+
+def test_the_migration_of_the_place_words_rewrites_the_rows_that_name_them(
+    django_capture_on_commit_callbacks,
+):
+    """Rows indexed before the place words were marked hold 'cen' for "Cenate": migration
+    0033 writes their vectors again, in place; a row with the stem but no place word
+    ("Cena solidale", whose unweighted vector would be written again weighted) is not."""
+    migration = import_module("marketplace.migrations.0033_nomi_di_luogo")
+    with django_capture_on_commit_callbacks(execute=True):
+        cenate = make_servizio(titolo="Trasporto sociale – Cenate Sotto")
+        cena = make_servizio(titolo="Cena solidale")
+    DocumentoRicerca.objects.update(vettore=SearchVector("titolo", config="italiano"))
+    before = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
+    version = StatoIndice.objects.get().versione
+
+    migration.mark_the_place_words(None, SimpleNamespace(connection=connection))
+
+    after = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
+    assert after[cenate.pk].pk == before[cenate.pk].pk  # the same row, rewritten
+    assert "'cenate0':3A" in str(after[cenate.pk].vettore)
+    assert "'cen'" not in str(after[cenate.pk].vettore)
+    assert after[cena.pk].vettore == before[cena.pk].vettore
+    assert Lessema.objects.filter(lessema="cenate0").exists()
+    assert StatoIndice.objects.get().versione > version

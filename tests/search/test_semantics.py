@@ -189,6 +189,31 @@ def test_a_sigla_finds_the_texts_that_say_it_not_a_word_that_stems_alike(
     assert nowhere["count"] == 0 and nowhere["parole_non_trovate"] == ["cav"]
 
 
+def test_a_common_word_does_not_find_a_comune_whose_name_stems_alike(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "Cenate" and "cena" both stem to 'cen', "Salò" and "salute" to 'sal': "cena" listed
+    # every service whose title or provider names Cenate Sotto, "salute" those of Salò.
+    with django_capture_on_commit_callbacks(execute=True):
+        ente = make_ente(nome="Cooperativa del Garda e dei Colli", tipo="terzo_settore")
+        sede = make_sede(ente=ente, punto=MELEGNANO)
+        for titolo, descrizione in [
+            ("Trasporto sociale – Cenate Sotto", "Accompagnamento a visite e terapie."),
+            ("Cena solidale del venerdì", "Una cena calda per chi vive solo."),
+            ("Taxi sociale – Salò", "Accompagnamento in auto."),
+        ]:
+            make_servizio(ente=ente, titolo=titolo, descrizione=descrizione, sedi=[sede])
+    assert titoli(cerca(q="cena")) == ["Cena solidale del venerdì"]
+    assert "Taxi sociale – Salò" not in titoli(cerca(q="salute"))
+    # The Comune's name is still a word of its texts, highlighted as it is written.
+    cenate = cerca(q="trasporto cenate", luogo_dal_testo="false")
+    assert titoli(cenate) == ["Trasporto sociale – Cenate Sotto"]
+    assert "<mark>Cenate</mark> Sotto" in cenate["results"][0]["snippet"]
+    salo = cerca(q="taxi salo", luogo_dal_testo="false")
+    assert titoli(salo) == ["Taxi sociale – Salò"]
+    assert "<mark>Salò</mark>" in salo["results"][0]["snippet"]
+
+
 def test_drafts_are_not_found(cerca):
     assert "Lavanderia in bozza" not in titoli(cerca(q="lavanderia"))
 

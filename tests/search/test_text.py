@@ -7,16 +7,19 @@ import pytest
 from django.db import connection
 
 from marketplace.search.backends import postgres
+from marketplace.search.place_words import PLACE_WORDS
 from marketplace.search.query import SearchQuery
 from marketplace.search.text import (
     ITALIAN_STOPWORDS,
     STOP_WORDS,
     fold,
     ignored_words,
+    marks_places,
     postgres_tsquery,
     query_groups,
-    restore_sigle,
+    restore_marked,
     text_groups,
+    tsquery_word,
 )
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +191,59 @@ def test_a_sigla_keeps_its_own_lexeme_where_the_stemmer_would_fold_it_into_a_wor
 
 
 def test_a_snippet_shows_the_sigle_as_they_were_written():
-    assert restore_sigle("Aiuto per l'\x02ISEE0\x03 e il Pei0; isee2024, cav00") == (
+    assert restore_marked("Aiuto per l'\x02ISEE0\x03 e il Pei0; isee2024, cav00") == (
         "Aiuto per l'\x02ISEE\x03 e il Pei; isee2024, cav00"
     )
+
+
+def test_a_comune_whose_name_stems_as_a_common_word_keeps_its_own_lexeme():
+    """ "Cenate" and "cena" both stem to 'cen', "Salò" and "salute" to 'sal', "Meda" and
+    "medie" to 'med': a Comune's word in place_words.PLACE_WORDS is marked as a sigla is,
+    accented as it is written or not, and the common word keeps its stem."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {postgres.italian_vector_sql('%s')}::text",
+            ["Cena sociale a Cenate Sotto; salute a SALÒ, Salo' e Meda; scuole medie"],
+        )
+        (marked,) = cursor.fetchone()
+    assert marked == (
+        "'cen':1 'cenate0':4 'med':13 'meda0':11 'sal':6 'salo0':8,9 'scuol':12 'social':2 'sott':5"
+    )
+    assert tsquery_word("cenate") == "cenate0" and tsquery_word("cena") == "cena"
+    assert postgres_tsquery("asilo cenate") == "((asilo)) & ((cenate0))"
+    assert postgres_tsquery("cenat") == "((cenat:*))"  # on its way, it is any word's beginning
+    # "Opera", "Erba", "Calcio" are words people search: they stay words.
+    assert tsquery_word("opera") == "opera" and tsquery_word("calcio") == "calcio"
+
+
+def test_a_snippet_shows_the_place_words_as_they_were_written():
+    assert restore_marked("Taxi da \x02Salò0\x03 a Cenate0 Sotto; salone0") == (
+        "Taxi da \x02Salò\x03 a Cenate Sotto; salone0"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lexemes", "marks"),
+    [
+        ([("asil", False)], False),
+        ([("cenate0", False)], True),  # only the marked text holds it
+        ([("cen", False)], True),  # an unmarked "Cenate" would match it
+        ([("cen", True)], False),  # 'cen':* matches "Cenate" marked or not
+        ([("cenat", True)], True),  # 'cenat':* matches cenate0, never 'cen'
+        ([("isee0", False), ("asil", True)], False),
+    ],
+)
+def test_a_snippet_marks_the_place_words_only_where_they_could_change_what_it_marks(lexemes, marks):
+    assert marks_places(lexemes) is marks
+
+
+def test_the_place_words_stems_are_those_of_the_italiano_configuration():
+    """place_words.py keeps each word's stem as scripts/place_words.py read it, for the
+    snippets (marks_places): the stems of a newer stemmer need the list written again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, (tsvector_to_array(to_tsvector('italiano', w)))[1] "
+            "FROM unnest(%s::text[]) w",
+            [list(PLACE_WORDS)],
+        )
+        assert dict(cursor.fetchall()) == PLACE_WORDS

@@ -5,7 +5,8 @@ It answers like the postgres backend on the same data (same filters, results, co
 and facet counts; same order by distance). How it stays in step with postgres:
 
 - text: one Italian analyzer (elision, lowercase, ascii folding, the domain's sigle
-  marked as postgres marks them (`text.SIGLE`: "isee" is isee0, never Iseo's ise), the
+  and the place words the stemmer would fold into common words marked as postgres
+  marks them (`text.MARKED_WORDS`: "isee" is isee0, never Iseo's ise), the
   *same* stop words as PostgreSQL's `italian.stop`, the *same* Snowball Italian
   stemmer as `italian_stem`).
   What matches is decided on `tutto`, a `copy_to` field holding exactly what the
@@ -90,8 +91,8 @@ from marketplace.search.service import BackendUnavailable
 from marketplace.search.sql import fetch_dicts
 from marketplace.search.text import (
     ITALIAN_STOPWORDS,
-    SIGLE_PATTERN,
-    SIGLE_REPLACEMENT,
+    MARKED_PATTERN,
+    MARKED_REPLACEMENT,
     text_groups,
     words,
 )
@@ -132,9 +133,10 @@ italiano = analyzer(
         _elision,
         "lowercase",
         "asciifolding",
-        # The sigle as postgres indexes them, with their mark (text.SIGLE): "isee0".
+        # The sigle and place words as postgres indexes them, with their mark
+        # (text.MARKED_WORDS): "isee0", "cenate0".
         token_filter(
-            "sigle", "pattern_replace", pattern=SIGLE_PATTERN, replacement=SIGLE_REPLACEMENT
+            "marcate", "pattern_replace", pattern=MARKED_PATTERN, replacement=MARKED_REPLACEMENT
         ),
         token_filter("italian_stop", "stop", stopwords=ITALIAN_STOPWORDS),
         token_filter("italian_stemmer", "stemmer", language="italian"),

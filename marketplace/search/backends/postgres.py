@@ -84,9 +84,10 @@ from marketplace.search.sql import (
 from marketplace.search.text import (
     italian_vector_sql,
     marked_text_sql,
+    marks_places,
     postgres_tsquery,
     query_groups,
-    restore_sigle,
+    restore_marked,
     words,
 )
 from marketplace.templatetags.sito import nome_tradotto
@@ -531,8 +532,8 @@ def _any_of(operands: list[str]) -> str:
 
 def _snippet(raw: str | None) -> str:
     """ts_headline output made safe for HTML, with the matched words in <mark> and the
-    sigle as written (the headlines read the texts marked as the index does)."""
-    text = html.escape(restore_sigle(raw or ""))
+    marked words as written (the headlines read the texts marked as the index does)."""
+    text = html.escape(restore_marked(raw or ""))
     return text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
@@ -1746,7 +1747,7 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
 
 _MARKS = f"StartSel={MARK_START}, StopSel={MARK_END}"
 # The snippet: the title and the description, the words of the query marked.
-_SNIPPET_TEXT = marked_text_sql("d.titolo || '. ' || d.testo")
+_SNIPPET_TEXT = marked_text_sql("d.titolo || '. ' || d.testo", places="%s::boolean")
 _SNIPPET_SQL = (
     f"ts_headline('italiano', {_SNIPPET_TEXT}, {TSQUERY_SQL}, "
     f"'{_MARKS}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \"')"
@@ -1768,6 +1769,17 @@ _FOUND_IN_SQL = f"""
     ) AS categorie_trovate"""
 
 
+# An operand of a tsquery's text: its quoted lexeme, and ":*" when it is a prefix.
+_OPERAND = re.compile(r"('(?:[^']|'')+')(:\*)?")
+
+
+def _marks_places(tsquery: str) -> bool:
+    """Whether the snippets of this tsquery need the place words marked (text.marks_places)."""
+    return marks_places(
+        [(unquoted_lexeme(quoted), bool(prefix)) for quoted, prefix in _OPERAND.findall(tsquery)]
+    )
+
+
 def _hits(rows: list[dict], query: SearchQuery, tsquery: str | None) -> list[Hit]:
     if not rows:
         return []
@@ -1777,7 +1789,7 @@ def _hits(rows: list[dict], query: SearchQuery, tsquery: str | None) -> list[Hit
     if has_text:
         text_columns = f"{_SNIPPET_SQL} AS snippet, {_FOUND_IN_SQL}"
         text_from = f"CROSS JOIN (SELECT {TSQUERY_SQL}) AS w(q)"
-        text_params = [tsquery, text_tsqueries(query.q).any_group]
+        text_params = [_marks_places(tsquery), tsquery, text_tsqueries(query.q).any_group]
     else:
         text_columns = "NULL AS snippet, NULL AS ente_evidenziato, NULL AS categorie_trovate"
         text_from, text_params = "", []
