@@ -113,7 +113,7 @@ def marked_text_sql(text: str, *, places: str = "true") -> str:
     output `restore_marked` gives back as written). Only the sigle when the SQL boolean
     `places` is false: a query none of whose lexemes a place word's marking could change
     (`marks_places`) is highlighted alike, and a page's snippets skip the long
-    alternation's time (1.7 ms for 20 of them)."""
+    alternation's time (0.7 of the 1.4 ms that 20 of them take)."""
     if places == "true":
         return _MARKED_SQL.format(text=text)
     return (
@@ -122,13 +122,16 @@ def marked_text_sql(text: str, *, places: str = "true") -> str:
     )
 
 
+_PLACE_STEMS = frozenset(PLACE_WORDS.values())
+
+
 def marks_places(lexemes: list[tuple[str, bool]]) -> bool:
     """Whether a tsquery of these (lexeme, prefix) operands could match a place word
     differently marked or not: a place word's marked form or, whole, its stem ('cen'
     matches an unmarked "Cenate"), or a prefix of a place word that is none of its stem
     ('cenat':* matches cenate0, never 'cen'; 'ce':* matches both)."""
     for lexeme, prefix in lexemes:
-        if lexeme.removesuffix(MARK) in PLACE_WORDS and lexeme.endswith(MARK):
+        if lexeme.endswith(MARK) and lexeme[: -len(MARK)] in PLACE_WORDS:
             return True
         if not prefix and lexeme in _PLACE_STEMS:
             return True
@@ -138,9 +141,6 @@ def marks_places(lexemes: list[tuple[str, bool]]) -> bool:
         ):
             return True
     return False
-
-
-_PLACE_STEMS = frozenset(PLACE_WORDS.values())
 
 
 def is_marked(word: str) -> bool:
