@@ -13,6 +13,9 @@ A word of a Comune's name is marked when all of these hold:
 - a common Italian word (3.5 or more, not itself a word of a Comune's name) has its stem;
 - it is not a stop word, not shorter than 3 letters, and never elided in a name ("Sant'").
 
+Or, whatever its frequency, it is one of NAMES_ONLY: the saints' first names of Comune
+names, and "San" itself, whose stem a common word has.
+
 Run it again when the Comuni change (another region), with wordfreq from a throwaway
 environment (it is not a dependency of the project), against a database with the
 Comuni loaded, then a migration that rewrites the rows that name them (as marketplace/0033 does):
@@ -40,6 +43,15 @@ from marketplace.search.text import STOP_WORDS, fold  # noqa: E402
 
 MOSTLY_A_NAME = 4.0  # a word under this frequency is mostly the name
 COMMON = 3.5  # a word at this frequency or more is one people write and search
+# The first names of saints in Comune names ("San Vito", "Santa Maria", "San Donato"),
+# and "San": names and nothing else, never a word people search for, yet too frequent in
+# written Italian (where names count) for the test above. Their stems are common words':
+# "vita" found every service of Bagnolo San Vito, "mare" those of Santa Maria della
+# Versa, "donare" those of San Donato Milanese, "sanità" every San's (*san*). Not
+# "Felice", "Fermo", "Benedetto", "Pellegrino" (San Felice del Benaco, San Fermo della
+# Battaglia...): common words too; nor the saints whose stem only other names share
+# ("Giovanni" and "Giovanna").
+NAMES_ONLY = frozenset({"donato", "marco", "maria", "pietro", "rocco", "san", "siro", "vito"})
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -78,12 +90,8 @@ def main() -> None:
         stem = stem_of.get(word)
         frequency = max(zipf_frequency(form, "it") for form in written[word] | {word})
         inflection = re.fullmatch(re.escape(stem or "") + "[aeio]", word) is not None
-        if (
-            stem
-            and stem in common_stems
-            and frequency < MOSTLY_A_NAME
-            and not (inflection and frequency >= COMMON)
-        ):
+        mostly_a_name = frequency < MOSTLY_A_NAME and not (inflection and frequency >= COMMON)
+        if stem and stem in common_stems and (mostly_a_name or word in NAMES_ONLY):
             marked[word] = stem
     print('"""Words of Comune names that the Italian stemmer folds into a common word\'s')
     print("stem, each with that stem; written by scripts/place_words.py, which says how they")

@@ -9,24 +9,16 @@
 # `search_index --rebuild`; until then its index answers as before.
 from django.db import migrations
 
-from marketplace.search.index import rewrite_vectors_where
+from marketplace.search.index import rewrite_rows_naming
 from marketplace.search.place_words import PLACE_WORDS
-from marketplace.search.sql import quoted_lexeme
-from marketplace.search.text import PLACE_WORDS_SQL_PATTERN
 
 NUMWORD_UNACCENT = "ALTER TEXT SEARCH CONFIGURATION italiano ALTER MAPPING FOR numword WITH unaccent, simple"
 NUMWORD_SIMPLE = "ALTER TEXT SEARCH CONFIGURATION italiano ALTER MAPPING FOR numword WITH simple"
 
-# A row with one of their stems whose texts name one of them.
-ROWS_NAMING_THEM = (
-    "strip(vettore) @@ %s::tsquery AND concat_ws(' ', titolo, testo, ente_nome) ~* %s"
-)
-
 
 def mark_the_place_words(apps, schema_editor):
-    stems = " | ".join(sorted({quoted_lexeme(stem) for stem in PLACE_WORDS.values()}))
     with schema_editor.connection.cursor() as cursor:
-        rewrite_vectors_where(cursor, ROWS_NAMING_THEM, [stems, PLACE_WORDS_SQL_PATTERN])
+        rewrite_rows_naming(cursor, PLACE_WORDS)
 
 
 class Migration(migrations.Migration):

@@ -23,7 +23,8 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from .models import TipoRisultato
-from .text import italian_vector_sql
+from .sql import quoted_lexeme
+from .text import italian_vector_sql, words_sql_pattern
 
 logger = logging.getLogger(__name__)
 
@@ -798,6 +799,19 @@ def rewrite_vectors_where(cursor, condition: str, params: list) -> int:
     for tipo, oggetto_id in cursor.fetchall():
         changes.setdefault(tipo, []).append(oggetto_id)
     return rewrite_vectors(cursor, changes) if changes else 0
+
+
+def rewrite_rows_naming(cursor, words: Mapping[str, str]) -> int:
+    """rewrite_vectors_where for the rows that have the stem of one of `words` (word ->
+    stem, as place_words.PLACE_WORDS) and name one of them: what a migration runs when
+    those words become marked (text.MARKED_WORDS). Not a row with the stem alone ("Cena
+    solidale" for "Cenate"), whose vector would be the same."""
+    stems = " | ".join(sorted({quoted_lexeme(stem) for stem in words.values()}))
+    return rewrite_vectors_where(
+        cursor,
+        "strip(vettore) @@ %s::tsquery AND concat_ws(' ', titolo, testo, ente_nome) ~* %s",
+        [stems, words_sql_pattern(words)],
+    )
 
 
 def rebuild_index() -> dict[str, int]:

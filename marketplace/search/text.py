@@ -87,9 +87,12 @@ def _alternation(marked: frozenset[str]) -> str:
     return branches(trie)
 
 
+def words_sql_pattern(words) -> str:
+    """The words as a whole word of a text, in any case (PostgreSQL's `~*`)."""
+    return rf"\m({_alternation(frozenset(words))})\M"
+
+
 _MARKED_ALTERNATION = _alternation(MARKED_WORDS)
-# The place words as a whole word of a text, in any case (PostgreSQL's `~*`).
-PLACE_WORDS_SQL_PATTERN = rf"\m({_alternation(frozenset(PLACE_WORDS))})\M"
 _SIGLE_ALTERNATION = _alternation(frozenset(SIGLE))
 _MARKED_AS_WRITTEN = re.compile(rf"\b({_MARKED_ALTERNATION}){MARK}\b", re.IGNORECASE)
 # The texts as both backends index them: each marked word, in any case, with its mark

@@ -321,26 +321,50 @@ def test_the_migration_of_the_sigle_rewrites_the_vectors_indexed_without_their_m
     assert StatoIndice.objects.get().versione > version
 
 
-def test_the_migration_of_the_place_words_rewrites_the_rows_that_name_them(
-    django_capture_on_commit_callbacks,
+@pytest.mark.parametrize(
+    ("migration", "run", "naming", "stem_only", "marked", "stem"),
+    [
+        # 0033: the Comune names the stemmer folds into common words ("Cenate", 'cen').
+        (
+            "0033_nomi_di_luogo",
+            "mark_the_place_words",
+            "Trasporto sociale – Cenate Sotto",
+            "Cena solidale",
+            ["'cenate0':3A"],
+            "cen",
+        ),
+        # 0034: "San" and the saints' names ("San" and "sanità", 'san').
+        (
+            "0034_nomi_di_santi",
+            "mark_the_saints_names",
+            "Trasporto sociale – San Donato Milanese",
+            "Sportello sanità",
+            ["'san0':3A", "'donato0':4A"],
+            "san",
+        ),
+    ],
+)
+def test_the_migration_of_place_words_rewrites_the_rows_that_name_them(
+    django_capture_on_commit_callbacks, migration, run, naming, stem_only, marked, stem
 ):
-    """Rows indexed before the place words were marked hold 'cen' for "Cenate": migration
-    0033 writes their vectors again, in place; a row with the stem but no place word
-    ("Cena solidale", whose unweighted vector would be written again weighted) is not."""
-    migration = import_module("marketplace.migrations.0033_nomi_di_luogo")
+    """Rows indexed before the place words were marked hold the common word's stem for
+    the name ('cen' for "Cenate"): the migration writes their vectors again, in place; a
+    row with the stem but no place word ("Cena solidale", whose unweighted vector would
+    be written again weighted) is not."""
+    module = import_module(f"marketplace.migrations.{migration}")
     with django_capture_on_commit_callbacks(execute=True):
-        cenate = make_servizio(titolo="Trasporto sociale – Cenate Sotto")
-        cena = make_servizio(titolo="Cena solidale")
+        named = make_servizio(titolo=naming)
+        other = make_servizio(titolo=stem_only)
     DocumentoRicerca.objects.update(vettore=SearchVector("titolo", config="italiano"))
     before = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
     version = StatoIndice.objects.get().versione
 
-    migration.mark_the_place_words(None, SimpleNamespace(connection=connection))
+    getattr(module, run)(None, SimpleNamespace(connection=connection))
 
     after = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
-    assert after[cenate.pk].pk == before[cenate.pk].pk  # the same row, rewritten
-    assert "'cenate0':3A" in str(after[cenate.pk].vettore)
-    assert "'cen'" not in str(after[cenate.pk].vettore)
-    assert after[cena.pk].vettore == before[cena.pk].vettore
-    assert Lessema.objects.filter(lessema="cenate0").exists()
+    assert after[named.pk].pk == before[named.pk].pk  # the same row, rewritten
+    assert all(position in str(after[named.pk].vettore) for position in marked)
+    assert f"'{stem}'" not in str(after[named.pk].vettore)
+    assert after[other.pk].vettore == before[other.pk].vettore
+    assert Lessema.objects.filter(lessema=marked[0].split("'")[1]).exists()
     assert StatoIndice.objects.get().versione > version

@@ -22,6 +22,14 @@ ISEO = Point(10.0917, 45.6603, srid=4326)
 pytestmark = pytest.mark.django_db
 
 
+def services_at_melegnano(ente: str, *services: tuple[str, str]) -> None:
+    """Services of one third-sector Ente at its Sede in Melegnano: (title, description)."""
+    ente_ = make_ente(nome=ente, tipo="terzo_settore")
+    sede = make_sede(ente=ente_, punto=MELEGNANO)
+    for titolo, descrizione in services:
+        make_servizio(ente=ente_, titolo=titolo, descrizione=descrizione, sedi=[sede])
+
+
 def test_italian_stems_match(cerca):
     assert titoli(cerca(q="asili")) == ["Asilo nido Il Girasole"]
 
@@ -96,15 +104,13 @@ def test_a_word_typed_whole_is_not_also_the_beginning_of_longer_words(
     # million services, and "orto" would list every "ortopedico": a match of the
     # beginning ranked as high as one of the word itself.
     with django_capture_on_commit_callbacks(execute=True):
-        ente = make_ente(nome="Associazione Il Melo", tipo="terzo_settore")
-        sede = make_sede(ente=ente, punto=MELEGNANO)
-        for titolo, descrizione in [
+        services_at_melegnano(
+            "Associazione Il Melo",
             ("Corsi di sport", "Nuoto e ginnastica per ragazzi."),
             ("Sportello lavoro", "Curriculum e colloqui."),
             ("Orto condiviso", "Coltiviamo insieme le verdure."),
             ("Ambulatorio ortopedico", "Visite e controlli."),
-        ]:
-            make_servizio(ente=ente, titolo=titolo, descrizione=descrizione, sedi=[sede])
+        )
     # "sport" is its own stem, and a title says it as it is; "orto" is stemmed ort.
     assert titoli(cerca(q="sport")) == ["Corsi di sport"]
     assert titoli(cerca(q="orto")) == ["Orto condiviso"]
@@ -195,14 +201,12 @@ def test_a_common_word_does_not_find_a_comune_whose_name_stems_alike(
     # "Cenate" and "cena" both stem to 'cen', "Salò" and "salute" to 'sal': "cena" listed
     # every service whose title or provider names Cenate Sotto, "salute" those of Salò.
     with django_capture_on_commit_callbacks(execute=True):
-        ente = make_ente(nome="Cooperativa del Garda e dei Colli", tipo="terzo_settore")
-        sede = make_sede(ente=ente, punto=MELEGNANO)
-        for titolo, descrizione in [
+        services_at_melegnano(
+            "Cooperativa del Garda e dei Colli",
             ("Trasporto sociale – Cenate Sotto", "Accompagnamento a visite e terapie."),
             ("Cena solidale del venerdì", "Una cena calda per chi vive solo."),
             ("Taxi sociale – Salò", "Accompagnamento in auto."),
-        ]:
-            make_servizio(ente=ente, titolo=titolo, descrizione=descrizione, sedi=[sede])
+        )
     assert titoli(cerca(q="cena")) == ["Cena solidale del venerdì"]
     assert "Taxi sociale – Salò" not in titoli(cerca(q="salute"))
     # The Comune's name is still a word of its texts, highlighted as it is written.
@@ -212,6 +216,28 @@ def test_a_common_word_does_not_find_a_comune_whose_name_stems_alike(
     salo = cerca(q="taxi salo", luogo_dal_testo="false")
     assert titoli(salo) == ["Taxi sociale – Salò"]
     assert "<mark>Salò</mark>" in salo["results"][0]["snippet"]
+
+
+def test_a_common_word_does_not_find_a_saints_name_of_a_comune(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "San" and "sanità" both stem to 'san', "Vito" and "vita" to 'vit', "Donato" and
+    # "donare" to 'don': "sanità" listed every service of San Donato Milanese first.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Lombarda",
+            ("Trasporto sociale – San Donato Milanese", "Accompagnamento a visite."),
+            ("Taxi sociale – Bagnolo San Vito", "Accompagnamento in auto."),
+            ("Sportello sanità e vita indipendente", "Per chi vuole donare il proprio tempo."),
+        )
+    for word in ["sanità", "vita", "donare"]:
+        assert titoli(cerca(q=word)) == ["Sportello sanità e vita indipendente"], word
+    # The names are still words of their texts, highlighted as they are written.
+    donato = cerca(q="trasporto san donato", luogo_dal_testo="false")
+    assert titoli(donato) == ["Trasporto sociale – San Donato Milanese"]
+    assert "<mark>San</mark> <mark>Donato</mark> Milanese" in donato["results"][0]["snippet"]
+    vito = cerca(q="taxi san vito", luogo_dal_testo="false")
+    assert titoli(vito) == ["Taxi sociale – Bagnolo San Vito"]
 
 
 def test_drafts_are_not_found(cerca):

@@ -216,6 +216,27 @@ def test_a_comune_whose_name_stems_as_a_common_word_keeps_its_own_lexeme():
     assert tsquery_word("opera") == "opera" and tsquery_word("calcio") == "calcio"
 
 
+def test_the_saints_names_of_comuni_and_san_keep_their_own_lexeme():
+    """ "San" and "sanità" both stem to 'san', "Vito" and "vita" to 'vit', "Maria" and
+    "mare" to 'mar', "Donato" and "donare" to 'don': names only, frequent as they are
+    in written Italian, they are marked as the other place words are."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {postgres.italian_vector_sql('%s')}::text",
+            ["Sanità e vita al mare: donare a San Donato, Bagnolo San Vito, Santa Maria"],
+        )
+        (marked,) = cursor.fetchone()
+    assert marked == (
+        "'bagnol':10 'don':6 'donato0':9 'mar':5 'maria0':14 'san':1 'san0':8,11 'sant':13 "
+        "'vit':3 'vito0':12"
+    )
+    assert postgres_tsquery("san donato") == "((san0)) & ((donato0))"
+    # Typed whole, a marked word is no beginning of others: "san" is not "sanità" on its way.
+    assert postgres_tsquery("sanita san") == "((sanita)) & ((san0))"
+    # "Felice" and "Fermo" (San Felice del Benaco, San Fermo della Battaglia) are words too.
+    assert tsquery_word("felice") == "felice" and tsquery_word("fermo") == "fermo"
+
+
 def test_a_snippet_shows_the_place_words_as_they_were_written():
     assert restore_marked("Taxi da \x02Salò0\x03 a Cenate0 Sotto; salone0") == (
         "Taxi da \x02Salò\x03 a Cenate Sotto; salone0"
