@@ -66,9 +66,10 @@ _ACCENTED = {"a": "aàá", "e": "eèé", "i": "iìí", "o": "oòó", "u": "uùú
 
 
 def _alternation(marked: frozenset[str]) -> str:
-    """A regular expression of the words, as a trie (PostgreSQL's engine matches the
-    157 words' flat alternation twice as slowly), that PostgreSQL, Python and Java read alike:
-    the last vowel of each also accented, as names write it ("Salò")."""
+    """A regular expression of the words, as a trie (PostgreSQL's engine matched the flat
+    alternation of the 157 place words of the time twice as slowly), that PostgreSQL,
+    Python and Java read alike: the last vowel of each also accented, as names write it
+    ("Salò")."""
     trie: dict = {}
     for word in marked:
         node = trie
