@@ -16,6 +16,12 @@ A word of a Comune's name is marked when all of these hold:
 Or, whatever its frequency, it is one of NAMES_ONLY: the saints' first names of Comune
 names, and "San" itself, whose stem a common word has.
 
+A word of a Comune's name of several words that the stemmer folds into a common word's
+stem, and that the rules above leave a word, is written in PLACE_NAMES with that name:
+the search marks it where a text writes the whole name ("Serio" in "Cologno al Serio",
+never "sera"'s 'ser'; "Sale" in "Sale Marasino", never "salute"'s 'sal'), and leaves it
+a word elsewhere ("serio", "sale"). NAME_WORDS gives each such word's stem.
+
 Run it again when the Comuni change (another region), with wordfreq from a throwaway
 environment (it is not a dependency of the project), against a database with the
 Comuni loaded, then a migration that rewrites the rows that name them (as marketplace/0033 does):
@@ -67,10 +73,10 @@ def stems(words: list[str]) -> dict[str, str]:
 
 
 def main() -> None:
-    names = list(Comune.objects.values_list("nome", flat=True))
-    elided = {fold(m) for name in names for m in re.findall(r"(\w+)['’]", name)}
+    names_written = list(Comune.objects.values_list("nome", flat=True))
+    elided = {fold(m) for name in names_written for m in re.findall(r"(\w+)['’]", name)}
     written: dict[str, set[str]] = {}
-    for name in names:
+    for name in names_written:
         for word in _LETTERS.findall(name):
             written.setdefault(fold(word), set()).add(word.lower())
     place = {
@@ -100,6 +106,35 @@ def main() -> None:
     print("PLACE_WORDS = {")
     for word, stem in marked.items():
         print(f'    "{word}": "{stem}",')
+    print("}")
+    names = {}
+    for name in sorted(names_written, key=fold):
+        in_name = tuple(
+            word
+            for word in dict.fromkeys(fold(w) for w in _LETTERS.findall(name))
+            if word in place and word not in marked and stem_of.get(word) in common_stems
+        )
+        if len(_LETTERS.findall(name)) > 1 and in_name:
+            names[fold(name).replace("’", "'")] = in_name
+    print_names(names, stem_of)
+
+
+def print_names(names: dict[str, tuple[str, ...]], stem_of: dict[str, str]) -> None:
+    """PLACE_NAMES and NAME_WORDS: the names of several words with their words to mark."""
+    print()
+    print("# Comune names of several words, folded as written (separators kept), each with the")
+    print("# words of it that the search marks where a text writes the whole name: the stemmer")
+    print("# folds them into a common word's stem, and they are common words, or too frequent as")
+    print('# names, to be marked everywhere ("Cologno al Serio" and "sera" are both \'ser\').')
+    print("PLACE_NAMES = {")
+    for name, in_name in names.items():
+        quoted = ", ".join(f'"{word}"' for word in in_name)
+        print(f'    "{name}": ({quoted}{"," if len(in_name) == 1 else ""}),')
+    print("}")
+    print("# Those words, each with its stem.")
+    print("NAME_WORDS = {")
+    for word in sorted({w for in_name in names.values() for w in in_name}):
+        print(f'    "{word}": "{stem_of[word]}",')
     print("}")
 
 

@@ -801,16 +801,17 @@ def rewrite_vectors_where(cursor, condition: str, params: list) -> int:
     return rewrite_vectors(cursor, changes) if changes else 0
 
 
-def rewrite_rows_naming(cursor, words: Mapping[str, str]) -> int:
+def rewrite_rows_naming(cursor, words: Mapping[str, str], pattern: str | None = None) -> int:
     """rewrite_vectors_where for the rows that have the stem of one of `words` (word ->
-    stem, as place_words.PLACE_WORDS) and name one of them: what a migration runs when
-    those words become marked (text.MARKED_WORDS). Not a row with the stem alone ("Cena
-    solidale" for "Cenate"), whose vector would be the same."""
+    stem, as place_words.PLACE_WORDS) and name one of them (or, given, match `pattern`,
+    for `~*`): what a migration runs when those words become marked (text.MARKED_WORDS,
+    text.NAMES_SQL_PATTERN). Not a row with the stem alone ("Cena solidale" for
+    "Cenate"), whose vector would be the same."""
     stems = " | ".join(sorted({quoted_lexeme(stem) for stem in words.values()}))
     return rewrite_vectors_where(
         cursor,
         "strip(vettore) @@ %s::tsquery AND concat_ws(' ', titolo, testo, ente_nome) ~* %s",
-        [stems, words_sql_pattern(words)],
+        [stems, pattern or words_sql_pattern(words)],
     )
 
 

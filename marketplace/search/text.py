@@ -10,7 +10,7 @@ import itertools
 import re
 import unicodedata
 
-from .place_words import PLACE_WORDS
+from .place_words import NAME_WORDS, PLACE_NAMES, PLACE_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -93,17 +93,66 @@ def words_sql_pattern(words) -> str:
     return rf"\m({_alternation(frozenset(words))})\M"
 
 
+# The words of Comune names of several words that are marked only where a text writes
+# the whole name (place_words.PLACE_NAMES): "Serio" in "Cologno al Serio", "Sale" in
+# "Sale Marasino", "Uniti" in "Gravedona ed Uniti". Elsewhere they are words: "serio",
+# "sale" and "unità" find what they say, not those Comuni's services.
+_SEPARATORS = {" ": r"\s", "'": "['’]"}
+
+
+def _name_units(text: str) -> str:
+    """A folded fragment of a name as a regular expression of what texts write: every
+    vowel also accented, the apostrophe also typographic; one character per character,
+    so that Python's fixed-width lookbehinds read it (tests)."""
+    return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else _SEPARATORS.get(c, c) for c in text)
+
+
+def _names_alternation(start: str, end: str) -> str:
+    """The words of PLACE_NAMES, each where its whole name is written: the word, then
+    the name up to it behind (a lookbehind) and the rest ahead (a lookahead), `start`
+    and `end` the dialect's word boundaries ("serio" when "cologno al serio" ends there,
+    "sale" before " marasino"). Each alternative begins with its word, so that a
+    backtracking engine (Java's) leaves it at its first letter where the word is not.
+    They capture nothing: the whole match is the word to mark."""
+    alternatives = []
+    for name, marked in PLACE_NAMES.items():
+        for word in _WORD.finditer(name):
+            if word.group() in marked:
+                up_to_it, after = name[: word.end()], name[word.end() :]
+                alternatives.append(
+                    _name_units(word.group())
+                    + (f"(?<={start}{_name_units(up_to_it)})" if word.start() else "")
+                    + (f"(?={_name_units(after)}{end})" if after else "")
+                )
+    return "|".join(sorted(alternatives))
+
+
 _MARKED_ALTERNATION = _alternation(MARKED_WORDS)
 _SIGLE_ALTERNATION = _alternation(frozenset(SIGLE))
-_MARKED_AS_WRITTEN = re.compile(rf"\b({_MARKED_ALTERNATION}){MARK}\b", re.IGNORECASE)
-# The texts as both backends index them: each marked word, in any case, with its mark
-# after it (PostgreSQL's regexp_replace reads `\1` and then the mark, as Java's `$1` in
-# Elasticsearch's pattern_replace: the trie's groups capture nothing). The configuration
-# folds the accent of a marked word ('Salò0' is salo0: marketplace.0033).
-_MARKED_SQL = rf"regexp_replace({{text}}, '\m({_MARKED_ALTERNATION})\M', '\1{MARK}', 'gi')"
+_MARKED_AS_WRITTEN = re.compile(
+    rf"\b({_alternation(MARKED_WORDS | frozenset(NAME_WORDS))}){MARK}\b", re.IGNORECASE
+)
+# The texts as both backends index them: the words of PLACE_NAMES within their names,
+# then each marked word, in any case, with its mark after it (PostgreSQL's
+# regexp_replace reads `\1` and then the mark, as Java's `$1` in Elasticsearch's
+# pattern_replace: the trie's groups capture nothing). The configuration folds the
+# accent of a marked word ('Salò0' is salo0: marketplace.0033). The names go first: the
+# "San" of "Azzano San Paolo" is still as written when the name is looked for.
+_SQL_START, _SQL_END = r"\m", r"\M"  # PostgreSQL's word boundaries
+NAMES_SQL_PATTERN = rf"{_SQL_START}({_names_alternation(_SQL_START, _SQL_END)}){_SQL_END}"
+_NAMES_SQL_LITERAL = NAMES_SQL_PATTERN.replace("'", "''")
+_NAMES_SQL = rf"regexp_replace({{text}}, '{_NAMES_SQL_LITERAL}', '\1{MARK}', 'gi')"
+_MARKED_SQL = rf"regexp_replace({_NAMES_SQL}, '\m({_MARKED_ALTERNATION})\M', '\1{MARK}', 'gi')"
 _SIGLE_SQL = rf"regexp_replace({{text}}, '\m({_SIGLE_ALTERNATION})\M', '\1{MARK}', 'gi')"
 MARKED_PATTERN = rf"^({_MARKED_ALTERNATION})$"
 MARKED_REPLACEMENT = f"$1{MARK}"
+# The words of PLACE_NAMES within their names, for a pattern_replace character filter
+# (Java, on the text as written, CASE_INSENSITIVE|UNICODE_CASE): its word boundaries are
+# letters' (Java's \b is ASCII's, and "Almè" ends in a letter); the replacement is
+# MARKED_REPLACEMENT.
+_LETTER = "[0-9a-zà-ÿ]"
+_NAMES_ALTERNATION = _names_alternation(f"(?<!{_LETTER})", f"(?!{_LETTER})")
+NAMES_PATTERN = rf"(?<!{_LETTER})({_NAMES_ALTERNATION})(?!{_LETTER})"
 
 
 def italian_vector_sql(text: str) -> str:
@@ -126,7 +175,9 @@ def marked_text_sql(text: str, *, places: str | None = None) -> str:
     )
 
 
-_PLACE_STEMS = frozenset(PLACE_WORDS.values())
+# Each word a marking may change, with its stem: the place words, and those of PLACE_NAMES.
+_STEMS_OF_PLACES = {**NAME_WORDS, **PLACE_WORDS}
+_PLACE_STEMS = frozenset(_STEMS_OF_PLACES.values())
 
 
 def marks_places(lexemes: list[tuple[str, bool]]) -> bool:
@@ -135,20 +186,22 @@ def marks_places(lexemes: list[tuple[str, bool]]) -> bool:
     matches an unmarked "Cenate"), or a prefix of a place word that is none of its stem
     ('cenat':* matches cenate0, never 'cen'; 'ce':* matches both)."""
     for lexeme, prefix in lexemes:
-        if lexeme.endswith(MARK) and lexeme[: -len(MARK)] in PLACE_WORDS:
+        if lexeme.endswith(MARK) and lexeme[: -len(MARK)] in _STEMS_OF_PLACES:
             return True
         if not prefix and lexeme in _PLACE_STEMS:
             return True
         if prefix and any(
             place.startswith(lexeme) and not stem.startswith(lexeme)
-            for place, stem in PLACE_WORDS.items()
+            for place, stem in _STEMS_OF_PLACES.items()
         ):
             return True
     return False
 
 
 def is_marked(word: str) -> bool:
-    return word in MARKED_WORDS
+    """Whether the search reads the word as a marked word (never as a prefix): a marked
+    word, or a word of a Comune's name already marked in it (`searched_words`)."""
+    return word in MARKED_WORDS or (word.endswith(MARK) and word[: -len(MARK)] in NAME_WORDS)
 
 
 def tsquery_word(word: str) -> str:
@@ -208,6 +261,20 @@ _SYNONYMS_BY_PHRASE = {
     for phrase in group
 }
 _LONGEST = max(len(key) for key in _SYNONYMS_BY_PHRASE)
+# The Comune names of PLACE_NAMES as the query's words, each with the words marked in it.
+_NAMES_BY_WORDS = {tuple(words(name)): frozenset(marked) for name, marked in PLACE_NAMES.items()}
+_LONGEST_NAME = max(len(key) for key in _NAMES_BY_WORDS)
+
+
+def searched_words(phrase: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrase of a group (query_groups) as both backends look for it: a Comune's name
+    of PLACE_NAMES with its words marked as the texts that write it have them ("cologno
+    al serio" is cologno, al, serio0), any other phrase as typed. The words stay as typed
+    in the groups: corrections and messages show them."""
+    marked = _NAMES_BY_WORDS.get(phrase)
+    if not marked:
+        return phrase
+    return tuple(word + MARK if word in marked else word for word in phrase)
 
 
 # Snowball's Italian stemmer (PostgreSQL's and Elasticsearch's) cuts the -are and -ere
@@ -242,7 +309,8 @@ def _other_numbers(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
 def query_groups(text: str) -> list[list[tuple[str, ...]]]:
     """The query as AND-ed groups, each a list of alternative phrases (OR-ed): the words
     typed first, then their synonyms, then the words typed in their other number where
-    the stemmer would tell the two apart (_OTHER_NUMBER). Not the synonyms': each
+    the stemmer would tell the two apart (_OTHER_NUMBER); a Comune's name of PLACE_NAMES
+    is one group of one phrase (searched_words). Not the synonyms' other numbers: each
     alternative is one more operand to rank every match with, and their combinations
     ("assistenza familiari") would mostly be forms nobody writes; "badante" took 24 ms
     at a million services, 36-41 with them.
@@ -251,6 +319,8 @@ def query_groups(text: str) -> list[list[tuple[str, ...]]]:
     """
     groups = _synonym_groups(text)
     for alternatives in groups:
+        if alternatives[0] in _NAMES_BY_WORDS:
+            continue
         for other in _other_numbers(alternatives[0]):
             if other not in alternatives:
                 alternatives.append(other)
@@ -262,17 +332,29 @@ def _synonym_groups(text: str) -> list[list[tuple[str, ...]]]:
     groups: list[list[tuple[str, ...]]] = []
     index = 0
     while index < len(tokens):
-        for size in range(min(_LONGEST, len(tokens) - index), 0, -1):
+        # A Comune's name of PLACE_NAMES is one group, its words marked as in the texts.
+        for size in range(min(_LONGEST_NAME, len(tokens) - index), 1, -1):
             phrase = tuple(tokens[index : index + size])
-            if phrase in _SYNONYMS_BY_PHRASE:
-                alternatives = _SYNONYMS_BY_PHRASE[phrase]
-                groups.append([phrase, *[a for a in alternatives if a != phrase]])
+            if phrase in _NAMES_BY_WORDS:
+                groups.append([phrase])
                 index += size
                 break
         else:
-            groups.append([(tokens[index],)])
-            index += 1
+            index += _append_synonym_group(groups, tokens, index)
     return groups
+
+
+def _append_synonym_group(groups: list, tokens: list[str], index: int) -> int:
+    """Append the group of the words at `index`: the longest phrase with synonyms there,
+    with them, or the word alone. How many tokens it took."""
+    for size in range(min(_LONGEST, len(tokens) - index), 0, -1):
+        phrase = tuple(tokens[index : index + size])
+        if phrase in _SYNONYMS_BY_PHRASE:
+            alternatives = _SYNONYMS_BY_PHRASE[phrase]
+            groups.append([phrase, *[a for a in alternatives if a != phrase]])
+            return size
+    groups.append([(tokens[index],)])
+    return 1
 
 
 def postgres_tsquery(text: str, *, any_group: bool = False) -> str:
@@ -291,8 +373,9 @@ def postgres_tsquery(text: str, *, any_group: bool = False) -> str:
         last = position == len(groups) - 1
         options = []
         for phrase in alternatives:
-            terms = [tsquery_word(word) for word in phrase]
-            if last and phrase == alternatives[0] and not is_marked(phrase[-1]):
+            searched = searched_words(phrase)
+            terms = [tsquery_word(word) for word in searched]
+            if last and phrase == alternatives[0] and not is_marked(searched[-1]):
                 terms[-1] += ":*"
             options.append("(" + " & ".join(terms) + ")")
         parts.append("(" + " | ".join(options) + ")")
@@ -314,14 +397,15 @@ def text_groups(text: str, *, whole_last: bool = False) -> list[list[tuple[tuple
         last = position == len(groups) - 1
         options = []
         for phrase in alternatives:
-            kept = tuple(w for w in phrase if w not in STOP_WORDS)
+            searched = searched_words(phrase)
+            kept = tuple(w for w in searched if w not in STOP_WORDS)
             if kept:
                 prefix = (
                     last
                     and not whole_last
                     and phrase == alternatives[0]
                     and phrase[-1] not in STOP_WORDS
-                    and not is_marked(phrase[-1])
+                    and not is_marked(searched[-1])
                 )
                 options.append((kept, prefix))
         if options:

@@ -22,7 +22,7 @@ from marketplace.search.index import reindex
 from marketplace.search.models import DocumentoRicerca
 from marketplace.search.query import ConvenzioniPer, Ordinamento, SearchQuery
 from marketplace.search.service import BackendUnavailable
-from marketplace.search.text import ITALIAN_STOPWORDS
+from marketplace.search.text import ITALIAN_STOPWORDS, NAMES_PATTERN
 from tests.search.conftest import MELEGNANO, SAN_DONATO
 from tests.search.test_open_at import SCHEDULES
 from tests.servizi.builders import make_servizio
@@ -71,6 +71,15 @@ def test_the_analyzer_folds_accents_and_stems_italian_like_postgres():
     analysis = es.SearchDocument._index.to_dict()["settings"]["analysis"]
     italiano = analysis["analyzer"]["italiano"]
     assert italiano["tokenizer"] == "standard"
+    # The words of Comune names of several words, marked where the text writes the whole
+    # name, before the tokenizer (test_text: as postgres marks them).
+    assert italiano["char_filter"] == ["nomi_di_comuni"]
+    assert analysis["char_filter"]["nomi_di_comuni"] == {
+        "type": "pattern_replace",
+        "pattern": NAMES_PATTERN,
+        "replacement": "$10",
+        "flags": "CASE_INSENSITIVE|UNICODE_CASE",
+    }
     assert italiano["filter"] == [
         "italian_elision",
         "lowercase",
@@ -223,6 +232,13 @@ def test_a_sigla_is_never_a_prefix_as_in_postgres():
     """ "pei" as a prefix would be every "Peia" again: the word alone, as postgres."""
     (group,) = bool_of(request(SearchQuery(q="pei")))["must"]
     assert group == {"match": {"tutto": {"query": "pei", "operator": "and"}}}
+
+
+def test_a_comunes_name_is_one_group_with_its_words_marked_as_in_postgres():
+    """ "cologno al serio" looks for 'serio0', as the texts that write the name hold it
+    (the character filter nomi_di_comuni), and never as a prefix."""
+    (group,) = bool_of(request(SearchQuery(q="cologno al serio", luogo_dal_testo=False)))["must"]
+    assert group == {"match": {"tutto": {"query": "cologno serio0", "operator": "and"}}}
 
 
 def test_no_text_no_text_clauses_no_highlight():

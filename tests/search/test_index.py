@@ -342,6 +342,15 @@ def test_the_migration_of_the_sigle_rewrites_the_vectors_indexed_without_their_m
             ["'san0':3A", "'donato0':4A"],
             "san",
         ),
+        # 0035: the words of names of several words, within them ("Serio" and "sera", 'ser').
+        (
+            "0035_nomi_composti",
+            "mark_the_names",
+            "Trasporto sociale – Cologno al Serio",
+            "Servizi della sera",
+            ["'serio0':5A"],
+            "ser",
+        ),
     ],
 )
 def test_the_migration_of_place_words_rewrites_the_rows_that_name_them(

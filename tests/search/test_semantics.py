@@ -240,6 +240,30 @@ def test_a_common_word_does_not_find_a_saints_name_of_a_comune(
     assert titoli(vito) == ["Taxi sociale – Bagnolo San Vito"]
 
 
+def test_a_common_word_does_not_find_a_word_of_a_comunes_name_written_whole(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "Serio" and "sera" both stem to 'ser', "Sale" and "salute" to 'sal', "Uniti" and
+    # "unità" to 'unit': common words themselves, they are marked only within the name.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Lombarda",
+            ("Trasporto sociale – Cologno al Serio", "Accompagnamento a visite."),
+            ("Taxi sociale – Sale Marasino", "Accompagnamento in auto."),
+            ("Centro aperto la sera", "Unità di strada per la salute, un impegno serio."),
+        )
+    for word in ["sera", "salute", "unità", "serio"]:
+        found = titoli(cerca(q=word))
+        assert "Centro aperto la sera" in found, word
+        assert not any("Serio" in t or "Sale" in t for t in found), (word, found)
+    # The names find their texts, highlighted as they are written.
+    cologno = cerca(q="trasporto cologno al serio", luogo_dal_testo="false")
+    assert titoli(cologno) == ["Trasporto sociale – Cologno al Serio"]
+    assert "<mark>Cologno</mark> al <mark>Serio</mark>" in cologno["results"][0]["snippet"]
+    sale = cerca(q="sale marasino", luogo_dal_testo="false")
+    assert titoli(sale) == ["Taxi sociale – Sale Marasino"]
+
+
 def test_drafts_are_not_found(cerca):
     assert "Lavanderia in bozza" not in titoli(cerca(q="lavanderia"))
 

@@ -3,14 +3,17 @@ PostgreSQL's `italiano` configuration does (the Elasticsearch backend reads them
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 
 from marketplace.search.backends import postgres
-from marketplace.search.place_words import PLACE_WORDS
+from marketplace.search.place_words import NAME_WORDS, PLACE_WORDS
 from marketplace.search.query import SearchQuery
 from marketplace.search.text import (
     ITALIAN_STOPWORDS,
+    NAMES_PATTERN,
     STOP_WORDS,
     fold,
     ignored_words,
@@ -169,6 +172,13 @@ def test_a_summer_camp_has_the_words_people_use_for_it():
     assert ("colonia", "estiva") in query_groups("centri estivi")[0]
 
 
+def vector_of(text: str) -> str:
+    """The text vector the index writes for the text."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {postgres.italian_vector_sql('%s')}::text", [text])
+        return cursor.fetchone()[0]
+
+
 def test_a_sigla_keeps_its_own_lexeme_where_the_stemmer_would_fold_it_into_a_word():
     """ "ISEE" and "Iseo" both stem to 'ise': the sigla is indexed and looked for with its
     mark, as the word typed, never as a prefix (that would be "Cava" for "cav")."""
@@ -180,8 +190,9 @@ def test_a_sigla_keeps_its_own_lexeme_where_the_stemmer_would_fold_it_into_a_wor
         )
         plain, marked = cursor.fetchone()
     assert plain == "'ise':1,3 'isee2024':4"
+    # "Cava" in "Cava Manara" is marked too, as a word of its Comune's name (PLACE_NAMES).
     assert marked == (
-        "'aiut':1 'cav':11 'cav0':9 'ise':6 'isee0':4 'isee2024':7 'manar':12 'pei':15 'pei0':13"
+        "'aiut':1 'cav0':9 'cava0':11 'ise':6 'isee0':4 'isee2024':7 'manar':12 'pei':15 'pei0':13"
     )
     assert postgres_tsquery("progetto pei") == "((progetto)) & ((pei0))"
     assert postgres_tsquery("PEI scuola") == "((pei0)) & ((scuola:*))"
@@ -200,12 +211,7 @@ def test_a_comune_whose_name_stems_as_a_common_word_keeps_its_own_lexeme():
     """ "Cenate" and "cena" both stem to 'cen', "Salò" and "salute" to 'sal', "Meda" and
     "medie" to 'med': a Comune's word in place_words.PLACE_WORDS is marked as a sigla is,
     accented as it is written or not, and the common word keeps its stem."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {postgres.italian_vector_sql('%s')}::text",
-            ["Cena sociale a Cenate Sotto; salute a SALÒ, Salo' e Meda; scuole medie"],
-        )
-        (marked,) = cursor.fetchone()
+    marked = vector_of("Cena sociale a Cenate Sotto; salute a SALÒ, Salo' e Meda; scuole medie")
     assert marked == (
         "'cen':1 'cenate0':4 'med':13 'meda0':11 'sal':6 'salo0':8,9 'scuol':12 'social':2 'sott':5"
     )
@@ -220,12 +226,7 @@ def test_the_saints_names_of_comuni_and_san_keep_their_own_lexeme():
     """ "San" and "sanità" both stem to 'san', "Vito" and "vita" to 'vit', "Maria" and
     "mare" to 'mar', "Donato" and "donare" to 'don': names only, frequent as they are
     in written Italian, they are marked as the other place words are."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {postgres.italian_vector_sql('%s')}::text",
-            ["Sanità e vita al mare: donare a San Donato, Bagnolo San Vito, Santa Maria"],
-        )
-        (marked,) = cursor.fetchone()
+    marked = vector_of("Sanità e vita al mare: donare a San Donato, Bagnolo San Vito, Santa Maria")
     assert marked == (
         "'bagnol':10 'don':6 'donato0':9 'mar':5 'maria0':14 'san':1 'san0':8,11 'sant':13 "
         "'vit':3 'vito0':12"
@@ -237,9 +238,54 @@ def test_the_saints_names_of_comuni_and_san_keep_their_own_lexeme():
     assert tsquery_word("felice") == "felice" and tsquery_word("fermo") == "fermo"
 
 
+def test_a_word_of_a_comunes_name_is_marked_where_the_text_writes_the_whole_name():
+    """ "Serio" and "sera" both stem to 'ser', "Sale" and "salute" to 'sal', "Costa" and
+    "costi" to 'cost': common words themselves, the words of place_words.PLACE_NAMES are
+    marked within their Comune's name, in any case, accented or not, the apostrophe
+    straight or typographic, and are words elsewhere."""
+    marked = vector_of(
+        "La sera a Cologno al Serio; salute a SALE MARASINO e Costa de’ Nobili; "
+        "un serio impegno, sale riunioni, costi; Càpo di Ponte"
+    )
+    assert marked == (
+        "'capo0':21 'cologn':4 'cost':20 'costa0':12 'de':13 'impegn':17 'marasin':10 "
+        "'nobili0':14 'pont':23 'riunion':19 'sal':7,18 'sale0':9 'ser':2,16 'serio0':6"
+    )
+    assert postgres_tsquery("cologno al serio") == "((cologno & al & serio0))"
+    assert postgres_tsquery("asilo sale marasino") == "((asilo)) & ((sale0 & marasino:*))"
+    assert text_groups("cologno al serio") == [[(("cologno", "serio0"), False)]]
+    # Alone, or the name not whole, they are the words typed: shown as typed, too.
+    assert postgres_tsquery("serio") == "((serio:*))"
+    assert postgres_tsquery("cologno serio") == "((cologno)) & ((serio:*))"
+    assert query_groups("cologno al serio") == [[("cologno", "al", "serio")]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cologno al Serio, Cologno al Seriola, Marasino; SALE MARASINO",
+        "Villa d'Almè, Villa d’Almè, villa d almè, Costa de' Nobili e Costa Masnaga",
+        "Càpo di Ponte; Fara Gera d'Adda; Sotto il Monte Giovanni XXIII; Azzano San Paolo",
+    ],
+)
+def test_elasticsearch_marks_the_words_of_comune_names_as_postgres_does(text):
+    """text.NAMES_PATTERN, Java's for Elasticsearch's character filter (which Python reads
+    alike), marks what the postgres index marks."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {postgres.marked_text_sql('%s')}", [text])
+        (in_postgres,) = cursor.fetchone()
+    in_java = re.sub(NAMES_PATTERN, r"\g<1>0", text, flags=re.IGNORECASE)
+    # Postgres marks the place words too ("San"): Elasticsearch's token filter does that.
+    assert in_postgres.replace("San0", "San") == in_java
+    assert "0" in in_java
+
+
 def test_a_snippet_shows_the_place_words_as_they_were_written():
     assert restore_marked("Taxi da \x02Salò0\x03 a Cenate0 Sotto; salone0") == (
         "Taxi da \x02Salò\x03 a Cenate Sotto; salone0"
+    )
+    assert restore_marked("Cologno al \x02Serio0\x03, Sale0 Marasino; sale0") == (
+        "Cologno al \x02Serio\x03, Sale Marasino; sale"
     )
 
 
@@ -252,19 +298,22 @@ def test_a_snippet_shows_the_place_words_as_they_were_written():
         ([("cen", True)], False),  # 'cen':* matches "Cenate" marked or not
         ([("cenat", True)], True),  # 'cenat':* matches cenate0, never 'cen'
         ([("isee0", False), ("asil", True)], False),
+        ([("serio0", False)], True),  # a word of a name of place_words.PLACE_NAMES
+        ([("ser", False)], True),
     ],
 )
 def test_a_snippet_marks_the_place_words_only_where_they_could_change_what_it_marks(lexemes, marks):
     assert marks_places(lexemes) is marks
 
 
-def test_the_place_words_stems_are_those_of_the_italiano_configuration():
+@pytest.mark.parametrize("stems", [PLACE_WORDS, NAME_WORDS], ids=["PLACE_WORDS", "NAME_WORDS"])
+def test_the_place_words_stems_are_those_of_the_italiano_configuration(stems):
     """place_words.py keeps each word's stem as scripts/place_words.py read it, for the
     snippets (marks_places): the stems of a newer stemmer need the list written again."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT w, (tsvector_to_array(to_tsvector('italiano', w)))[1] "
             "FROM unnest(%s::text[]) w",
-            [list(PLACE_WORDS)],
+            [list(stems)],
         )
-        assert dict(cursor.fetchall()) == PLACE_WORDS
+        assert dict(cursor.fetchall()) == stems

@@ -6,7 +6,8 @@ and facet counts; same order by distance). How it stays in step with postgres:
 
 - text: one Italian analyzer (elision, lowercase, ascii folding, the domain's sigle
   and the place words the stemmer would fold into common words marked as postgres
-  marks them (`text.MARKED_WORDS`: "isee" is isee0, never Iseo's ise), the
+  marks them (`text.MARKED_WORDS`: "isee" is isee0, never Iseo's ise; the words of
+  `text.NAMES_PATTERN` where the text writes their Comune's whole name), the
   *same* stop words as PostgreSQL's `italian.stop`, the *same* Snowball Italian
   stemmer as `italian_stem`).
   What matches is decided on `tutto`, a `copy_to` field holding exactly what the
@@ -67,6 +68,7 @@ from elasticsearch.dsl import (
     Search,
     Text,
     analyzer,
+    char_filter,
     token_filter,
 )
 
@@ -93,6 +95,7 @@ from marketplace.search.text import (
     ITALIAN_STOPWORDS,
     MARKED_PATTERN,
     MARKED_REPLACEMENT,
+    NAMES_PATTERN,
     text_groups,
     words,
 )
@@ -128,6 +131,17 @@ _elision = token_filter("italian_elision", "elision", articles=ITALIAN_ARTICLES,
 # `light_italian` would stem differently and break the parity of the result sets).
 italiano = analyzer(
     "italiano",
+    # The words of Comune names marked where the text writes the whole name, as postgres
+    # marks them first (text.NAMES_PATTERN): "Cologno al Serio0", "Sale0 Marasino".
+    char_filter=[
+        char_filter(
+            "nomi_di_comuni",
+            "pattern_replace",
+            pattern=NAMES_PATTERN,
+            replacement=MARKED_REPLACEMENT,
+            flags="CASE_INSENSITIVE|UNICODE_CASE",
+        )
+    ],
     tokenizer="standard",
     filter=[
         _elision,
