@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 
 from .place_words import NAME_WORDS, PLACE_NAMES, PLACE_WORDS
 
@@ -65,27 +66,40 @@ MARKED_WORDS = frozenset(SIGLE) | frozenset(PLACE_WORDS)
 _ACCENTED = {"a": "aàá", "e": "eèé", "i": "iìí", "o": "oòó", "u": "uùú"}
 
 
-def _alternation(marked: frozenset[str]) -> str:
+def _alternation(
+    marked: frozenset[str],
+    *,
+    units: Callable[[str], list[str]] | None = None,
+    suffixes: Mapping[str, str] | None = None,
+) -> str:
     """A regular expression of the words, as a trie (PostgreSQL's engine matched the flat
     alternation of the 157 place words of the time twice as slowly), that PostgreSQL,
     Python and Java read alike: the last vowel of each also accented, as names write it
-    ("Salò")."""
+    ("Salò"), unless `units` splits a word otherwise; each word followed by its pattern
+    in `suffixes`, if any (the lookarounds of _names_alternation)."""
     trie: dict = {}
     for word in marked:
         node = trie
-        units = [*word[:-1], f"[{_ACCENTED[word[-1]]}]" if word[-1] in _ACCENTED else word[-1]]
-        for unit in units:
+        for unit in units(word) if units else _last_vowel_accented(word):
             node = node.setdefault(unit, {})
-        node[""] = {}
+        node[""] = (suffixes or {}).get(word, "")
 
     def branches(node: dict) -> str:
         parts = [unit + branches(child) for unit, child in sorted(node.items()) if unit]
+        ending = node.get("")  # None where no word ends, else the word's suffix
         if not parts:
-            return ""
+            return ending or ""
         body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if ending is None:
+            return body
+        return f"(?:{body})?" if ending == "" else f"(?:{ending}|{body})"
 
     return branches(trie)
+
+
+def _last_vowel_accented(word: str) -> list[str]:
+    last = f"[{_ACCENTED[word[-1]]}]" if word[-1] in _ACCENTED else word[-1]
+    return [*word[:-1], last]
 
 
 def words_sql_pattern(words) -> str:
@@ -111,20 +125,26 @@ def _names_alternation(start: str, end: str) -> str:
     """The words of PLACE_NAMES, each where its whole name is written: the word, then
     the name up to it behind (a lookbehind) and the rest ahead (a lookahead), `start`
     and `end` the dialect's word boundaries ("serio" when "cologno al serio" ends there,
-    "sale" before " marasino"). Each alternative begins with its word, so that a
-    backtracking engine (Java's) leaves it at its first letter where the word is not.
-    They capture nothing: the whole match is the word to mark."""
-    alternatives = []
+    "sale" before " marasino"). The words as a trie, each with the lookarounds of its
+    names: PostgreSQL's engine took four times the place words' time with one
+    alternative per name, and a backtracking engine (Java's) leaves a branch at its
+    first letter. They capture nothing: the whole match is the word to mark."""
+    contexts: dict[str, list[str]] = {}
     for name, marked in PLACE_NAMES.items():
         for word in _WORD.finditer(name):
             if word.group() in marked:
                 up_to_it, after = name[: word.end()], name[word.end() :]
-                alternatives.append(
-                    _name_units(word.group())
-                    + (f"(?<={start}{_name_units(up_to_it)})" if word.start() else "")
+                contexts.setdefault(word.group(), []).append(
+                    (f"(?<={start}{_name_units(up_to_it)})" if word.start() else "")
                     + (f"(?={_name_units(after)}{end})" if after else "")
                 )
-    return "|".join(sorted(alternatives))
+    suffixes = {
+        word: found[0] if len(found) == 1 else "(?:" + "|".join(sorted(found)) + ")"
+        for word, found in contexts.items()
+    }
+    return _alternation(
+        frozenset(suffixes), units=lambda w: list(map(_name_units, w)), suffixes=suffixes
+    )
 
 
 _MARKED_ALTERNATION = _alternation(MARKED_WORDS)
