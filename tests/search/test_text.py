@@ -254,9 +254,13 @@ def test_a_word_of_a_comunes_name_is_marked_where_the_text_writes_the_whole_name
     assert postgres_tsquery("cologno al serio") == "((cologno & al & serio0))"
     assert postgres_tsquery("asilo sale marasino") == "((asilo)) & ((sale0 & marasino:*))"
     assert text_groups("cologno al serio") == [[(("cologno", "serio0"), False)]]
-    # Alone, or the name not whole, they are the words typed: shown as typed, too.
-    assert postgres_tsquery("serio") == "((serio:*))"
-    assert postgres_tsquery("cologno serio") == "((cologno)) & ((serio:*))"
+    # Alone, or the name not whole, a word of a name is the word typed, and the name's:
+    # "serio" and "busto" find what they found before ("Busto" for Busto Arsizio).
+    assert postgres_tsquery("serio") == "((serio:*) | (serio0))"
+    assert postgres_tsquery("cologno serio") == "((cologno)) & ((serio:*) | (serio0))"
+    assert postgres_tsquery("busto asilo") == "((busto) | (busto0)) & ((asilo:*))"
+    assert text_groups("serio") == [[(("serio",), True), (("serio0",), False)]]
+    # The words typed stay as typed: corrections and messages show them.
     assert query_groups("cologno al serio") == [[("cologno", "al", "serio")]]
 
 
