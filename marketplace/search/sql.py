@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 from psycopg.rows import dict_row
 
-from .text import italian_vector_sql
+from .text import word_vector_sql
 
 
 class PreparingCursor(psycopg.Cursor):
@@ -81,7 +81,7 @@ def unquoted_lexeme(quoted: str) -> str:
 
 def _stems(word: str) -> str:
     """The SQL array of the stems of the SQL expression `word` (one for a word)."""
-    return f"tsvector_to_array({italian_vector_sql(word)})"
+    return f"tsvector_to_array({word_vector_sql(word)})"
 
 
 def stem_is_a_lexeme(word: str) -> str:

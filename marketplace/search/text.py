@@ -162,7 +162,8 @@ _SQL_START, _SQL_END = r"\m", r"\M"  # PostgreSQL's word boundaries
 NAMES_SQL_PATTERN = rf"{_SQL_START}({_names_alternation(_SQL_START, _SQL_END)}){_SQL_END}"
 _NAMES_SQL_LITERAL = NAMES_SQL_PATTERN.replace("'", "''")
 _NAMES_SQL = rf"regexp_replace({{text}}, '{_NAMES_SQL_LITERAL}', '\1{MARK}', 'gi')"
-_MARKED_SQL = rf"regexp_replace({_NAMES_SQL}, '\m({_MARKED_ALTERNATION})\M', '\1{MARK}', 'gi')"
+_WORDS_MARKED_SQL = rf"regexp_replace({{text}}, '\m({_MARKED_ALTERNATION})\M', '\1{MARK}', 'gi')"
+_MARKED_SQL = _WORDS_MARKED_SQL.format(text=_NAMES_SQL)
 _SIGLE_SQL = rf"regexp_replace({{text}}, '\m({_SIGLE_ALTERNATION})\M', '\1{MARK}', 'gi')"
 MARKED_PATTERN = rf"^({_MARKED_ALTERNATION})$"
 MARKED_REPLACEMENT = f"$1{MARK}"
@@ -175,10 +176,17 @@ _NAMES_ALTERNATION = _names_alternation(f"(?<!{_LETTER})", f"(?!{_LETTER})")
 NAMES_PATTERN = rf"(?<!{_LETTER})({_NAMES_ALTERNATION})(?!{_LETTER})"
 
 
-def italian_vector_sql(text: str) -> str:
+def italian_vector_sql(text: str, *, places: str | None = None) -> str:
     """The SQL of the text vector of the SQL expression `text`: every text the search
-    indexes or matches goes through it, so that the marked words keep their mark."""
-    return f"to_tsvector('italiano', {_MARKED_SQL.format(text=text)})"
+    indexes or matches goes through it, so that the marked words keep their mark (with
+    `places`, as marked_text_sql)."""
+    return f"to_tsvector('italiano', {marked_text_sql(text, places=places)})"
+
+
+def word_vector_sql(word: str) -> str:
+    """italian_vector_sql of one word of text.words: no name of several words to mark in
+    it, and no time for their expression (0.4 ms a call where the rest takes 0.15)."""
+    return f"to_tsvector('italiano', {_WORDS_MARKED_SQL.format(text=word)})"
 
 
 def marked_text_sql(text: str, *, places: str | None = None) -> str:

@@ -617,9 +617,11 @@ def _first_per_object(rows: list[dict]) -> list[dict]:
 def _saturation(tsquery: str, text: str) -> float:
     """The text rank of a perfect title match: every word typed, once, in a title."""
     typed = " ".join(" ".join(group[0]) for group in query_groups(text))
+    # The place words and names marked only where that could change the rank (_FOUND_IN_SQL).
+    vector = italian_vector_sql("%s", places="%s::boolean")
     return fetch_dicts(
-        f"SELECT ts_rank(setweight({italian_vector_sql('%s')}, 'A'), {TSQUERY_SQL}) AS t",
-        [typed, tsquery],
+        f"SELECT ts_rank(setweight({vector}, 'A'), {TSQUERY_SQL}) AS t",
+        [_marks_places(tsquery), typed, typed, tsquery],
     )[0]["t"]
 
 
@@ -1747,24 +1749,28 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
 
 _MARKS = f"StartSel={MARK_START}, StopSel={MARK_END}"
 # The snippet: the title and the description, the words of the query marked.
-_SNIPPET_TEXT = marked_text_sql("d.titolo || '. ' || d.testo", places="%s::boolean")
+_SNIPPET_TEXT = marked_text_sql("d.titolo || '. ' || d.testo", places="w.places")
 _SNIPPET_SQL = (
     f"ts_headline('italiano', {_SNIPPET_TEXT}, {TSQUERY_SQL}, "
     f"'{_MARKS}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \"')"
 )
 # Why a row matched where its snippet cannot show it: its Ente's name, and the names
 # of its categories (with their ancestors), when they hold any group of the query's
-# words (`w.q`, text_tsqueries' any_group), marked as the snippet is.
+# words (`w.q`, text_tsqueries' any_group), marked as the snippet is: the place words
+# and names only for a query that their marking could change (`w.places`), as the
+# snippet. For every hit and each of its categories: the whole expression took 0.4 ms a
+# call where the sigle's take 0.15 ("asilo": the page's statement 1.8 -> 4.4 ms).
 _FOUND_IN_SQL = f"""
-    CASE WHEN {italian_vector_sql("d.ente_nome")} @@ w.q
-         THEN ts_headline('italiano', {marked_text_sql("d.ente_nome")}, w.q,
+    CASE WHEN {italian_vector_sql("d.ente_nome", places="w.places")} @@ w.q
+         THEN ts_headline('italiano', {marked_text_sql("d.ente_nome", places="w.places")}, w.q,
                           '{_MARKS}, HighlightAll=true')
     END AS ente_evidenziato,
     ARRAY(
-        SELECT ts_headline('italiano', {marked_text_sql("cat.nome")}, w.q,
+        SELECT ts_headline('italiano', {marked_text_sql("cat.nome", places="w.places")}, w.q,
                            '{_MARKS}, HighlightAll=true')
         FROM servizi_categoria cat
-        WHERE cat.codice = ANY(d.categorie) AND {italian_vector_sql("cat.nome")} @@ w.q
+        WHERE cat.codice = ANY(d.categorie)
+          AND {italian_vector_sql("cat.nome", places="w.places")} @@ w.q
         ORDER BY cat.codice
     ) AS categorie_trovate"""
 
@@ -1788,8 +1794,8 @@ def _hits(rows: list[dict], query: SearchQuery, tsquery: str | None) -> list[Hit
     has_text = tsquery is not None
     if has_text:
         text_columns = f"{_SNIPPET_SQL} AS snippet, {_FOUND_IN_SQL}"
-        text_from = f"CROSS JOIN (SELECT {TSQUERY_SQL}) AS w(q)"
-        text_params = [_marks_places(tsquery), tsquery, text_tsqueries(query.q).any_group]
+        text_from = f"CROSS JOIN (SELECT {TSQUERY_SQL}, %s::boolean) AS w(q, places)"
+        text_params = [tsquery, text_tsqueries(query.q).any_group, _marks_places(tsquery)]
     else:
         text_columns = "NULL AS snippet, NULL AS ente_evidenziato, NULL AS categorie_trovate"
         text_from, text_params = "", []
