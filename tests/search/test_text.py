@@ -17,6 +17,7 @@ from marketplace.search.text import (
     STOP_WORDS,
     fold,
     ignored_words,
+    marks_names,
     marks_places,
     postgres_tsquery,
     query_groups,
@@ -294,20 +295,25 @@ def test_a_snippet_shows_the_place_words_as_they_were_written():
 
 
 @pytest.mark.parametrize(
-    ("lexemes", "marks"),
+    ("lexemes", "places", "names"),
     [
-        ([("asil", False)], False),
-        ([("cenate0", False)], True),  # only the marked text holds it
-        ([("cen", False)], True),  # an unmarked "Cenate" would match it
-        ([("cen", True)], False),  # 'cen':* matches "Cenate" marked or not
-        ([("cenat", True)], True),  # 'cenat':* matches cenate0, never 'cen'
-        ([("isee0", False), ("asil", True)], False),
-        ([("serio0", False)], True),  # a word of a name of place_words.PLACE_NAMES
-        ([("ser", False)], True),
+        ([("asil", False)], False, False),
+        ([("cenate0", False)], True, False),  # only the marked text holds it
+        ([("cen", False)], True, False),  # an unmarked "Cenate" would match it
+        ([("cen", True)], False, False),  # 'cen':* matches "Cenate" marked or not
+        ([("cenat", True)], True, False),  # 'cenat':* matches cenate0, never 'cen'
+        ([("isee0", False), ("asil", True)], False, False),
+        # The words of place_words.PLACE_NAMES: "Uniti" (Gravedona ed Uniti) and "unità".
+        ([("uniti0", False)], False, True),
+        ([("unit", False)], False, True),
+        ([("ser", False)], True, True),  # "Seriate" (a place word), Cologno al "Serio"
     ],
 )
-def test_a_snippet_marks_the_place_words_only_where_they_could_change_what_it_marks(lexemes, marks):
-    assert marks_places(lexemes) is marks
+def test_a_snippet_marks_the_place_words_only_where_they_could_change_what_it_marks(
+    lexemes, places, names
+):
+    assert marks_places(lexemes) is places
+    assert marks_names(lexemes) is names
 
 
 @pytest.mark.parametrize("stems", [PLACE_WORDS, NAME_WORDS], ids=["PLACE_WORDS", "NAME_WORDS"])
