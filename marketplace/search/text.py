@@ -197,8 +197,10 @@ def marked_text_sql(text: str, *, places: str | None = None, names: str | None =
     (`marks_places`, `marks_names`) is highlighted alike, and a page's snippets skip the
     long expressions' time (the place words': 0.7 of the 1.4 ms that 20 of them take;
     the names': 0.4 ms a call where the sigle's take 0.15)."""
-    if places is None:
+    if places is None and names is None:
         return _MARKED_SQL.format(text=text)
+    if places is None or names is None:
+        raise ValueError("marked_text_sql: give both `places` and `names`, or neither")
     named = f"CASE WHEN {names} THEN {_NAMES_SQL.format(text=text)} ELSE {text} END"
     return (
         f"CASE WHEN {places} THEN {_WORDS_MARKED_SQL.format(text=named)} "
