@@ -109,12 +109,13 @@ def main() -> None:
     print("}")
     names = {}
     for name in sorted(names_written, key=fold):
+        name_words = [fold(w) for w in _LETTERS.findall(name)]
         in_name = tuple(
             word
-            for word in dict.fromkeys(fold(w) for w in _LETTERS.findall(name))
+            for word in dict.fromkeys(name_words)
             if word in place and word not in marked and stem_of.get(word) in common_stems
         )
-        if len(_LETTERS.findall(name)) > 1 and in_name:
+        if len(name_words) > 1 and in_name:
             names[fold(name).replace("’", "'")] = in_name
     print_names(names, stem_of)
 

@@ -304,15 +304,17 @@ _NAMES_BY_WORDS = {tuple(words(name)): frozenset(marked) for name, marked in PLA
 _LONGEST_NAME = max(len(key) for key in _NAMES_BY_WORDS)
 
 
+def _with_marks(phrase: tuple[str, ...], marked) -> tuple[str, ...]:
+    """The phrase with each of its words in `marked` followed by MARK."""
+    return tuple(word + MARK if word in marked else word for word in phrase)
+
+
 def searched_words(phrase: tuple[str, ...]) -> tuple[str, ...]:
     """The phrase of a group (query_groups) as both backends look for it: a Comune's name
     of PLACE_NAMES with its words marked as the texts that write it have them ("cologno
-    al serio" is cologno, al, serio0), any other phrase as typed. The words stay as typed
-    in the groups: corrections and messages show them."""
-    marked = _NAMES_BY_WORDS.get(phrase)
-    if not marked:
-        return phrase
-    return tuple(word + MARK if word in marked else word for word in phrase)
+    al serio" is cologno, al, serio0), any other phrase as it is. A name stays as typed
+    in its group: corrections and messages show it."""
+    return _with_marks(phrase, _NAMES_BY_WORDS.get(phrase, ()))
 
 
 # Snowball's Italian stemmer (PostgreSQL's and Elasticsearch's) cuts the -are and -ere
@@ -368,9 +370,7 @@ def query_groups(text: str) -> list[list[tuple[str, ...]]]:
         # Giovanni, "serio" Cologno al Serio; "sera" and "busta" no longer do.
         for phrase in list(alternatives):
             if any(word in NAME_WORDS for word in phrase):
-                alternatives.append(
-                    tuple(word + MARK if word in NAME_WORDS else word for word in phrase)
-                )
+                alternatives.append(_with_marks(phrase, NAME_WORDS))
     return groups
 
 
