@@ -31,6 +31,7 @@ MESSAGGI = {
     "parole_non_trovate": _(
         "Nessun servizio, punto informativo o convenzione contiene: %(parole)s."
     ),
+    "forse_cercavi": _("Forse cercavi: %(parole)s?"),
     "caricamento": _("Ricerca in corso…"),
     "errore_rete": _(
         "La ricerca non è riuscita: il server non risponde. Quello che hai scritto è rimasto "
@@ -47,6 +48,7 @@ MESSAGGI = {
     "togli_filtro": _("Togli il filtro «%(filtro)s»"),
     "togli_testo": _("Cerca senza il testo «%(q)s»"),
     "togli_parola": _("Cerca senza la parola «%(parola)s»"),
+    "prova_parola": _("Cerca «%(proposta)s» invece di «%(parola)s»"),
     "togli_tutti": _("Togli tutti i filtri e il raggio, tieni il testo"),
     "togli_area": _("Cerca in tutto il territorio, non solo nell’area della mappa"),
     "con_conteggio": _("%(azione)s (%(n)s)"),

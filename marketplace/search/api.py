@@ -95,6 +95,7 @@ class CercaView(SearchEndpoint):
                 "luogo_come_parole": _place(query.luogo_come_parole),
                 "parole_ignorate": query.parole_ignorate,
                 "parole_non_trovate": list(query.parole_non_trovate),
+                "proposte": dict(query.proposte),
                 "pagina": query.pagina,
                 "per_pagina": query.per_pagina,
             }

@@ -24,7 +24,9 @@ Giuliano" for San Giuliano Milanese, "Cernusco" for Cernusco sul Naviglio, "Colo
 for Cologno Monzese. Such a short name is read as every Comune whose name begins with
 it ("cologno": Cologno Monzese and Cologno al Serio), as homonyms are (`_short_names`).
 And a name typed with a typo ("asilo nido melegano") is that Comune when it is near
-enough to one name and no text holds its last word (`read_misspelled_place`).
+enough to one name and no text holds its last word (`read_misspelled_place`); one word
+that is an Italian word is no typo ("palestra" is not Palestro), unless the name begins
+with it ("milan").
 
 A province is read the same way, at the end or the beginning: "asilo nido provincia di
 Bergamo", "prov. MI badante", "doposcuola città metropolitana di Milano", or by its
@@ -44,6 +46,7 @@ from rapidfuzz.distance import Levenshtein
 from geo_data.models import Comune
 
 from .cache import memo
+from .lexicon import is_italian_word
 from .spelling import Correction, correct, nearest_word
 from .sql import fetch_dicts, stem_is_a_lexeme
 from .text import STOP_WORDS, words
@@ -388,6 +391,8 @@ def read_misspelled_place(text: str) -> PlaceReading:
         if len("".join(typed)) < MISSPELLED_MIN_LETTERS or not _begins_a_token(spans, start):
             continue
         for similarity, comuni in _nearest_names(typed):
+            if size == 1 and not _may_misspell(typed[0], comuni):
+                continue
             if best is None or similarity > best[0]:
                 best, tied = (similarity, comuni, start), False
             elif similarity == best[0] and comuni != best[1]:
@@ -395,6 +400,15 @@ def read_misspelled_place(text: str) -> PlaceReading:
     if best is None or tied or _misspells_a_word(spans[-1][1], best[1]):
         return PlaceReading(text)
     return _reading(tokens, spans[best[2]][0], comuni=best[1])
+
+
+def _may_misspell(typed: str, comuni: tuple[dict, ...]) -> bool:
+    """Whether one word typed may be the Comuni's name misspelled: not when it is an
+    Italian word ("palestra" is no typo of Palestro), unless the name begins with it
+    (typed in part: "milan", "bergam")."""
+    if not is_italian_word(typed):
+        return True
+    return any(word.startswith(typed) for comune in comuni for word in words(comune["nome"]))
 
 
 def _misspells_a_word(typed: str, comuni: tuple[dict, ...]) -> bool:

@@ -89,8 +89,12 @@ class SearchQuery:
     luogo_dal_testo: LuogoDalTesto | None = None
     # A Comune named in the text but searched as a word (places.read_text).
     luogo_come_parole: LuogoDalTesto | None = None
-    # Words of the text that match nothing and are like no known word (spelling.correct).
+    # Words of the text that match nothing and that no known word replaced (like none,
+    # or Italian words: spelling.correct).
     parole_non_trovate: tuple[str, ...] = ()
+    # For those of them that are Italian words, the nearest known word, proposed and not
+    # searched: (("scuolabus", "scuola"),).
+    proposte: tuple[tuple[str, str], ...] = ()
     categorie: tuple[str, ...] = ()
     tipo_ente: str = ""
     destinatari: str = ""
@@ -133,7 +137,14 @@ class SearchQuery:
 
 
 # The fields that come from `q`, which only the text's search reads.
-TEXT_FIELDS = ("q", "q_digitata", "luogo_dal_testo", "luogo_come_parole", "parole_non_trovate")
+TEXT_FIELDS = (
+    "q",
+    "q_digitata",
+    "luogo_dal_testo",
+    "luogo_come_parole",
+    "parole_non_trovate",
+    "proposte",
+)
 _DEFAULTS = {f.name: f.default for f in fields(SearchQuery) if f.name in TEXT_FIELDS}
 
 
@@ -375,6 +386,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             luogo_dal_testo=reading.luogo,
             luogo_come_parole=reading.luogo_come_parole,
             parole_non_trovate=reading.correction.unmatched,
+            proposte=reading.correction.proposals,
             categorie=data.get("categoria", ()),
             tipo_ente=data.get("tipo_ente", ""),
             destinatari=data.get("destinatari", ""),

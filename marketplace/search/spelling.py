@@ -2,7 +2,12 @@
 nearest known word of the vocabulary (trigram distance), so that "babysiter" searches
 "baby sitter". Words that match something are never touched, nor are stop words, which
 no search looks for: corrected, "asilo sulla" became "asilo sullo" (a word of a title),
-a correction that changed nothing but the answer's claim that something was wrong."""
+a correction that changed nothing but the answer's claim that something was wrong.
+
+Nor are Italian words spelled right (lexicon.py) that no text holds: "autismo" searched
+"autista" and listed the drivers of the social transport, "scuolabus" every school. Such
+a word is named as found nowhere, and the nearest known word is proposed, not searched
+(`proposals`): the reader chooses."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from .lexicon import is_italian_word
 from .sql import lexemes_beginning, stem_is_a_lexeme
 from .text import STOP_WORDS, query_groups, tsquery_word
 
@@ -19,9 +25,19 @@ MIN_SIMILARITY = 0.4
 
 class Correction(NamedTuple):
     text: str  # the query with its typos corrected; the text itself when none was
-    # The words that match nothing and are like no known word, folded: a text with one
-    # of them finds nothing, and the answer says which one (`parole_non_trovate`).
+    # The words that match nothing and that no known word replaced (like none, or Italian
+    # words), folded: a text with one of them finds nothing, and the answer says which
+    # one (`parole_non_trovate`).
     unmatched: tuple[str, ...] = ()
+    # For the unmatched words that are Italian words, the nearest known word (its phrase),
+    # which the search did not take for them: ("scuolabus", "scuola").
+    proposals: tuple[tuple[str, str], ...] = ()
+
+
+class _Nearest(NamedTuple):
+    frase: str  # as the titles write it: "baby sitter"
+    similarity: float  # pg_trgm's
+    parola: str  # its letters only: "babysitter"
 
 
 def correct(text: str) -> Correction:
@@ -35,11 +51,13 @@ def correct(text: str) -> Correction:
     if not groups:
         return Correction(text)
     corrected, unmatched = [], []
+    proposals: dict[str, str] = {}
     changed = False
     with connection.cursor() as cursor:
         for typed, *others in groups:
             replacements = [
-                token if token in STOP_WORDS else _replacement(cursor, token) for token in typed
+                token if token in STOP_WORDS else _replacement(cursor, token, proposals)
+                for token in typed
             ]
             if replacements != list(typed) and any(_all_match(cursor, p) for p in others):
                 replacements = list(typed)
@@ -48,7 +66,12 @@ def correct(text: str) -> Correction:
                     unmatched.append(token)
                 corrected.append(replacement or token)
                 changed |= replacement not in (None, token)
-    return Correction(" ".join(corrected) if changed else text, tuple(dict.fromkeys(unmatched)))
+    unmatched = list(dict.fromkeys(unmatched))
+    return Correction(
+        " ".join(corrected) if changed else text,
+        tuple(unmatched),
+        tuple((word, proposals[word]) for word in unmatched if word in proposals),
+    )
 
 
 # Whether the word matches something, as a prefix as the search takes it: its stem, or
@@ -74,23 +97,30 @@ SELECT CASE WHEN NOT EXISTS (
 # passes MIN_SIMILARITY (migration 0019: 12-24 ms -> 0.2-3.5 at a million services).
 # Ties by the word itself, so that the same typo always gets the same correction.
 _NEAREST_WORD = """
-SELECT frase, similarity(parola, %s) AS s FROM search_vocabolo
+SELECT frase, similarity(parola, %s) AS s, parola FROM search_vocabolo
 WHERE parola %% %s ORDER BY parola <-> %s, parola LIMIT 1
 """
 
 
-def _replacement(cursor, token: str) -> str | None:
+def _replacement(cursor, token: str, proposals: dict[str, str]) -> str | None:
     """The token itself when it matches something, else the nearest known word, else
     None (no word is near enough, or the token is too short to correct: "cav" where no
-    text names a centro antiviolenza is said to be found nowhere, as a longer word)."""
+    text names a centro antiviolenza is said to be found nowhere, as a longer word).
+
+    An Italian word is never replaced by another word: None, and the nearest known word
+    goes to `proposals`. Only the same letters written apart are taken for it
+    ("babysitter" searches "baby sitter")."""
     if _matches(cursor, token):
         return token
     if len(token) < MIN_LENGTH:
         return None
     nearest = _nearest_word(cursor, token)
-    if nearest is None or nearest[1] < MIN_SIMILARITY:
+    if nearest is None or nearest.similarity < MIN_SIMILARITY:
         return None
-    return nearest[0]
+    if is_italian_word(token) and nearest.parola != token:
+        proposals[token] = nearest.frase
+        return None
+    return nearest.frase
 
 
 def _matches(cursor, token: str) -> bool:
@@ -104,13 +134,14 @@ def _all_match(cursor, phrase: tuple[str, ...]) -> bool:
     return all(_matches(cursor, word) for word in phrase if word not in STOP_WORDS)
 
 
-def nearest_word(token: str) -> tuple[str, float] | None:
+def nearest_word(token: str) -> _Nearest | None:
     """The known word nearest to the token (its phrase: "baby sitter"), and how near
     (pg_trgm's similarity); None when none is even `%`-similar."""
     with connection.cursor() as cursor:
         return _nearest_word(cursor, token)
 
 
-def _nearest_word(cursor, token: str) -> tuple[str, float] | None:
+def _nearest_word(cursor, token: str) -> _Nearest | None:
     cursor.execute(_NEAREST_WORD, [token, token, token])
-    return cursor.fetchone()
+    row = cursor.fetchone()
+    return None if row is None else _Nearest(*row)

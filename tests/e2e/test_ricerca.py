@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
@@ -416,23 +416,46 @@ def test_a_result_says_where_the_words_were_found_beyond_its_snippet(
     assert found_in.locator("mark").all_inner_texts() == ["autosufficienza"]
 
 
-def test_a_word_found_nowhere_is_named_and_can_be_dropped(live_server, catalogo_demo, page):
-    # "rumena" is in no text and like no known word: the search finds nothing, says why,
-    # and offers to search without that word, with the count it would give.
-    open_home(page, live_server.url + "/?q=Badante+rumena")
+@pytest.mark.parametrize(
+    ("typed", "status_begins", "offer", "searched_after"),
+    [
+        # "rumena" is in no text and like no known word: the search finds nothing, says
+        # why, and offers to search without that word, with the count it would give.
+        pytest.param(
+            "Badante rumena",
+            "Nessun servizio, punto informativo o convenzione contiene: «rumena».",
+            "Cerca senza la parola «rumena»",
+            "Badante",
+            id="dropped",
+        ),
+        # "scuolabus" is no typo: the search no longer searches "scuola" in its place. It
+        # says that no text holds the word and proposes "scuola", with its count.
+        pytest.param(
+            "Trasporto scuolabus",
+            "Nessun servizio, punto informativo o convenzione contiene: «scuolabus». "
+            "Forse cercavi: «scuola»?",
+            "Cerca «scuola» invece di «scuolabus»",
+            "Trasporto scuola",
+            id="replaced by the nearest known word",
+        ),
+    ],
+)
+def test_a_word_found_nowhere_is_named_and_can_be_dropped_or_replaced(
+    live_server, catalogo_demo, page, typed, status_begins, offer, searched_after
+):
+    open_home(page, live_server.url + "/?" + urlencode({"q": typed}))
     assert page.locator("#nessun-risultato").is_visible()
     status = page.locator("#stato-ricerca").inner_text()
-    assert status.startswith(
-        "Nessun servizio, punto informativo o convenzione contiene: «rumena»."
-    ), status
-    drop_word = page.get_by_role("button", name=re.compile("Cerca senza la parola «rumena»"))
+    assert status.startswith(status_begins), status
+    button = page.get_by_role("button", name=re.compile(re.escape(offer)))
     page.wait_for_function(
-        "() => [...document.querySelectorAll('#allarga button')]"
-        ".some(b => /rumena.*\\(\\d+ risultat/.test(b.textContent))"
+        "offer => [...document.querySelectorAll('#allarga button')]"
+        ".some(b => b.textContent.startsWith(offer) && /\\(\\d+ risultat/.test(b.textContent))",
+        arg=offer,
     )
-    after_search(page, drop_word.click)
-    assert page.locator("#q").input_value() == "Badante"
-    assert query_of(page.url)["q"] == ["Badante"]
+    after_search(page, button.click)
+    assert page.locator("#q").input_value() == searched_after
+    assert query_of(page.url)["q"] == [searched_after]
     assert result_titles(page)
     assert "contiene" not in page.locator("#stato-ricerca").inner_text()
 

@@ -280,14 +280,26 @@ def test_a_text_is_not_read_as_a_misspelled_comune_unless_near_enough():
     assert misspelled("") == ("", None, [])
 
 
+def test_an_italian_word_is_no_misspelled_comune_unless_the_name_begins_with_it():
+    # "palestra" is one letter from Palestro (PV): "corsi palestra" searched Palestro.
+    assert misspelled("corsi palestra") == ("corsi palestra", None, [])
+    assert misspelled("asilo bianco") == ("asilo bianco", None, [])  # not Binasco
+    # A name typed in part is still that name, word or not ("milan", "bergam").
+    assert misspelled("badante milan")[2] == ["015146"]
+    assert misspelled("asilo bergam")[2] == ["016024"]
+    # The words of a name misspelled together are read whatever each word is.
+    assert misspelled("trasporto pieve emanele")[2] == ["015173"]
+
+
 def test_a_word_some_text_holds_is_never_read_as_a_misspelled_comune(
     catalogo, django_capture_on_commit_callbacks
 ):
-    # "orario" is as near to "Orio" (Orio Litta, Orio al Serio) as a typo would be.
-    assert misspelled("sportello orario")[1] == "orario"
+    # "cremasca" (of Crema, and no word of the Italian list) is as near to Crema as a
+    # typo would be.
+    assert misspelled("sportello cremasca")[1] == "cremasca"
     with django_capture_on_commit_callbacks(execute=True):
-        servizio_update(servizio=catalogo["lavanderia"], descrizione="Orario continuato.")
-    assert misspelled("sportello orario") == ("sportello orario", None, [])
+        servizio_update(servizio=catalogo["lavanderia"], descrizione="Cooperativa cremasca.")
+    assert misspelled("sportello cremasca") == ("sportello cremasca", None, [])
 
 
 def test_a_typo_as_few_edits_from_a_word_of_the_titles_is_left_to_the_spelling(

@@ -67,6 +67,28 @@ def test_a_word_found_nowhere_and_like_no_known_word_is_named(cerca):
     assert cerca(q="babysiter")["parole_non_trovate"] == []
 
 
+def test_an_italian_word_no_text_holds_is_named_and_its_nearest_proposed_not_searched(cerca):
+    # "lavandaia" (a washerwoman) is spelled right: corrected like a typo, it searched the
+    # titles' "lavanderia". As "autismo" searched "autista", and "scuolabus" "scuola".
+    body = cerca(q="lavandaia")
+    assert body["count"] == 0
+    assert body["q"] == "lavandaia" and body["corretta"] is False
+    assert body["parole_non_trovate"] == ["lavandaia"]
+    assert body["proposte"] == {"lavandaia": "lavanderia"}
+    # A typo of the same word is corrected, and nothing is proposed.
+    typo = cerca(q="lavandaria")
+    assert titoli(typo) == ["Lavanderia e stireria"]
+    assert typo["q"] == "lavanderia" and typo["corretta"] is True
+    assert typo["parole_non_trovate"] == [] and typo["proposte"] == {}
+
+
+def test_an_italian_word_is_taken_for_the_same_letters_written_apart(cerca):
+    # "babysitter" is one word of English in Italian; the titles write "baby sitter".
+    body = cerca(q="babysitter")
+    assert titoli(body) == ["Baby sitter a domicilio"]
+    assert body["parole_non_trovate"] == [] and body["proposte"] == {}
+
+
 def test_common_words_are_never_corrected_into_other_words(cerca):
     # "sulla" matches nothing, as no stop word does, and is near "sullo" of a title: it was
     # corrected into that other stop word, and the answer said the text had a typo.

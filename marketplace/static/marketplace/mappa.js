@@ -210,6 +210,7 @@
     $("stato-ricerca").textContent = status;
     wordsNotFound = body.parole_non_trovate || [];
     wordsIgnored = body.parole_ignorate || [];
+    wordsProposed = body.proposte || {};
     showPlaceButton(body);
     renderResults(body.results, body.count, false, api);
     renderPages(body.pagina, pages);
@@ -300,6 +301,8 @@
   // searched (folded, as the API says them).
   var wordsNotFound = [];
   var wordsIgnored = [];
+  // Of the words found nowhere that are spelled right, the nearest known word of each.
+  var wordsProposed = {};
   // At most this many words are offered to drop one by one, each with its count.
   var MAX_WORDS_TO_DROP = 4;
 
@@ -309,6 +312,10 @@
 
   function withoutWord(text, word) {
     return text.split(/\s+/).filter(function (token) { return token && folded(token) !== word; }).join(" ");
+  }
+
+  function withWordReplaced(text, word, replacement) {
+    return text.split(/\s+/).map(function (token) { return folded(token) === word ? replacement : token; }).join(" ");
   }
 
   // The words to offer to drop from a text that found nothing: those found nowhere; else,
@@ -353,6 +360,12 @@
       });
     }
     if (params.has("q")) {
+      Object.keys(wordsProposed).forEach(function (word) {
+        var proposta = wordsProposed[word];
+        var replaced = withWordReplaced(params.get("q"), word, proposta);
+        if (replaced === params.get("q")) { return; }
+        list.push({ text: fmt(M.prova_parola, { parola: word, proposta: proposta }), apply: function () { $("q").value = replaced; } });
+      });
       wordsToDrop(params.get("q")).forEach(function (word) {
         var rest = withoutWord(params.get("q"), word);
         if (!rest || rest === params.get("q")) { return; }

@@ -78,6 +78,10 @@
     if (ignored.length) { notes.push(fmt(M.parole_ignorate, { parole: quoted(ignored) })); }
     var unmatched = body.parole_non_trovate || [];
     if (unmatched.length) { notes.push(fmt(M.parole_non_trovate, { parole: quoted(unmatched) })); }
+    // For a word spelled right that no text holds, the nearest known word: proposed, not searched.
+    var proposte = body.proposte || {};
+    var proposed = Object.keys(proposte).map(function (word) { return proposte[word]; });
+    if (proposed.length) { notes.push(fmt(M.forse_cercavi, { parole: quoted(proposed) })); }
     return notes.join(" ");
   }
 
