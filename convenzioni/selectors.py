@@ -213,6 +213,21 @@ def convenzioni_valide_per(
     return filter_per_beneficiario(queryset, rete=rete, impresa=impresa, day=day)
 
 
+def convenzioni_in_arrivo_per(
+    *,
+    rete: ReteImprese | None = None,
+    impresa: Impresa | None = None,
+    day: date | None = None,
+) -> QuerySet[Convenzione]:
+    """The published agreements valid only from a day after `day` (default today) for the
+    employees of the company (its memberships on `day`) or of the network's members; give
+    exactly one of `rete`, `impresa`."""
+    queryset = Convenzione.objects.filter(
+        stato=StatoConvenzione.PUBBLICATA, data_inizio__gt=_oggi(day)
+    )
+    return filter_per_beneficiario(queryset, rete=rete, impresa=impresa, day=day)
+
+
 def enti_con_convenzione_valida_per(
     *,
     rete: ReteImprese | None = None,

@@ -32,6 +32,12 @@ MESSAGGI = {
         "Nessun servizio, punto informativo o convenzione contiene: %(parole)s."
     ),
     "forse_cercavi": _("Forse cercavi: %(parole)s?"),
+    "convenzioni_in_arrivo_una": _(
+        "Una convenzione che risponde alla ricerca sarà valida dal %(dal)s."
+    ),
+    "convenzioni_in_arrivo_molte": _(
+        "%(n)s convenzioni che rispondono alla ricerca saranno valide, la prima dal %(dal)s."
+    ),
     "caricamento": _("Ricerca in corso…"),
     "errore_rete": _(
         "La ricerca non è riuscita: il server non risponde. Quello che hai scritto è rimasto "

@@ -21,7 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from convenzioni.selectors import Beneficiario, beneficiario_da_codice, convenzioni_valide_per
+from convenzioni.selectors import (
+    Beneficiario,
+    beneficiario_da_codice,
+    convenzioni_in_arrivo_per,
+    convenzioni_valide_per,
+)
 from geo_data.models import Ambito, Comune
 from marketplace.api_fields import BooleanParam, FieldsBoundOnce
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
@@ -60,10 +65,11 @@ class ConvenzioniPer:
     enti: tuple[int, ...]
 
     @classmethod
-    def of(cls, beneficiario: Beneficiario, day: date) -> ConvenzioniPer:
-        valide = convenzioni_valide_per(
-            rete=beneficiario.rete, impresa=beneficiario.impresa, day=day
-        ).order_by()
+    def of(cls, beneficiario: Beneficiario, day: date, *, later: bool = False) -> ConvenzioniPer:
+        """On `day`; with `later`, those valid only from a later day instead (their
+        beneficiaries as on `day`)."""
+        select = convenzioni_in_arrivo_per if later else convenzioni_valide_per
+        valide = select(rete=beneficiario.rete, impresa=beneficiario.impresa, day=day).order_by()
         pairs = list(valide.values_list("pk", "ente_id"))
         return cls(
             beneficiario=beneficiario,

@@ -47,6 +47,9 @@ class SearchResult:
     # and so is this number of matching objects.
     facette_esatte: bool = True
     count_stimato: int | None = None
+    # When nothing is found today: the agreements the same search finds from a later day
+    # ({"count", "dal": the first of those days, ISO}), None when none (service.search).
+    convenzioni_in_arrivo: dict | None = None
 
     def __post_init__(self) -> None:
         if self.count > COUNT_CAP:
@@ -63,6 +66,7 @@ class SearchResult:
             "results": [vars(hit) for hit in self.hits],
             "facets": self.facets,
             "facette_esatte": self.facette_esatte,
+            "convenzioni_in_arrivo": self.convenzioni_in_arrivo,
         }
 
 

@@ -48,6 +48,11 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
     for hit in result.hits:
         hit.url = links.url(hit.tipo, hit.id)
     _with_agreements(result.hits, query, links)
+    if result.count == 0 and not query.parole_non_trovate:
+        # Why nothing, when agreements would be found later: asked of the postgres index
+        # whichever backend answered (it is always kept, as for the spelling), so both
+        # say the same.
+        result.convenzioni_in_arrivo = postgres.agreements_later(query)
     return result
 
 

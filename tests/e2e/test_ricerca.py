@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from .helpers import after_search, open_home, result_titles
 
@@ -458,6 +461,28 @@ def test_a_word_found_nowhere_is_named_and_can_be_dropped_or_replaced(
     assert query_of(page.url)["q"] == [searched_after]
     assert result_titles(page)
     assert "contiene" not in page.locator("#stato-ricerca").inner_text()
+
+
+def test_agreements_valid_from_a_later_day_are_said_when_nothing_is_found_today(
+    live_server, catalogo_demo, page
+):
+    # The demo's agreement on flu shots is published, valid from 20 days on: "vaccini"
+    # found nothing, and the page did not say why.
+    call_command("load_demo_convenzioni", verbosity=0)
+    open_home(page, live_server.url + "/?q=vaccini")
+    assert page.locator("#nessun-risultato").is_visible()
+    dal = timezone.localdate() + timedelta(days=20)
+    mese = MESI[dal.month - 1]
+    expected = (
+        f"Una convenzione che risponde alla ricerca sarà valida dal {dal.day} {mese} {dal.year}."
+    )
+    assert expected in page.locator("#stato-ricerca").inner_text()
+
+
+MESI = (
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
+)
+MESI = MESI.split()
 
 
 def test_words_found_apart_but_never_together_can_each_be_dropped(live_server, catalogo_demo, page):

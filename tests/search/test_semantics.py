@@ -67,6 +67,26 @@ def test_a_word_found_nowhere_and_like_no_known_word_is_named(cerca):
     assert cerca(q="babysiter")["parole_non_trovate"] == []
 
 
+def test_agreements_valid_from_a_later_day_are_said_when_nothing_is_found_today(cerca_tutto):
+    # "Lavanderia scontata dal mese prossimo" is valid from 30 days on: "lavanderia
+    # scontata" found nothing, and the answer did not say why.
+    body = cerca_tutto(q="lavanderia scontata")
+    assert body["count"] == 0
+    dal = (timezone.localdate() + timedelta(days=30)).isoformat()
+    assert body["convenzioni_in_arrivo"] == {"count": 1, "dal": dal}
+    # The other filters apply: the agreement is for the network's companies.
+    for_network = cerca_tutto(q="lavanderia scontata", con_convenzione_per="rete:sud-est")
+    assert for_network["convenzioni_in_arrivo"] == {"count": 1, "dal": dal}
+    member = cerca_tutto(q="lavanderia scontata", con_convenzione_per="impresa:officine-lambro")
+    assert member["convenzioni_in_arrivo"] == {"count": 1, "dal": dal}
+    elsewhere = cerca_tutto(q="lavanderia scontata", con_convenzione_per="impresa:fuori-rete")
+    assert elsewhere["count"] == 0 and elsewhere["convenzioni_in_arrivo"] is None
+    only_services = cerca_tutto(q="lavanderia scontata", tipo="servizio")
+    assert only_services["count"] == 0 and only_services["convenzioni_in_arrivo"] is None
+    # Something found today: nothing to explain.
+    assert cerca_tutto(q="lavanderia")["convenzioni_in_arrivo"] is None
+
+
 def test_an_italian_word_no_text_holds_is_named_and_its_nearest_proposed_not_searched(cerca):
     # "lavandaia" (a washerwoman) is spelled right: corrected like a typo, it searched the
     # titles' "lavanderia". As "autismo" searched "autista", and "scuolabus" "scuola".

@@ -72,7 +72,13 @@ from marketplace.search.index import (
     UNDATED,
     WORD_CELLS,
 )
-from marketplace.search.query import TEXT_FIELDS, Ordinamento, SearchQuery, territory_names
+from marketplace.search.query import (
+    TEXT_FIELDS,
+    ConvenzioniPer,
+    Ordinamento,
+    SearchQuery,
+    territory_names,
+)
 from marketplace.search.results import COUNT_CAP, Cluster, Hit, MapResult, SearchResult
 from marketplace.search.sql import (
     fetch_dicts,
@@ -200,8 +206,10 @@ class _Sql:
         every_row: bool = False,
         collected: bool = False,
         recent: bool = False,
+        later: bool = False,
     ):
         self.query = query
+        self.later = later
         self.a = alias
         self.radius = radius
         self.radius_per_row = radius_per_row
@@ -232,7 +240,10 @@ class _Sql:
         q, a = self.query, self.a
         if set(q.tipi) != ALL_TYPES:
             self.add(f"{a}.tipo = ANY(%s)", list(q.tipi))
-        if DATED_TYPES & set(q.tipi):
+        if self.later:
+            # The dated rows (agreements) valid from a day after the request's only.
+            self.add(f"{a}.tipo = ANY(%s) AND {a}.valido_dal > %s", list(DATED_TYPES), q.oggi)
+        elif DATED_TYPES & set(q.tipi):
             # Agreements only within their dates, on the day of the request.
             self.add(
                 f"({a}.valido_dal IS NULL OR %s BETWEEN {a}.valido_dal AND {a}.valido_al)", q.oggi
@@ -423,6 +434,28 @@ def finds_something(text: str, oggi: date, comuni: tuple[str, ...] = ()) -> bool
     sql = f"SELECT EXISTS (SELECT 1 FROM search_documento d WHERE {found.where})"
     (row,) = fetch_dicts(sql, found.params)
     return row["exists"]
+
+
+def agreements_later(query: SearchQuery) -> dict | None:
+    """The published agreements the query finds only from a day after its own: how many,
+    and the first day one of them is valid from ({"count", "dal"}); None when there are
+    none, or when agreements are not asked for. "vaccini" found nothing in early
+    December, where an agreement about flu shots is valid from the 26th: the answer now
+    says so. The other filters apply as they are (a Comune, a network...)."""
+    if not DATED_TYPES & set(query.tipi):
+        return None
+    if query.con_convenzione_per is not None:
+        beneficiario = query.con_convenzione_per.beneficiario
+        query = replace(
+            query, con_convenzione_per=ConvenzioniPer.of(beneficiario, query.oggi, later=True)
+        )
+    later = _Sql(query, later=True)
+    sql = (
+        "SELECT count(DISTINCT (d.tipo, d.oggetto_id)) AS count, min(d.valido_dal) AS dal "
+        f"FROM search_documento d WHERE {later.where}"
+    )
+    (row,) = fetch_dicts(sql, later.params)
+    return {"count": row["count"], "dal": row["dal"].isoformat()} if row["count"] else None
 
 
 # A prefix that begins more lexemes than this is left to GIN (each is a list to read).

@@ -16,6 +16,7 @@
   var lang = document.documentElement.lang || "it";
   var km = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   var integer = new Intl.NumberFormat(lang);
+  var day = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" });
 
   // Python-format placeholders, as the translated messages have them: "%(n)s risultati".
   function fmt(template, values) {
@@ -54,8 +55,10 @@
   // instead), or searched as a word because the rest of the text finds nothing there;
   // those the search did not look for, too common to say anything ("di", "per"), so
   // that a text of only such words, searched as no text, is no mystery; and those found
-  // nowhere, like no known word, which leave the search empty ("badante rumena"): the
-  // map offers to search without them.
+  // nowhere, which leave the search empty ("badante rumena"): the map offers to search
+  // without them, or, for a word spelled right, with the nearest known word proposed
+  // ("scuolabus": "scuola"). And when nothing is found today, the agreements that will
+  // be valid from a later day.
   function wordsText(body) {
     function quoted(words) {
       return words.map(function (word) { return "«" + word + "»"; }).join(", ");
@@ -82,6 +85,13 @@
     var proposte = body.proposte || {};
     var proposed = Object.keys(proposte).map(function (word) { return proposte[word]; });
     if (proposed.length) { notes.push(fmt(M.forse_cercavi, { parole: quoted(proposed) })); }
+    // Nothing today, where agreements would be found from a later day: how many, from when.
+    var later = body.convenzioni_in_arrivo;
+    if (later) {
+      var from = day.format(new Date(later.dal + "T00:00:00"));
+      var message = later.count === 1 ? M.convenzioni_in_arrivo_una : M.convenzioni_in_arrivo_molte;
+      notes.push(fmt(message, { n: integer.format(later.count), dal: from }));
+    }
     return notes.join(" ");
   }
 
