@@ -310,13 +310,13 @@
     return token.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");
   }
 
-  function withoutWord(text, word) {
-    return text.split(/\s+/).filter(function (token) { return token && folded(token) !== word; }).join(" ");
+  // The text with each token that folds to `word` replaced (by nothing: dropped).
+  function withWordReplaced(text, word, replacement) {
+    return text.split(/\s+/).map(function (token) { return folded(token) === word ? replacement : token; })
+      .filter(Boolean).join(" ");
   }
 
-  function withWordReplaced(text, word, replacement) {
-    return text.split(/\s+/).map(function (token) { return folded(token) === word ? replacement : token; }).join(" ");
-  }
+  function withoutWord(text, word) { return withWordReplaced(text, word, ""); }
 
   // The words to offer to drop from a text that found nothing: those found nowhere; else,
   // when each word is found somewhere but not all together ("lingua italiana per
