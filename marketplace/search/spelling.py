@@ -34,7 +34,7 @@ class Correction(NamedTuple):
     proposals: tuple[tuple[str, str], ...] = ()
 
 
-class _Nearest(NamedTuple):
+class NearestWord(NamedTuple):
     frase: str  # as the titles write it: "baby sitter"
     similarity: float  # pg_trgm's
     parola: str  # its letters only: "babysitter"
@@ -134,14 +134,14 @@ def _all_match(cursor, phrase: tuple[str, ...]) -> bool:
     return all(_matches(cursor, word) for word in phrase if word not in STOP_WORDS)
 
 
-def nearest_word(token: str) -> _Nearest | None:
+def nearest_word(token: str) -> NearestWord | None:
     """The known word nearest to the token (its phrase: "baby sitter"), and how near
     (pg_trgm's similarity); None when none is even `%`-similar."""
     with connection.cursor() as cursor:
         return _nearest_word(cursor, token)
 
 
-def _nearest_word(cursor, token: str) -> _Nearest | None:
+def _nearest_word(cursor, token: str) -> NearestWord | None:
     cursor.execute(_NEAREST_WORD, [token, token, token])
     row = cursor.fetchone()
-    return None if row is None else _Nearest(*row)
+    return None if row is None else NearestWord(*row)

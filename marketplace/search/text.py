@@ -208,12 +208,19 @@ def marked_text_sql(text: str, *, places: str | None = None, names: str | None =
     )
 
 
-def _could_change(lexemes: list[tuple[str, bool]], words: Mapping[str, str]) -> bool:
+# The stems of the words each marking may change, computed once: a set per request cost
+# 7 µs of marks_places' 47.
+_PLACE_STEMS = frozenset(PLACE_WORDS.values())
+_NAME_STEMS = frozenset(NAME_WORDS.values())
+
+
+def _could_change(
+    lexemes: list[tuple[str, bool]], words: Mapping[str, str], stems: frozenset[str]
+) -> bool:
     """Whether a tsquery of these (lexeme, prefix) operands could match one of `words`
-    (word -> stem) differently marked or not: its marked form or, whole, its stem ('cen'
-    matches an unmarked "Cenate"), or a prefix of the word that is none of its stem
-    ('cenat':* matches cenate0, never 'cen'; 'ce':* matches both)."""
-    stems = frozenset(words.values())
+    (word -> stem, the stems in `stems`) differently marked or not: its marked form or,
+    whole, its stem ('cen' matches an unmarked "Cenate"), or a prefix of the word that is
+    none of its stem ('cenat':* matches cenate0, never 'cen'; 'ce':* matches both)."""
     for lexeme, prefix in lexemes:
         if lexeme.endswith(MARK) and lexeme[: -len(MARK)] in words:
             return True
@@ -228,12 +235,12 @@ def _could_change(lexemes: list[tuple[str, bool]], words: Mapping[str, str]) -> 
 
 def marks_places(lexemes: list[tuple[str, bool]]) -> bool:
     """Whether marking the place words (PLACE_WORDS) could change what these operands match."""
-    return _could_change(lexemes, PLACE_WORDS)
+    return _could_change(lexemes, PLACE_WORDS, _PLACE_STEMS)
 
 
 def marks_names(lexemes: list[tuple[str, bool]]) -> bool:
     """Whether marking the words of PLACE_NAMES could change what these operands match."""
-    return _could_change(lexemes, NAME_WORDS)
+    return _could_change(lexemes, NAME_WORDS, _NAME_STEMS)
 
 
 def is_marked(word: str) -> bool:
