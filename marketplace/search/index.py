@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -789,9 +789,10 @@ def rewrite_vectors(cursor, changes: Mapping[str, list[int]]) -> int:
     return rewritten
 
 
-def rewrite_vectors_where(cursor, condition: str, params: list) -> int:
+def rewrite_vectors_where(cursor, condition: str, params: Sequence | Mapping) -> int:
     """rewrite_vectors for the objects with a row that meets the SQL `condition` on
-    search_documento (a migration's rows read differently now): the rows rewritten."""
+    search_documento (a migration's rows read differently now), with its parameters
+    (positional or named): the rows rewritten."""
     cursor.execute(
         f"SELECT DISTINCT tipo, oggetto_id FROM search_documento WHERE {condition}", params
     )

@@ -17,7 +17,7 @@ from django.db import connection
 
 from .lexicon import is_italian_word
 from .sql import lexemes_beginning, stem_is_a_lexeme
-from .text import STOP_WORDS, query_groups, tsquery_word
+from .text import ITALIAN_STOPWORDS, STOP_WORDS, UNSTEMMED_WORDS, query_groups, tsquery_word
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 MIN_SIMILARITY = 0.4
@@ -95,11 +95,18 @@ SELECT CASE WHEN NOT EXISTS (
 # pg_trgm.similarity_threshold, 0.3 unless set otherwise) is what the vocabulary's GIN
 # trigram index answers; the nearest of those words is the nearest of all when it
 # passes MIN_SIMILARITY (migration 0019: 12-24 ms -> 0.2-3.5 at a million services).
-# Ties by the word itself, so that the same typo always gets the same correction.
+# Ties by the word itself, so that the same typo always gets the same correction. Never
+# a stop word, which no search looks for ("alloggio" was proposed "allo", of a title).
 _NEAREST_WORD = """
-SELECT frase, similarity(parola, %s) AS s, parola FROM search_vocabolo
-WHERE parola %% %s ORDER BY parola <-> %s, parola LIMIT 1
+SELECT frase, similarity(parola, %(word)s) AS s, parola FROM search_vocabolo
+WHERE parola %% %(word)s AND parola <> ALL(%(stop_words)s)
+ORDER BY parola <-> %(word)s, parola LIMIT 1
 """
+
+
+def nearest_word_params(token: str) -> dict:
+    """The parameters of _NEAREST_WORD for the token."""
+    return {"word": token, "stop_words": ITALIAN_STOPWORDS}
 
 
 def _replacement(cursor, token: str, proposals: dict[str, str]) -> str | None:
@@ -116,6 +123,10 @@ def _replacement(cursor, token: str, proposals: dict[str, str]) -> str | None:
         return None
     nearest = _nearest_word(cursor, token)
     if nearest is None or nearest.similarity < MIN_SIMILARITY:
+        return None
+    stem_apart = UNSTEMMED_WORDS.get(token)
+    if stem_apart and nearest.parola.startswith(stem_apart):
+        # Nor the word the stemmer took it for: "autistici" is not "autista".
         return None
     if is_italian_word(token) and nearest.parola != token:
         proposals[token] = nearest.frase
@@ -142,6 +153,6 @@ def nearest_word(token: str) -> NearestWord | None:
 
 
 def _nearest_word(cursor, token: str) -> NearestWord | None:
-    cursor.execute(_NEAREST_WORD, [token, token, token])
+    cursor.execute(_NEAREST_WORD, nearest_word_params(token))
     row = cursor.fetchone()
     return None if row is None else NearestWord(*row)

@@ -21,7 +21,9 @@ SINONIMI: list[tuple[str, ...]] = [
     ("baby sitter", "babysitter", "baby sitting", "tata"),
     ("asilo nido", "nido", "micronido"),
     ("doposcuola", "post scuola", "dopo scuola"),
-    ("anziani", "terza eta", "over 65"),
+    # "anziano" is marked (UNSTEMMED_WORDS): the stemmer cuts it to 'anzi', where the
+    # other three forms are 'anzian'; each of them finds it.
+    ("anziani", "anziano", "anziana", "anziane", "terza eta", "over 65"),
     ("disabilita", "handicap", "disabili"),
     ("psicologo", "sostegno psicologico", "psicoterapia"),
     ("lavanderia", "stireria", "lavasecco", "stiro"),
@@ -31,6 +33,9 @@ SINONIMI: list[tuple[str, ...]] = [
     ("rsa", "casa di riposo", "residenza sanitaria assistenziale"),
     ("centro estivo", "centri estivi", "campus estivo", "colonia estiva", "colonie estive"),
     ("consultorio", "consulenza familiare", "mediazione familiare"),
+    # The forms of the marked words of UNSTEMMED_WORDS, which no longer share a stem.
+    ("autismo", "autistico", "autistica", "autistici", "autistiche"),
+    ("visita", "visite"),
     # Sigle and what they stand for: a PIT operator types the one, a catalogue writes
     # the other ("CDD Il Mosaico", "centro diurno per persone con disabilità").
     ("cdd", "centro diurno disabili", "centri diurni disabili"),
@@ -55,14 +60,38 @@ SINONIMI: list[tuple[str, ...]] = [
 # straordinaria): typed as the last word, "cas" is mostly "casa" on its way, and a
 # marked word is never read as a prefix.
 SIGLE = ("bes", "caf", "cav", "cpia", "isee", "pei", "sai")
-# The marked words: the sigle, and the words of Comune names that the stemmer folds into
-# a common word's stem (place_words.PLACE_WORDS: "Cenate" and "cena" are both 'cen',
-# "Salò" and "salute" 'sal', "Meda" and "medie" 'med'). Both backends read each of them,
+# Words of the domain that the Italian stemmer folds into another word's stem, each with
+# that stem: "comunità" and "Comune" are both 'comun' ("comunità" found every service of
+# a Comune), "autistico" and "autista" 'autist' ("autistici" found the drivers of the
+# social transport), "salute" and "salita" 'sal', "visite" and "visivo" 'vis'; "anziano"
+# is 'anzi', as the word "anzi", where "anziani" is 'anzian' ("anziano" found 2 of the
+# demo's 66 services for the elderly). Marked as the sigle are, each keeps its own
+# lexeme; the forms of one word find each other again through SINONIMI. Not "casa"
+# ('cas', as "caso"): its plural and the phrases that hold it ("case di riposo", "casa
+# di comunità") would all need groups of their own, for a handful of texts that say "in
+# caso di".
+UNSTEMMED_WORDS = {
+    "anziano": "anzi",
+    "autistica": "autist",
+    "autistiche": "autist",
+    "autistici": "autist",
+    "autistico": "autist",
+    "comunita": "comun",
+    "salute": "sal",
+    "visita": "vis",
+    "visite": "vis",
+}
+# The marked words: the sigle, the words of the domain above, and the words of Comune
+# names that the stemmer folds into a common word's stem (place_words.PLACE_WORDS:
+# "Cenate" and "cena" are both 'cen', "Salò" and "salita" 'sal', "Meda" and "medie"
+# 'med'). Both backends read each of them,
 # in the texts and in the query, as the folded word with MARK after it, a form that no
 # stemmer changes and no other word takes ('isee0', 'cenate0'): "cena" no longer finds
 # every service whose title or provider names Cenate Sotto, and "cenate" finds those.
 MARK = "0"
-MARKED_WORDS = frozenset(SIGLE) | frozenset(PLACE_WORDS)
+# The words marked in every text, whatever the query (marked_text_sql).
+ALWAYS_MARKED = frozenset(SIGLE) | frozenset(UNSTEMMED_WORDS)
+MARKED_WORDS = ALWAYS_MARKED | frozenset(PLACE_WORDS)
 _ACCENTED = {"a": "aàá", "e": "eèé", "i": "iìí", "o": "oòó", "u": "uùú"}
 
 
@@ -148,7 +177,7 @@ def _names_alternation(start: str, end: str) -> str:
 
 
 _MARKED_ALTERNATION = _alternation(MARKED_WORDS)
-_SIGLE_ALTERNATION = _alternation(frozenset(SIGLE))
+_ALWAYS_MARKED_ALTERNATION = _alternation(ALWAYS_MARKED)
 _MARKED_AS_WRITTEN = re.compile(
     rf"\b({_alternation(MARKED_WORDS | frozenset(NAME_WORDS))}){MARK}\b", re.IGNORECASE
 )
@@ -164,7 +193,9 @@ _NAMES_SQL_LITERAL = NAMES_SQL_PATTERN.replace("'", "''")
 _NAMES_SQL = rf"regexp_replace({{text}}, '{_NAMES_SQL_LITERAL}', '\1{MARK}', 'gi')"
 _WORDS_MARKED_SQL = rf"regexp_replace({{text}}, '\m({_MARKED_ALTERNATION})\M', '\1{MARK}', 'gi')"
 _MARKED_SQL = _WORDS_MARKED_SQL.format(text=_NAMES_SQL)
-_SIGLE_SQL = rf"regexp_replace({{text}}, '\m({_SIGLE_ALTERNATION})\M', '\1{MARK}', 'gi')"
+_ALWAYS_MARKED_SQL = (
+    rf"regexp_replace({{text}}, '\m({_ALWAYS_MARKED_ALTERNATION})\M', '\1{MARK}', 'gi')"
+)
 MARKED_PATTERN = rf"^({_MARKED_ALTERNATION})$"
 MARKED_REPLACEMENT = f"$1{MARK}"
 # The words of PLACE_NAMES within their names, for a pattern_replace character filter
@@ -204,7 +235,7 @@ def marked_text_sql(text: str, *, places: str | None = None, names: str | None =
     named = f"CASE WHEN {names} THEN {_NAMES_SQL.format(text=text)} ELSE {text} END"
     return (
         f"CASE WHEN {places} THEN {_WORDS_MARKED_SQL.format(text=named)} "
-        f"ELSE {_SIGLE_SQL.format(text=named)} END"
+        f"ELSE {_ALWAYS_MARKED_SQL.format(text=named)} END"
     )
 
 

@@ -377,3 +377,44 @@ def test_the_migration_of_place_words_rewrites_the_rows_that_name_them(
     assert after[other.pk].vettore == before[other.pk].vettore
     assert Lessema.objects.filter(lessema=marked[0].split("'")[1]).exists()
     assert StatoIndice.objects.get().versione > version
+
+
+def test_the_migration_of_the_unstemmed_words_rewrites_every_row_with_their_stems(
+    django_capture_on_commit_callbacks,
+):
+    """Rows indexed before the words of text.UNSTEMMED_WORDS were marked hold the stem
+    they shared ('comun' for "comunità", 'anzi' for "anziano"): migration 0036 writes
+    their vectors again, in place, also where the word is in a category's name only
+    ("Salute e benessere"); a row whose vector stays the same ("Sportello del Comune")
+    is not written."""
+    module = import_module("marketplace.migrations.0036_parole_non_ridotte")
+    formazione = [categoria("formazione")]
+    with django_capture_on_commit_callbacks(execute=True):
+        named = make_servizio(titolo="Comunità alloggio per l'anziano", categorie=formazione)
+        in_category = make_servizio(titolo="Ginnastica dolce", categorie=[categoria("salute")])
+        other = make_servizio(titolo="Sportello del Comune", categorie=formazione)
+    DocumentoRicerca.objects.filter(oggetto_id=named.pk).update(
+        vettore=SearchVector("titolo", config="italiano")
+    )
+    with connection.cursor() as cursor:  # the vector held the category's name unmarked
+        cursor.execute(
+            "UPDATE search_documento SET vettore = "
+            "to_tsvector('italiano', titolo || ' Salute e benessere') WHERE oggetto_id = %s",
+            [in_category.pk],
+        )
+    assert "'sal'" in str(DocumentoRicerca.objects.get(oggetto_id=in_category.pk).vettore)
+    before = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
+    version = StatoIndice.objects.get().versione
+
+    module.mark_the_unstemmed_words(None, SimpleNamespace(connection=connection))
+
+    after = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
+    assert after[named.pk].pk == before[named.pk].pk  # the same row, rewritten
+    vector = str(after[named.pk].vettore)
+    assert "'comunita0':1A" in vector and "'anziano0':5A" in vector
+    assert "'comun'" not in vector and "'anzi'" not in vector
+    assert "'salute0'" in str(after[in_category.pk].vettore)
+    assert "'sal'" not in str(after[in_category.pk].vettore)
+    assert after[other.pk].vettore == before[other.pk].vettore
+    assert Lessema.objects.filter(lessema="comunita0").exists()
+    assert StatoIndice.objects.get().versione > version

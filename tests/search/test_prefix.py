@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from marketplace.search import spelling
 from marketplace.search.backends import postgres
+from marketplace.search.text import ITALIAN_STOPWORDS
 from servizi.services import servizio_update
 from tests.search.conftest import categorie, titoli
 from tests.servizi.builders import make_servizio
@@ -245,12 +246,12 @@ def test_the_nearest_known_word_to_a_typo_is_the_nearest_of_the_whole_vocabulary
     """The words the trigram index gives (`%`) hold the nearest of all whenever it is
     similar enough to be a correction; none is one otherwise."""
     with connection.cursor() as cursor:
-        cursor.execute(spelling._NEAREST_WORD, [word] * 3)
+        cursor.execute(spelling._NEAREST_WORD, spelling.nearest_word_params(word))
         found = cursor.fetchone()
         cursor.execute(
             "SELECT frase, similarity(parola, %s) AS s, parola FROM search_vocabolo "
-            "ORDER BY s DESC, parola LIMIT 1",
-            [word],
+            "WHERE parola <> ALL(%s) ORDER BY s DESC, parola LIMIT 1",
+            [word, ITALIAN_STOPWORDS],
         )
         nearest = cursor.fetchone()
     if nearest[1] >= spelling.MIN_SIMILARITY:
@@ -262,7 +263,9 @@ def test_the_nearest_known_word_to_a_typo_is_the_nearest_of_the_whole_vocabulary
 def test_the_nearest_known_word_is_looked_for_in_the_trigram_index(catalogo):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # the test's vocabulary is tiny
-        cursor.execute("EXPLAIN " + spelling._NEAREST_WORD, ["babysiter"] * 3)
+        cursor.execute(
+            "EXPLAIN " + spelling._NEAREST_WORD, spelling.nearest_word_params("babysiter")
+        )
         plan = "\n".join(row[0] for row in cursor.fetchall())
         transaction.set_rollback(True)
     assert "Bitmap Index Scan on search_vocabolo_trgm" in plan, plan

@@ -14,7 +14,14 @@ from marketplace.search.index import schedule_reindex
 from punti_informazione.models import PuntoInformazione
 from punti_informazione.services import punto_update
 from servizi.services import servizio_update
-from tests.search.conftest import DUOMO, MELEGNANO, MUNICIPIO_SAN_DONATO, SAN_DONATO, titoli
+from tests.search.conftest import (
+    DUOMO,
+    MELEGNANO,
+    MUNICIPIO_SAN_DONATO,
+    SAN_DONATO,
+    categorie,
+    titoli,
+)
 from tests.servizi.builders import make_ente, make_sede, make_servizio
 
 ISEO = Point(10.0917, 45.6603, srid=4326)
@@ -22,12 +29,13 @@ ISEO = Point(10.0917, 45.6603, srid=4326)
 pytestmark = pytest.mark.django_db
 
 
-def services_at_melegnano(ente: str, *services: tuple[str, str]) -> None:
-    """Services of one third-sector Ente at its Sede in Melegnano: (title, description)."""
+def services_at_melegnano(ente: str, *services: tuple[str, str], **fields) -> None:
+    """Services of one third-sector Ente at its Sede in Melegnano: (title, description),
+    each with the other `fields` given (make_servizio's defaults otherwise)."""
     ente_ = make_ente(nome=ente, tipo="terzo_settore")
     sede = make_sede(ente=ente_, punto=MELEGNANO)
     for titolo, descrizione in services:
-        make_servizio(ente=ente_, titolo=titolo, descrizione=descrizione, sedi=[sede])
+        make_servizio(ente=ente_, titolo=titolo, descrizione=descrizione, sedi=[sede], **fields)
 
 
 def test_italian_stems_match(cerca):
@@ -100,6 +108,23 @@ def test_an_italian_word_no_text_holds_is_named_and_its_nearest_proposed_not_sea
     assert titoli(typo) == ["Lavanderia e stireria"]
     assert typo["q"] == "lavanderia" and typo["corretta"] is True
     assert typo["parole_non_trovate"] == [] and typo["proposte"] == {}
+
+
+def test_what_is_proposed_is_never_the_word_a_stem_was_kept_apart_from_nor_a_stop_word(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "autistici" keeps its own lexeme so as not to find "autisti" (text.UNSTEMMED_WORDS):
+    # proposing "autista" would undo it. "allo", of a title, was proposed for "alloggio".
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Trasporto con autista", "Accompagnamento a visite."),
+            ("Allo sportello", "Pratiche per i residenti."),
+        )
+    for typed in ("autistici", "alloggio"):
+        body = cerca(q=typed)
+        assert body["count"] == 0 and body["parole_non_trovate"] == [typed]
+        assert body["proposte"] == {}, typed
 
 
 def test_an_italian_word_is_taken_for_the_same_letters_written_apart(cerca):
@@ -240,17 +265,17 @@ def test_a_sigla_finds_the_texts_that_say_it_not_a_word_that_stems_alike(
 def test_a_common_word_does_not_find_a_comune_whose_name_stems_alike(
     cerca, django_capture_on_commit_callbacks
 ):
-    # "Cenate" and "cena" both stem to 'cen', "Salò" and "salute" to 'sal': "cena" listed
-    # every service whose title or provider names Cenate Sotto, "salute" those of Salò.
+    # "Cenate" and "cena" both stem to 'cen', "Salò" and "salita" to 'sal': "cena" listed
+    # every service whose title or provider names Cenate Sotto, "salita" those of Salò.
     with django_capture_on_commit_callbacks(execute=True):
         services_at_melegnano(
             "Cooperativa del Garda e dei Colli",
             ("Trasporto sociale – Cenate Sotto", "Accompagnamento a visite e terapie."),
-            ("Cena solidale del venerdì", "Una cena calda per chi vive solo."),
+            ("Cena solidale del venerdì", "Una cena calda in cima alla salita."),
             ("Taxi sociale – Salò", "Accompagnamento in auto."),
         )
     assert titoli(cerca(q="cena")) == ["Cena solidale del venerdì"]
-    assert "Taxi sociale – Salò" not in titoli(cerca(q="salute"))
+    assert titoli(cerca(q="salita")) == ["Cena solidale del venerdì"]
     # The Comune's name is still a word of its texts, highlighted as it is written.
     cenate = cerca(q="trasporto cenate", luogo_dal_testo="false")
     assert titoli(cenate) == ["Trasporto sociale – Cenate Sotto"]
@@ -258,6 +283,61 @@ def test_a_common_word_does_not_find_a_comune_whose_name_stems_alike(
     salo = cerca(q="taxi salo", luogo_dal_testo="false")
     assert titoli(salo) == ["Taxi sociale – Salò"]
     assert "<mark>Salò</mark>" in salo["results"][0]["snippet"]
+
+
+def test_a_word_of_the_domain_does_not_find_another_word_that_stems_alike(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "comunità" and "Comune" both stem to 'comun', "autistici" and "autisti" to
+    # 'autist', "salute" and "salita" to 'sal', "visite" and "visiva" to 'vis'.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Comunità alloggio per persone con disabilità", "Dieci posti letto."),
+            ("Sportello del Comune", "Pratiche per i residenti."),
+            ("Centro per bambini autistici", "Terapie e laboratori."),
+            ("Sportello autismo", "Ascolto per le famiglie."),
+            ("Trasporto sociale", "Gli autisti accompagnano a visite e terapie."),
+            ("Casa della salute", "Ambulatori e prelievi."),
+            ("Camminate in salita", "Gruppi di cammino in collina."),
+            ("Lettura per la disabilità visiva", "Libri in braille."),
+        )
+    comunita = cerca(q="comunità")
+    assert titoli(comunita) == ["Comunità alloggio per persone con disabilità"]
+    assert "<mark>Comunità</mark>" in comunita["results"][0]["snippet"]
+    assert "Comunità alloggio per persone con disabilità" not in titoli(cerca(q="comune"))
+    assert "Sportello del Comune" in titoli(cerca(q="comune"))
+    # The forms of "autistico" and "autismo" find each other, never the drivers.
+    autism = {"Centro per bambini autistici", "Sportello autismo"}
+    for typed in ("autistici", "autistico", "autismo"):
+        assert set(titoli(cerca(q=typed))) == autism, typed
+    assert titoli(cerca(q="autisti")) == ["Trasporto sociale"]
+    assert "Camminate in salita" not in titoli(cerca(q="salute"))
+    assert "Casa della salute" in titoli(cerca(q="salute"))
+    assert titoli(cerca(q="visita")) == ["Trasporto sociale"]
+    assert titoli(cerca(q="visiva")) == ["Lettura per la disabilità visiva"]
+
+
+def test_the_singular_anziano_finds_what_anziani_finds_not_the_word_anzi(
+    cerca, django_capture_on_commit_callbacks
+):
+    # The stemmer cuts "anziano" to 'anzi' (as the word "anzi"), "anziani" to 'anzian':
+    # "anziano" found 2 of the demo's 66 services for the elderly.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Telefonate di compagnia", "Per l'anziano che vive solo."),
+            ("Pranzo insieme", "Per persone anziane e i loro vicini."),
+            ("Ginnastica dolce", "Adatta agli anziani."),
+            ("Doposcuola", "Aperto tutto l'anno, anzi anche d'agosto."),
+            categorie=categorie("formazione"),  # not the elderly's, whose name says anziani
+        )
+    elderly = {"Telefonate di compagnia", "Pranzo insieme", "Ginnastica dolce"}
+    for typed in ("anziano", "anziani", "anziana", "per l'anziano"):
+        assert elderly <= set(titoli(cerca(q=typed))), typed
+        assert "Doposcuola" not in titoli(cerca(q=typed)), typed
+    by_title = {hit["titolo"]: hit for hit in cerca(q="anziano")["results"]}
+    assert "<mark>anziano</mark>" in by_title["Telefonate di compagnia"]["snippet"]
 
 
 def test_a_common_word_does_not_find_a_saints_name_of_a_comune(
@@ -285,16 +365,16 @@ def test_a_common_word_does_not_find_a_saints_name_of_a_comune(
 def test_a_common_word_does_not_find_a_word_of_a_comunes_name_written_whole(
     cerca, django_capture_on_commit_callbacks
 ):
-    # "Serio" and "sera" both stem to 'ser', "Sale" and "salute" to 'sal', "Uniti" and
+    # "Serio" and "sera" both stem to 'ser', "Sale" and "salita" to 'sal', "Uniti" and
     # "unità" to 'unit': common words themselves, they are marked only within the name.
     with django_capture_on_commit_callbacks(execute=True):
         services_at_melegnano(
             "Cooperativa Lombarda",
             ("Trasporto sociale – Cologno al Serio", "Accompagnamento a visite."),
             ("Taxi sociale – Sale Marasino", "Accompagnamento in auto."),
-            ("Centro aperto la sera", "Unità di strada per la salute, un impegno serio."),
+            ("Centro aperto la sera", "Unità di strada in salita, un impegno serio."),
         )
-    for word in ["sera", "salute", "unità"]:
+    for word in ["sera", "salita", "unità"]:
         found = titoli(cerca(q=word))
         assert "Centro aperto la sera" in found, word
         assert not any("Serio" in t or "Sale" in t for t in found), (word, found)
