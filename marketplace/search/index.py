@@ -133,9 +133,11 @@ def _insert(
 
 # The rows of one service: one per place, or one without a point when it has none.
 # Categories carry all their ancestors; the text vector weighs the title (A) over
-# categories and provider (B) and the description (C). A full rebuild writes the rows
-# in the order of their places' geohash, so that neighbours share pages: nearest and
-# radius searches, Comuni and map cells then read a few pages instead of one a row.
+# categories and provider (B) and the text (C: description, requirements and cost, the
+# row's `testo`; the cost was left out until migration 0037, and "isee" did not find the
+# nurseries whose fee is "in base all'ISEE"). A full rebuild writes the rows in the
+# order of their places' geohash, so that neighbours share pages: nearest and radius
+# searches, Comuni and map cells then read a few pages instead of one a row.
 _REINDEX_SERVIZI = _insert(
     """
 SELECT 'servizio', s.id, sd.id, s.titolo,
@@ -168,7 +170,7 @@ WHERE s.stato = 'pubblicato' {where}
     vettore=weighted_vector(
         ("s.titolo", "A"),
         ("concat_ws(' ', cat.nomi, e.nome)", "B"),
-        ("concat_ws(' ', s.descrizione, s.requisiti)", "C"),
+        ("concat_ws(' ', s.descrizione, s.requisiti, s.costo_descrizione)", "C"),
     ),
 )
 

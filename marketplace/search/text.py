@@ -28,6 +28,7 @@ SINONIMI: list[tuple[str, ...]] = [
     ("psicologo", "sostegno psicologico", "psicoterapia"),
     ("lavanderia", "stireria", "lavasecco", "stiro"),
     ("spesa a domicilio", "consegna spesa"),
+    ("gratuito", "gratis"),
     ("pratiche", "disbrigo pratiche", "commissioni"),
     ("trasporto", "accompagnamento", "navetta"),
     ("rsa", "casa di riposo", "residenza sanitaria assistenziale"),

@@ -389,6 +389,32 @@ def test_a_common_word_does_not_find_a_word_of_a_comunes_name_written_whole(
     assert titoli(sale) == ["Taxi sociale – Sale Marasino"]
 
 
+def test_a_services_cost_is_searched_as_the_rest_of_its_text(
+    cerca, django_capture_on_commit_callbacks
+):
+    # The cost's description was shown in the snippet but not searched: "isee" did not
+    # find the nurseries whose fee is "in base all'ISEE".
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Nido Il Pulcino", "Per bambini da 3 a 36 mesi."),
+            costo="tariffa_agevolata",
+            costo_descrizione="Retta in base all'ISEE; cumulabile con il Bonus nido INPS.",
+        )
+        services_at_melegnano(
+            "Associazione Mani Amiche",
+            ("Trasporto per le terapie", "Un servizio gratuito per i residenti."),
+            costo="gratuito",
+        )
+    nido = cerca(q="isee")
+    assert titoli(nido) == ["Nido Il Pulcino"]
+    assert "<mark>ISEE</mark>" in nido["results"][0]["snippet"]
+    assert titoli(cerca(q="bonus nido")) == ["Nido Il Pulcino"]
+    # What people type for free services finds what the texts write.
+    for typed in ("gratis", "gratuito", "gratuita"):
+        assert titoli(cerca(q=typed)) == ["Trasporto per le terapie"], typed
+
+
 def test_drafts_are_not_found(cerca):
     assert "Lavanderia in bozza" not in titoli(cerca(q="lavanderia"))
 

@@ -11,13 +11,14 @@ and facet counts; same order by distance). How it stays in step with postgres:
   *same* stop words as PostgreSQL's `italian.stop`, the *same* Snowball Italian
   stemmer as `italian_stem`).
   What matches is decided on `tutto`, a `copy_to` field holding exactly what the
-  postgres `vettore` holds (title, category names, provider, description and
-  requirements), with the synonym groups of `text.query_groups` read as the postgres
-  backend reads them: words of a group AND-ed (not a phrase), stop words dropped, the
-  last word its stem or the beginning of a stem, as typed (`match` or `prefix`; not
-  `match_bool_prefix`, which takes the prefix of the stem: "cena" is cen, the beginning
-  of every "centro"). Scoring clauses on `titolo`^3 / `categorie_nomi` / `ente_nome` /
-  `testo` only rank, they never filter;
+  postgres `vettore` holds (title, category names, provider, and the text: a
+  service's description, requirements and cost), with the synonym groups of
+  `text.query_groups` read as the postgres backend reads them: words of a group
+  AND-ed (not a phrase), stop words dropped, the last word its stem or the beginning
+  of a stem, as typed (`match` or `prefix`; not `match_bool_prefix`, which takes the
+  prefix of the stem: "cena" is cen, the beginning of every "centro"). Scoring
+  clauses on `titolo`^3 / `categorie_nomi` / `ente_nome` / `testo` only rank, they
+  never filter;
 - one result per object: rows are collapsed on `chiave` ("tipo:oggetto_id"), the
   sort picking each object's best (nearest) row; the count and the facet counts are
   `cardinality` aggregations on `chiave` (distinct objects, as postgres counts them);
@@ -307,9 +308,7 @@ SELECT d.id, d.tipo, d.oggetto_id, d.sede_id, d.titolo, d.testo, d.ente_id, d.en
        d.orario_id, d.settimana, d.notte, d.giorni_eccezione, d.orari_speciali,
        d.aggiornato_il, d.demo, d.valido_dal, d.valido_al,
        ARRAY(SELECT c.nome FROM servizi_categoria c
-             WHERE c.codice = ANY(d.categorie) ORDER BY c.codice) AS categorie_nomi,
-       (SELECT concat_ws(' ', s.descrizione, s.requisiti) FROM servizi_servizio s
-        WHERE d.tipo = 'servizio' AND s.id = d.oggetto_id) AS descrizione
+             WHERE c.codice = ANY(d.categorie) ORDER BY c.codice) AS categorie_nomi
 FROM search_documento d
 WHERE {where}
 ORDER BY d.id {limit}
@@ -390,8 +389,11 @@ def _ranges(multirange) -> list[dict]:
 def document_from_row(row: dict) -> dict:
     """The ES source of one `search_documento` row (as read by `rows_for`).
 
-    `descrizione` is what postgres vectorises beyond title, categories and provider:
-    a service's description and requirements; a PIT's or an agreement's whole text.
+    `descrizione` is what postgres vectorises beyond title, categories and provider: the
+    row's text (a service's description, requirements and cost; a PIT's or an
+    agreement's whole text). A field apart from `testo`, which only ranks, because it
+    is the one copied to `tutto`: an index created before would not read a `testo`
+    copied there until `search_index --rebuild`.
     """
     has_point = row.get("lon") is not None and row.get("lat") is not None
     updated = row["aggiornato_il"]
@@ -403,7 +405,7 @@ def document_from_row(row: dict) -> dict:
         "sede_id": row["sede_id"],
         "titolo": row["titolo"],
         "testo": row["testo"] or "",
-        "descrizione": row["descrizione"] if row.get("descrizione") is not None else row["testo"],
+        "descrizione": row["testo"] or "",
         # One value per name: a highlight then gives the names that hold the words.
         "categorie_nomi": list(row.get("categorie_nomi") or []),
         "ente_id": row["ente_id"],
