@@ -21,9 +21,10 @@ SINONIMI: list[tuple[str, ...]] = [
     ("baby sitter", "babysitter", "baby sitting", "tata"),
     ("asilo nido", "nido", "micronido"),
     ("doposcuola", "post scuola", "dopo scuola"),
-    # "anziano" is marked (UNSTEMMED_WORDS): the stemmer cuts it to 'anzi', where the
-    # other three forms are 'anzian'; each of them finds it.
+    # "anziano" and "italiano" are marked (UNSTEMMED_WORDS): the stemmer cuts them to
+    # 'anzi' and 'ital', where their other three forms are 'anzian' and 'italian'.
     ("anziani", "anziano", "anziana", "anziane", "terza eta", "over 65"),
+    ("italiano", "italiana", "italiani", "italiane"),
     ("disabilita", "handicap", "disabili"),
     ("psicologo", "sostegno psicologico", "psicoterapia"),
     ("lavanderia", "stireria", "lavasecco", "stiro"),
@@ -66,7 +67,8 @@ SIGLE = ("bes", "caf", "cav", "cpia", "isee", "pei", "sai")
 # a Comune), "autistico" and "autista" 'autist' ("autistici" found the drivers of the
 # social transport), "salute" and "salita" 'sal', "visite" and "visivo" 'vis'; "anziano"
 # is 'anzi', as the word "anzi", where "anziani" is 'anzian' ("anziano" found 2 of the
-# demo's 66 services for the elderly). Marked as the sigle are, each keeps its own
+# demo's 66 services for the elderly), "italiano" 'ital' as "Italia", where "lingua
+# italiana" is 'italian'. Marked as the sigle are, each keeps its own
 # lexeme; the forms of one word find each other again through SINONIMI. Not "casa"
 # ('cas', as "caso"): its plural and the phrases that hold it ("case di riposo", "casa
 # di comunità") would all need groups of their own, for a handful of texts that say "in
@@ -78,6 +80,7 @@ UNSTEMMED_WORDS = {
     "autistici": "autist",
     "autistico": "autist",
     "comunita": "comun",
+    "italiano": "ital",
     "salute": "sal",
     "visita": "vis",
     "visite": "vis",

@@ -340,6 +340,23 @@ def test_the_singular_anziano_finds_what_anziani_finds_not_the_word_anzi(
     assert "<mark>anziano</mark>" in by_title["Telefonate di compagnia"]["snippet"]
 
 
+def test_the_singular_italiano_finds_its_other_forms_not_italia(
+    cerca, django_capture_on_commit_callbacks
+):
+    # As "anziano": 'ital' (as "Italia") where "italiana" is 'italian'.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Scuola di lingua italiana", "Per adulti stranieri."),
+            ("Italiano per stranieri", "Corsi serali."),
+            ("Sportello migranti", "Informazioni per chi arriva in Italia."),
+        )
+    for typed in ("italiano", "italiana", "italiani"):
+        found = sorted(titoli(cerca(q=typed)))
+        assert found == ["Italiano per stranieri", "Scuola di lingua italiana"], typed
+    assert titoli(cerca(q="corsi di italiano")) == ["Italiano per stranieri"]
+
+
 def test_a_common_word_does_not_find_a_saints_name_of_a_comune(
     cerca, django_capture_on_commit_callbacks
 ):
