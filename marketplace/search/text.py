@@ -68,11 +68,10 @@ SIGLE = ("bes", "caf", "cav", "cpia", "isee", "pei", "sai")
 # social transport), "salute" and "salita" 'sal', "visite" and "visivo" 'vis'; "anziano"
 # is 'anzi', as the word "anzi", where "anziani" is 'anzian' ("anziano" found 2 of the
 # demo's 66 services for the elderly), "italiano" 'ital' as "Italia", where "lingua
-# italiana" is 'italian'. Marked as the sigle are, each keeps its own
-# lexeme; the forms of one word find each other again through SINONIMI. Not "casa"
-# ('cas', as "caso"): its plural and the phrases that hold it ("case di riposo", "casa
-# di comunità") would all need groups of their own, for a handful of texts that say "in
-# caso di".
+# italiana" is 'italian'. Marked as the sigle are, each keeps its own lexeme; the forms
+# of one word find each other again through SINONIMI. Not "casa" ('cas', as "caso"):
+# its plural and the phrases that hold it ("case di riposo", "casa di comunità") would
+# all need groups of their own, for a handful of texts that say "in caso di".
 UNSTEMMED_WORDS = {
     "anziano": "anzi",
     "autistica": "autist",
@@ -88,10 +87,10 @@ UNSTEMMED_WORDS = {
 # The marked words: the sigle, the words of the domain above, and the words of Comune
 # names that the stemmer folds into a common word's stem (place_words.PLACE_WORDS:
 # "Cenate" and "cena" are both 'cen', "Salò" and "salita" 'sal', "Meda" and "medie"
-# 'med'). Both backends read each of them,
-# in the texts and in the query, as the folded word with MARK after it, a form that no
-# stemmer changes and no other word takes ('isee0', 'cenate0'): "cena" no longer finds
-# every service whose title or provider names Cenate Sotto, and "cenate" finds those.
+# 'med'). Both backends read each of them, in the texts and in the query, as the folded
+# word with MARK after it, a form that no stemmer changes and no other word takes
+# ('isee0', 'cenate0'): "cena" no longer finds every service whose title or provider
+# names Cenate Sotto, and "cenate" finds those.
 MARK = "0"
 # The words marked in every text, whatever the query (marked_text_sql).
 ALWAYS_MARKED = frozenset(SIGLE) | frozenset(UNSTEMMED_WORDS)

@@ -15,6 +15,7 @@ from marketplace.search.text import (
     ITALIAN_STOPWORDS,
     NAMES_PATTERN,
     STOP_WORDS,
+    UNSTEMMED_WORDS,
     fold,
     ignored_words,
     marks_names,
@@ -202,6 +203,28 @@ def test_a_sigla_keeps_its_own_lexeme_where_the_stemmer_would_fold_it_into_a_wor
     assert text_groups("scuola pei") == [[(("scuola",), False)], [(("pei",), False)]]
     # A word that only begins like one is no sigla.
     assert postgres_tsquery("ise") == "((ise:*))"
+
+
+def test_a_word_of_the_domain_keeps_its_own_lexeme_in_every_text_and_snippet():
+    """The words of UNSTEMMED_WORDS have the stem they are listed with, which another
+    word shares ("Comune"): both the index and a snippet that marks no place word (the
+    query's lexemes would not change) read them marked, and the snippet shows them as
+    written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, (ts_lexize('italian_stem', unaccent(w)))[1] FROM unnest(%s::text[]) w",
+            [list(UNSTEMMED_WORDS)],
+        )
+        assert dict(cursor.fetchall()) == UNSTEMMED_WORDS
+        text = "Comunità alloggio del Comune per l'anziano; anzi, per gli anziani"
+        snippet = postgres.marked_text_sql("x.t", places="false", names="false")
+        cursor.execute(f"SELECT {snippet} FROM (SELECT %s::text AS t) x", [text])
+        (marked,) = cursor.fetchone()
+    assert marked == "Comunità0 alloggio del Comune per l'anziano0; anzi, per gli anziani"
+    assert restore_marked(marked) == text
+    assert vector_of(text) == (
+        "'allogg':2 'anzi':8 'anzian':11 'anziano0':7 'comun':4 'comunita0':1"
+    )
 
 
 def test_a_snippet_shows_the_sigle_as_they_were_written():
