@@ -55,8 +55,9 @@ def correct(text: str) -> Correction:
     changed = False
     with connection.cursor() as cursor:
         for typed, *others in groups:
+            apart = _stems_kept_apart((typed, *others))
             replacements = [
-                token if token in STOP_WORDS else _replacement(cursor, token, proposals)
+                token if token in STOP_WORDS else _replacement(cursor, token, proposals, apart)
                 for token in typed
             ]
             if replacements != list(typed) and any(_all_match(cursor, p) for p in others):
@@ -109,14 +110,25 @@ def nearest_word_params(token: str) -> dict:
     return {"word": token, "stop_words": ITALIAN_STOPWORDS}
 
 
-def _replacement(cursor, token: str, proposals: dict[str, str]) -> str | None:
+def _stems_kept_apart(phrases) -> frozenset[str]:
+    """The stems the words of these phrases (a group: the words typed, their synonyms)
+    were kept apart from (text.UNSTEMMED_WORDS): "autismo", with "autistici", 'autist'."""
+    return frozenset(
+        UNSTEMMED_WORDS[w] for phrase in phrases for w in phrase if w in UNSTEMMED_WORDS
+    )
+
+
+def _replacement(
+    cursor, token: str, proposals: dict[str, str], apart: frozenset[str]
+) -> str | None:
     """The token itself when it matches something, else the nearest known word, else
     None (no word is near enough, or the token is too short to correct: "cav" where no
     text names a centro antiviolenza is said to be found nowhere, as a longer word).
 
     An Italian word is never replaced by another word: None, and the nearest known word
     goes to `proposals`. Only the same letters written apart are taken for it
-    ("babysitter" searches "baby sitter")."""
+    ("babysitter" searches "baby sitter"). Never a word of a stem in `apart`
+    (_stems_kept_apart)."""
     if _matches(cursor, token):
         return token
     if len(token) < MIN_LENGTH:
@@ -124,9 +136,9 @@ def _replacement(cursor, token: str, proposals: dict[str, str]) -> str | None:
     nearest = _nearest_word(cursor, token)
     if nearest is None or nearest.similarity < MIN_SIMILARITY:
         return None
-    stem_apart = UNSTEMMED_WORDS.get(token)
-    if stem_apart and nearest.parola.startswith(stem_apart):
-        # Nor the word the stemmer took it for: "autistici" is not "autista".
+    if any(nearest.parola.startswith(stem) for stem in apart):
+        # Nor the word the stemmer took it, or a synonym, for: "autistici" and "autismo"
+        # are not "autista".
         return None
     if is_italian_word(token) and nearest.parola != token:
         proposals[token] = nearest.frase

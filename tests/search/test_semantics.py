@@ -114,14 +114,15 @@ def test_what_is_proposed_is_never_the_word_a_stem_was_kept_apart_from_nor_a_sto
     cerca, django_capture_on_commit_callbacks
 ):
     # "autistici" keeps its own lexeme so as not to find "autisti" (text.UNSTEMMED_WORDS):
-    # proposing "autista" would undo it. "allo", of a title, was proposed for "alloggio".
+    # proposing "autista" would undo it, for it or for "autismo", its synonym. "allo", of
+    # a title, was proposed for "alloggio".
     with django_capture_on_commit_callbacks(execute=True):
         services_at_melegnano(
             "Cooperativa Il Ponte",
             ("Trasporto con autista", "Accompagnamento a visite."),
             ("Allo sportello", "Pratiche per i residenti."),
         )
-    for typed in ("autistici", "alloggio"):
+    for typed in ("autistici", "autismo", "alloggio"):
         body = cerca(q=typed)
         assert body["count"] == 0 and body["parole_non_trovate"] == [typed]
         assert body["proposte"] == {}, typed
