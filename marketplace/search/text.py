@@ -46,7 +46,8 @@ SINONIMI: list[tuple[str, ...]] = [
     ("sfa", "formazione all'autonomia"),
     ("rsd", "residenza sanitaria disabili"),
     ("cav", "centro antiviolenza", "centri antiviolenza"),
-    ("dsa", "disturbi specifici dell'apprendimento"),
+    # The DSA by name: a parent types the child's ("dislessia"), a service says "DSA".
+    ("dsa", "disturbi specifici dell'apprendimento", "dislessia", "discalculia", "disgrafia"),
     ("bes", "bisogni educativi speciali"),
     ("isee", "dsu", "dichiarazione sostitutiva unica"),
     ("caf", "centro di assistenza fiscale", "centri di assistenza fiscale"),

@@ -213,8 +213,16 @@ def test_a_sigla_and_what_it_stands_for_find_each_other(cerca, django_capture_on
             descrizione="Un centro antiviolenza aperto a tutte, anche di notte.",
             sedi=[sede],
         )
+        make_servizio(
+            ente=ente,
+            titolo="Doposcuola DSA",
+            descrizione="Metodo di studio con strumenti compensativi.",
+            sedi=[sede],
+        )
     assert titoli(cerca(q="centro diurno disabili")) == ["CDD La Tela"]
     assert titoli(cerca(q="cav")) == ["Sportello donne"]
+    # A disturbo specifico dell'apprendimento by name finds the DSA.
+    assert titoli(cerca(q="dislessia")) == ["Doposcuola DSA"]
 
 
 def test_a_plural_finds_its_singular_where_the_stemmer_tells_them_apart(cerca):
