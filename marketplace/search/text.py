@@ -30,6 +30,10 @@ SINONIMI: list[tuple[str, ...]] = [
     ("lavanderia", "stireria", "lavasecco", "stiro"),
     ("spesa a domicilio", "consegna spesa"),
     ("gratuito", "gratis"),
+    # Snowball cuts the feminine plural of these to 'sportiv' and 'visiv', the other
+    # forms to 'sport' and 'vis': "attività sportive" did not find the "centro sportivo".
+    ("sportivo", "sportiva", "sportivi", "sportive"),
+    ("visivo", "visiva", "visivi", "visive"),
     ("pratiche", "disbrigo pratiche", "commissioni"),
     ("trasporto", "accompagnamento", "navetta"),
     ("rsa", "casa di riposo", "residenza sanitaria assistenziale"),

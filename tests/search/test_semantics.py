@@ -349,6 +349,27 @@ def test_the_singular_anziano_finds_what_anziani_finds_not_the_word_anzi(
     assert "<mark>anziano</mark>" in by_title["Telefonate di compagnia"]["snippet"]
 
 
+def test_the_forms_of_an_adjective_the_stemmer_tells_apart_find_each_other(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "sportive" is 'sportiv' where "sportivo", "sportiva" and "sportivi" are 'sport';
+    # "visive" 'visiv' where the other forms of "visivo" are 'vis'.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Centro sportivo comunale", "Calcio e nuoto."),
+            ("Centro estivo", "Giochi e attività sportive."),
+            ("Lettura per la disabilità visiva", "Libri in braille."),
+            ("Ausili per disabilità visive", "Prestito di lenti e lettori."),
+        )
+    for typed in ("sportive", "sportivo", "sportivi"):
+        found = sorted(titoli(cerca(q=typed)))
+        assert found == ["Centro estivo", "Centro sportivo comunale"], typed
+    visual = ["Ausili per disabilità visive", "Lettura per la disabilità visiva"]
+    for typed in ("visive", "visiva", "disabilità visivi"):
+        assert sorted(titoli(cerca(q=typed))) == visual, typed
+
+
 def test_the_singular_italiano_finds_its_other_forms_not_italia(
     cerca, django_capture_on_commit_callbacks
 ):
