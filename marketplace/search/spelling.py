@@ -98,16 +98,13 @@ SELECT CASE WHEN NOT EXISTS (
 # passes MIN_SIMILARITY (migration 0019: 12-24 ms -> 0.2-3.5 at a million services).
 # Ties by the word itself, so that the same typo always gets the same correction. Never
 # a stop word, which no search looks for ("alloggio" was proposed "allo", of a title).
-_NEAREST_WORD = """
-SELECT frase, similarity(parola, %(word)s) AS s, parola FROM search_vocabolo
-WHERE parola %% %(word)s AND parola <> ALL(%(stop_words)s)
-ORDER BY parola <-> %(word)s, parola LIMIT 1
+# The stop words are written in the statement, a constant: no list to send each call.
+_STOP_WORDS_ARRAY = "ARRAY[" + ", ".join(f"'{w}'" for w in ITALIAN_STOPWORDS) + "]"
+_NEAREST_WORD = f"""
+SELECT frase, similarity(parola, %s) AS s, parola FROM search_vocabolo
+WHERE parola %% %s AND parola <> ALL({_STOP_WORDS_ARRAY})
+ORDER BY parola <-> %s, parola LIMIT 1
 """
-
-
-def nearest_word_params(token: str) -> dict:
-    """The parameters of _NEAREST_WORD for the token."""
-    return {"word": token, "stop_words": ITALIAN_STOPWORDS}
 
 
 def _stems_kept_apart(phrases) -> frozenset[str]:
@@ -165,6 +162,6 @@ def nearest_word(token: str) -> NearestWord | None:
 
 
 def _nearest_word(cursor, token: str) -> NearestWord | None:
-    cursor.execute(_NEAREST_WORD, nearest_word_params(token))
+    cursor.execute(_NEAREST_WORD, [token] * 3)
     row = cursor.fetchone()
     return None if row is None else NearestWord(*row)

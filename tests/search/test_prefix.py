@@ -246,7 +246,7 @@ def test_the_nearest_known_word_to_a_typo_is_the_nearest_of_the_whole_vocabulary
     """The words the trigram index gives (`%`) hold the nearest of all whenever it is
     similar enough to be a correction; none is one otherwise."""
     with connection.cursor() as cursor:
-        cursor.execute(spelling._NEAREST_WORD, spelling.nearest_word_params(word))
+        cursor.execute(spelling._NEAREST_WORD, [word] * 3)
         found = cursor.fetchone()
         cursor.execute(
             "SELECT frase, similarity(parola, %s) AS s, parola FROM search_vocabolo "
@@ -263,9 +263,7 @@ def test_the_nearest_known_word_to_a_typo_is_the_nearest_of_the_whole_vocabulary
 def test_the_nearest_known_word_is_looked_for_in_the_trigram_index(catalogo):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # the test's vocabulary is tiny
-        cursor.execute(
-            "EXPLAIN " + spelling._NEAREST_WORD, spelling.nearest_word_params("babysiter")
-        )
+        cursor.execute("EXPLAIN " + spelling._NEAREST_WORD, ["babysiter"] * 3)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         transaction.set_rollback(True)
     assert "Bitmap Index Scan on search_vocabolo_trgm" in plan, plan
