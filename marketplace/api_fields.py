@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 
 
 class BooleanParam(serializers.BooleanField):
@@ -42,3 +43,47 @@ class FieldsBoundOnce:
             build = serializers.Serializer.fields.func
             fields = self._shared_fields[key] = build(type(self)())
         return fields
+
+
+class MomentParam(serializers.DateTimeField):
+    """A date and time (ISO 8601), read in the site's time zone when it names none.
+
+    DRF checks an aware moment by converting it to UTC, and Python's datetime stops at
+    the years 1 and 9999: "0001-01-01T00:00" in Rome is still year 0 in UTC, and DRF let
+    the OverflowError through as a 500. Such a moment is a bad value like any other.
+    """
+
+    default_error_messages = {
+        # DRF's own message for a moment past 9999 in UTC, which has no Italian yet.
+        "overflow": _("Data e ora fuori scala: scrivi un anno fra 1 e 9999."),
+    }
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+class FormatParamNegotiation(DefaultContentNegotiation):
+    """`?format=` names one of the endpoint's formats, or is a 400 naming the parameter.
+
+    DRF answers an unknown format with a bare 404 ("Non trovato."), as if the address were
+    wrong: the reader of `?format=xml` learns neither which parameter nor what to write.
+    A format given as a suffix of the address (`.json`) is still DRF's business.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        param = self.settings.URL_FORMAT_OVERRIDE
+        asked = request.query_params.get(param) if param and not format_suffix else None
+        if asked and not any(renderer.format == asked for renderer in renderers):
+            formats = ", ".join(dict.fromkeys(renderer.format for renderer in renderers))
+            raise serializers.ValidationError(
+                {
+                    param: [
+                        _("Formato sconosciuto «%(asked)s»: scrivi %(formats)s.")
+                        % {"asked": asked, "formats": formats}
+                    ]
+                }
+            )
+        return super().select_renderer(request, renderers, format_suffix)

@@ -28,7 +28,7 @@ from convenzioni.selectors import (
     convenzioni_valide_per,
 )
 from geo_data.models import Ambito, Comune
-from marketplace.api_fields import BooleanParam, FieldsBoundOnce
+from marketplace.api_fields import BooleanParam, FieldsBoundOnce, MomentParam
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .cache import memo
@@ -215,7 +215,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         required=False, help_text=_("GeoJSON Polygon o MultiPolygon, WGS 84.")
     )
     aperto_ora = BooleanParam(required=False, default=False)
-    aperto_il = serializers.DateTimeField(required=False)
+    aperto_il = MomentParam(required=False)
     gratuito = BooleanParam(required=False, allow_null=True, default=None)
     lingua = serializers.ChoiceField(choices=LINGUE, required=False)
     accessibile = BooleanParam(required=False, allow_null=True, default=None)

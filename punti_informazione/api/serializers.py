@@ -18,6 +18,7 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geo_data.models import Comune
+from marketplace.api_fields import MomentParam
 from servizi import orari
 from servizi.api.serializers import (
     EnteBreveSerializer,
@@ -182,7 +183,7 @@ class PiuVicinoParamsSerializer(serializers.Serializer):
     lon = serializers.FloatField(
         min_value=-180, max_value=180, help_text=_("Longitudine (WGS 84).")
     )
-    quando = serializers.DateTimeField(
+    quando = MomentParam(
         required=False, help_text=_("Aperti a quest'ora (ISO 8601); predefinito: adesso.")
     )
     limite = serializers.IntegerField(required=False, min_value=1, max_value=20, default=1)

@@ -119,3 +119,11 @@ def test_every_interface_string_has_an_english_translation():
     untranslated = [e for e in entries if 'msgstr ""' in e and '\n"' not in e.split("msgstr")[1]]
     assert untranslated == []
     assert "#, fuzzy" not in po
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cerca/", "/api/v1/servizi/", "/api/v1/pit/"])
+def test_an_unknown_format_is_a_400_naming_the_parameter_and_the_formats(client, path):
+    response = client.get(path, {"format": "xml"})
+    assert response.status_code == 400
+    assert response.json() == {"format": ["Formato sconosciuto «xml»: scrivi json, api."]}
+    assert client.get(path, {"format": "json"}).status_code == 200

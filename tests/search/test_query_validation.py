@@ -56,6 +56,9 @@ BOWTIE = {
         ({"ordinamento": "casuale"}, "ordinamento", "casuale"),
         ({"aperto_il": "ieri"}, "aperto_il", "formato"),
         ({"aperto_ora": "true", "aperto_il": "2026-12-24T10:00"}, "aperto_il", "non entrambi"),
+        # Midnight of year 1 in Rome is year 0 in UTC, past what Python's datetime holds.
+        ({"aperto_il": "0001-01-01T00:00"}, "aperto_il", "fuori scala"),
+        ({"aperto_il": "9999-12-31T23:00-05:00"}, "aperto_il", "fuori scala"),
         ({"con_convenzione_per": "rete-x"}, "con_convenzione_per", "rete:<codice>"),
         ({"con_convenzione_per": "rete:atlantide"}, "con_convenzione_per", "rete:atlantide"),
         ({"con_convenzione_per": "impresa:"}, "con_convenzione_per", "Nessuna"),
