@@ -3,8 +3,8 @@ the pages and APIs a curator reads, and in every field of the APIs that write.
 
 Each kind of 500 that fuzzing at a million services found is among them: a NUL
 character (PostgreSQL refuses it even to look a value up), a polygon that is JSON but no
-geometry, a `next` that is a bare word; and a moment that is past year 9999 or before
-year 1 once in UTC ("0001-01-01T00:00" in Rome), which fuzzing the search found."""
+geometry, a `next` that is a bare word; and a moment of year 1 (the day before it, or
+UTC's hour, is year 0), which fuzzing the search found."""
 
 from __future__ import annotations
 
@@ -64,8 +64,8 @@ VALUES = [
     "anziani,infanzia", ",", "015146", "pubblico", "servizio,pit", "distanza", "45.46", "9.19",
     "91", "-181", "8.49,44.67,11.43,46.64", "11,46,9,45", "1,2,3", "{}", "[1, 2]",
     '{"type": "Polygon"}', '{"type": "Point", "coordinates": [9, 45]}', "2026-12-07T10:00",
-    "2026-02-30", "9999-12-31T23:59", "0001-01-01T00:00", "9999-12-31T23:00-05:00", "true",
-    "yes", "//evil.example", "per-me",
+    "2026-02-30", "9999-12-31T23:59", "0001-01-01T00:00", "0001-01-01T01:00",
+    "9999-12-31T23:00-05:00", "true", "yes", "//evil.example", "per-me",
 ]  # fmt: skip
 READ = [
     "/api/v1/cerca/", "/api/v1/cerca/mappa/", "/api/v1/cerca/suggerimenti/", "/api/v1/servizi/",

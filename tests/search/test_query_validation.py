@@ -56,9 +56,13 @@ BOWTIE = {
         ({"ordinamento": "casuale"}, "ordinamento", "casuale"),
         ({"aperto_il": "ieri"}, "aperto_il", "formato"),
         ({"aperto_ora": "true", "aperto_il": "2026-12-24T10:00"}, "aperto_il", "non entrambi"),
-        # Midnight of year 1 in Rome is year 0 in UTC, past what Python's datetime holds.
-        ({"aperto_il": "0001-01-01T00:00"}, "aperto_il", "fuori scala"),
-        ({"aperto_il": "9999-12-31T23:00-05:00"}, "aperto_il", "fuori scala"),
+        # Midnight of year 1 in Rome is year 0 in UTC, past what Python's datetime holds;
+        # one in the morning is not, but the day before it is, for the opening hours.
+        ({"aperto_il": "0001-01-01T00:00"}, "aperto_il", "un anno fra 1900 e 2999"),
+        ({"aperto_il": "0001-01-01T01:00"}, "aperto_il", "un anno fra 1900 e 2999"),
+        ({"aperto_il": "9999-12-31T23:00-05:00"}, "aperto_il", "un anno fra 1900 e 2999"),
+        ({"aperto_il": "0226-12-07T10:00"}, "aperto_il", "un anno fra 1900 e 2999"),
+        ({"aperto_il": "3000-01-01T00:00"}, "aperto_il", "un anno fra 1900 e 2999"),
         ({"con_convenzione_per": "rete-x"}, "con_convenzione_per", "rete:<codice>"),
         ({"con_convenzione_per": "rete:atlantide"}, "con_convenzione_per", "rete:atlantide"),
         ({"con_convenzione_per": "impresa:"}, "con_convenzione_per", "Nessuna"),
