@@ -12,25 +12,13 @@
 # index answers as before.
 from django.db import migrations
 
-from marketplace.search.index import rewrite_vectors_where
-from marketplace.search.text import UNSTEMMED_WORDS, words_sql_pattern
-
-_MAY_NAME_THEM = """
-strip(vettore) @@ %(stems)s::tsquery AND (
-    tipo <> 'servizio'
-    OR concat_ws(' ', titolo, testo, ente_nome) ~* %(words)s
-    OR categorie && ARRAY(SELECT codice FROM servizi_categoria WHERE nome ~* %(words)s)
-)
-"""
+from marketplace.search.index import rewrite_rows_that_may_name
+from marketplace.search.text import UNSTEMMED_WORDS
 
 
 def mark_the_unstemmed_words(apps, schema_editor):
-    params = {
-        "stems": " | ".join(sorted(set(UNSTEMMED_WORDS.values()))),
-        "words": words_sql_pattern(UNSTEMMED_WORDS),
-    }
     with schema_editor.connection.cursor() as cursor:
-        rewrite_vectors_where(cursor, _MAY_NAME_THEM, params)
+        rewrite_rows_that_may_name(cursor, UNSTEMMED_WORDS)
 
 
 class Migration(migrations.Migration):

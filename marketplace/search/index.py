@@ -818,6 +818,27 @@ def rewrite_rows_naming(cursor, words: Mapping[str, str], pattern: str | None = 
     )
 
 
+def rewrite_rows_that_may_name(cursor, words: Mapping[str, str]) -> int:
+    """rewrite_rows_naming for words that a row's vector may hold without its columns
+    saying them: the services whose title, text, provider or categories' names name one
+    ("Salute e benessere" is in the vectors, not in the row), and every info point and
+    agreement with a stem, whose vectors hold more than their row (a PIT's kind, an
+    agreement's services). What a migration runs when words of the domain join
+    text.UNSTEMMED_WORDS."""
+    stems = " | ".join(sorted({quoted_lexeme(stem) for stem in words.values()}))
+    return rewrite_vectors_where(
+        cursor,
+        """strip(vettore) @@ %(stems)s::tsquery AND (
+            tipo <> 'servizio'
+            OR concat_ws(' ', titolo, testo, ente_nome) ~* %(words)s
+            OR categorie && ARRAY(
+                SELECT codice FROM servizi_categoria WHERE nome ~* %(words)s
+            )
+        )""",
+        {"stems": stems, "words": words_sql_pattern(words)},
+    )
+
+
 def rebuild_index() -> dict[str, int]:
     """Rebuild the whole postgres index: the number of rows of each kind.
 

@@ -42,6 +42,14 @@ SINONIMI: list[tuple[str, ...]] = [
     # The forms of the marked words of UNSTEMMED_WORDS, which no longer share a stem.
     ("autismo", "autistico", "autistica", "autistici", "autistiche"),
     ("visita", "visite"),
+    ("caso", "casi"),
+    ("festivo", "festiva", "festivi", "festive"),
+    # Forms of one word that Snowball cuts to two stems, neither another word's:
+    # "pediatrici" is 'pediatric' where "pediatrico" is 'pediatr', "camere" 'cam' where
+    # "camera" is 'camer', "quotidiano" 'quotid' where its other forms are 'quotidian'.
+    ("pediatrico", "pediatrica", "pediatrici", "pediatriche"),
+    ("camera", "camere"),
+    ("quotidiano", "quotidiana", "quotidiani", "quotidiane"),
     # Sigle and what they stand for: a PIT operator types the one, a catalogue writes
     # the other ("CDD Il Mosaico", "centro diurno per persone con disabilità").
     ("cdd", "centro diurno disabili", "centri diurni disabili"),
@@ -74,16 +82,23 @@ SIGLE = ("bes", "caf", "cav", "cpia", "isee", "pei", "sai")
 # is 'anzi', as the word "anzi", where "anziani" is 'anzian' ("anziano" found 2 of the
 # demo's 66 services for the elderly), "italiano" 'ital' as "Italia", where "lingua
 # italiana" is 'italian'. Marked as the sigle are, each keeps its own lexeme; the forms
-# of one word find each other again through SINONIMI. Not "casa" ('cas', as "caso"):
-# its plural and the phrases that hold it ("case di riposo", "casa di comunità") would
-# all need groups of their own, for a handful of texts that say "in caso di".
+# of one word find each other again through SINONIMI. "casa" and "caso" are both 'cas'
+# ("casa" found every "in caso di malattia"): "caso" and "casi" are the ones marked, so
+# that "casa", "case" and "case di riposo" keep finding each other. So are "festivo",
+# "festivi" and "festiva", which were 'fest' as "festa" ("festivi" found the "feste di
+# compleanno"; "festive" is 'festiv' already).
 UNSTEMMED_WORDS = {
     "anziano": "anzi",
     "autistica": "autist",
     "autistiche": "autist",
     "autistici": "autist",
     "autistico": "autist",
+    "casi": "cas",
+    "caso": "cas",
     "comunita": "comun",
+    "festiva": "fest",
+    "festivi": "fest",
+    "festivo": "fest",
     "italiano": "ital",
     "salute": "sal",
     "visita": "vis",

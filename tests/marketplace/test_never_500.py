@@ -65,7 +65,8 @@ VALUES = [
     "91", "-181", "8.49,44.67,11.43,46.64", "11,46,9,45", "1,2,3", "{}", "[1, 2]",
     '{"type": "Polygon"}', '{"type": "Point", "coordinates": [9, 45]}', "2026-12-07T10:00",
     "2026-02-30", "9999-12-31T23:59", "0001-01-01T00:00", "0001-01-01T01:00",
-    "9999-12-31T23:00-05:00", "true", "yes", "//evil.example", "per-me",
+    "9999-12-31T23:00-05:00", "0001-01-01", "9999-12-31", "true", "yes", "//evil.example",
+    "per-me",
 ]  # fmt: skip
 READ = [
     "/api/v1/cerca/", "/api/v1/cerca/mappa/", "/api/v1/cerca/suggerimenti/", "/api/v1/servizi/",

@@ -418,3 +418,31 @@ def test_the_migration_of_the_unstemmed_words_rewrites_every_row_with_their_stem
     assert after[other.pk].vettore == before[other.pk].vettore
     assert Lessema.objects.filter(lessema="comunita0").exists()
     assert StatoIndice.objects.get().versione > version
+
+
+def test_the_migration_of_caso_and_festivi_rewrites_the_rows_that_name_them(
+    django_capture_on_commit_callbacks,
+):
+    """Migration 0038 marks "caso", "casi", "festivo", "festivi" and "festiva", which
+    shared 'cas' with "casa" and 'fest' with "festa"; a row with "casa" alone keeps its
+    vector."""
+    module = import_module("marketplace.migrations.0038_caso_e_festivi")
+    with django_capture_on_commit_callbacks(execute=True):
+        named = make_servizio(titolo="Sostituzioni in caso di malattia, anche festivi")
+        other = make_servizio(titolo="Assistenza a casa")
+    with connection.cursor() as cursor:  # as indexed before: the stems only
+        cursor.execute(
+            "UPDATE search_documento SET vettore = to_tsvector('italiano', titolo) "
+            "WHERE oggetto_id = %s",
+            [named.pk],
+        )
+    before = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
+    assert "'cas'" in str(before[named.pk].vettore)
+
+    module.mark_the_new_words(None, SimpleNamespace(connection=connection))
+
+    after = {row.oggetto_id: row for row in DocumentoRicerca.objects.all()}
+    vector = str(after[named.pk].vettore)
+    assert "'caso0'" in vector and "'festivi0'" in vector
+    assert "'cas'" not in vector and "'fest'" not in vector
+    assert after[other.pk].vettore == before[other.pk].vettore

@@ -370,6 +370,63 @@ def test_the_forms_of_an_adjective_the_stemmer_tells_apart_find_each_other(
         assert sorted(titoli(cerca(q=typed))) == visual, typed
 
 
+def test_casa_does_not_find_in_caso_di_nor_festivi_the_feste(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "casa", "case", "caso" and "casi" all stem to 'cas'; "festivo", "festivi", "festa"
+    # and "feste" to 'fest', where "festive" is 'festiv'.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Assistenza a casa", "Igiene e pasti al domicilio."),
+            ("Case di riposo in rete", "Posti di sollievo."),
+            ("Baby sitter", "Sostituzioni rapide in caso di malattia del bambino."),
+            ("Animazione per feste di compleanno", "Giochi e merenda."),
+            ("Farmacia di turno", "Aperta anche nei giorni festivi."),
+            ("Pronto intervento idraulico", "Anche nei giorni e nelle notti festive."),
+        )
+    for typed in ("casa", "case"):
+        found = titoli(cerca(q=typed))
+        assert {"Assistenza a casa", "Case di riposo in rete"} <= set(found), typed
+        assert "Baby sitter" not in found, typed
+    assert titoli(cerca(q="in caso di malattia")) == ["Baby sitter"]
+    holidays = {"Farmacia di turno", "Pronto intervento idraulico"}
+    for typed in ("festivi", "festive", "festivo", "nei giorni festivi"):
+        found = titoli(cerca(q=typed))
+        assert holidays <= set(found), typed
+        assert "Animazione per feste di compleanno" not in found, typed
+    assert "Farmacia di turno" not in titoli(cerca(q="feste"))
+    by_title = {hit["titolo"]: hit for hit in cerca(q="festive")["results"]}
+    assert "<mark>festivi</mark>" in by_title["Farmacia di turno"]["snippet"]
+
+
+def test_forms_of_one_word_with_two_stems_find_each_other(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "pediatrici" is 'pediatric' where "pediatrico" is 'pediatr', "camere" 'cam' where
+    # "camera" is 'camer', "quotidiano" 'quotid' where "quotidiana" is 'quotidian'.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Ambulatorio pediatrico", "Visite per i bambini."),
+            ("Corso di primo soccorso", "Per i genitori: i traumi pediatrici più comuni."),
+            ("Residenza per anziani", "Camere singole e doppie."),
+            ("Appartamento protetto", "Una camera con bagno."),
+            ("Centro diurno", "Animazione quotidiana."),
+            ("Telefonata di compagnia", "Un appuntamento quotidiano."),
+        )
+    pediatric = ["Ambulatorio pediatrico", "Corso di primo soccorso"]
+    rooms = ["Appartamento protetto", "Residenza per anziani"]
+    daily = ["Centro diurno", "Telefonata di compagnia"]
+    for words, found in (
+        (("pediatrici", "pediatrico", "pediatriche"), pediatric),
+        (("camere", "camera"), rooms),
+        (("quotidiano", "quotidiana", "quotidiani"), daily),
+    ):
+        for typed in words:
+            assert sorted(titoli(cerca(q=typed))) == found, typed
+
+
 def test_the_singular_italiano_finds_its_other_forms_not_italia(
     cerca, django_capture_on_commit_callbacks
 ):
