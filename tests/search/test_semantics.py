@@ -400,6 +400,26 @@ def test_casa_does_not_find_in_caso_di_nor_festivi_the_feste(
     assert "<mark>festivi</mark>" in by_title["Farmacia di turno"]["snippet"]
 
 
+def test_the_snippet_shows_the_words_its_text_holds_when_others_are_in_a_category(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "mediazione" is in the category's name only, "culturale" at the end of the text: the
+    # snippet showed the text's first words, none marked, as if nothing had matched.
+    opening = "Servizio per la salute della donna, la gravidanza e la famiglia. " * 3
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "ASST Melegnano e Martesana",
+            ("Consultorio familiare", opening + "Su appuntamento, una mediatrice culturale."),
+            categorie=categorie("consulenza.familiare"),
+        )
+    (hit,) = cerca(q="mediazione culturale")["results"]
+    assert "mediatrice <mark>culturale</mark>" in hit["snippet"]
+    assert hit["categorie_trovate"] == ["Consultorio e <mark>mediazione</mark> familiare"]
+    # With every word in the text, the fragment is still the one that holds them all.
+    body = cerca(q="gravidanza mediatrice")
+    assert "<mark>mediatrice</mark>" in body["results"][0]["snippet"]
+
+
 def test_forms_of_one_word_with_two_stems_find_each_other(
     cerca, django_capture_on_commit_callbacks
 ):

@@ -1789,12 +1789,22 @@ _MARKS = f"StartSel={MARK_START}, StopSel={MARK_END}"
 # 0.4 ms a call where the sigle's take 0.15 (the page's statement of "asilo": 4.4 ms,
 # 2.2 without).
 _W_MARKING = {"places": "w.places", "names": "w.names"}
-# The snippet: the title and the description, the words of the query marked.
+# The snippet: the title and the description, the words of the query marked, in the
+# fragment that holds them all (`w.ranked`). Where the text holds only some of them, the
+# others being in the Ente's name or a category's, ts_headline finds no such fragment and
+# gives the text's first words, none marked: "mediazione culturale" showed the start of
+# a consultorio's text, not its "mediatrice culturale" (the "mediazione" is in its
+# category). There the fragment is the one with most of the words that it does hold
+# (`w.q`, any group). Not always: with all the words in the text, the fragment of any
+# group is often one word's ("consulenza lavoro": 8 of 13 demo texts showed fewer words).
 _SNIPPET_TEXT = marked_text_sql("d.titolo || '. ' || d.testo", **_W_MARKING)
-_SNIPPET_SQL = (
-    f"ts_headline('italiano', {_SNIPPET_TEXT}, {TSQUERY_SQL}, "
-    f"'{_MARKS}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \"')"
+_SNIPPET_OPTIONS = (
+    f"'{_MARKS}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \"'"
 )
+_SNIPPET_SQL = f"""
+    CASE WHEN strpos(s.every_group, '{MARK_START}') > 0 OR w.ranked = w.q THEN s.every_group
+         ELSE ts_headline('italiano', {_SNIPPET_TEXT}, w.q, {_SNIPPET_OPTIONS})
+    END"""
 # Why a row matched where its snippet cannot show it: its Ente's name, and the names
 # of its categories (with their ancestors), when they hold any group of the query's
 # words (`w.q`, text_tsqueries' any_group), marked as the snippet is.
@@ -1834,9 +1844,12 @@ def _hits(rows: list[dict], query: SearchQuery, tsquery: str | None) -> list[Hit
     has_text = tsquery is not None
     if has_text:
         text_columns = f"{_SNIPPET_SQL} AS snippet, {_FOUND_IN_SQL}"
-        text_from = (
-            f"CROSS JOIN (SELECT {TSQUERY_SQL}, %s::boolean, %s::boolean) AS w(q, places, names)"
-        )
+        text_from = f"""
+            CROSS JOIN (SELECT {TSQUERY_SQL}, {TSQUERY_SQL}, %s::boolean, %s::boolean)
+                AS w(ranked, q, places, names)
+            CROSS JOIN LATERAL (
+                SELECT ts_headline('italiano', {_SNIPPET_TEXT}, w.ranked, {_SNIPPET_OPTIONS})
+            ) AS s(every_group)"""
         text_params = [tsquery, text_tsqueries(query.q).any_group, *_marks_places(tsquery)]
     else:
         text_columns = "NULL AS snippet, NULL AS ente_evidenziato, NULL AS categorie_trovate"
