@@ -140,7 +140,30 @@ def _replacement(
     if is_italian_word(token) and nearest.parola != token:
         proposals[token] = nearest.frase
         return None
-    return nearest.frase
+    return _compound(cursor, token, nearest) or nearest.frase
+
+
+def _compound(cursor, token: str, nearest: NearestWord) -> str | None:
+    """Two words written as one, the nearest known word and the letters it leaves out,
+    when those are a known word too: "prescuola" is "pre scuola", not "scuola", which
+    found every school where "pre-scuola" finds the services before school starts. Only
+    for a word that is not Italian: "autoscuola" is no "auto" and no "scuola"."""
+    word = nearest.parola
+    if token.endswith(word):
+        rest, phrase = token[: -len(word)], f"{token[: -len(word)]} {nearest.frase}"
+    elif token.startswith(word):
+        rest, phrase = token[len(word) :], f"{nearest.frase} {token[len(word) :]}"
+    else:
+        return None
+    if len(rest) < 2 or rest in STOP_WORDS:
+        return None
+    # A word of the vocabulary as it is, not only the beginning of one: "teleassistenza"
+    # is no "tele assistenza", which found nothing ("tele" began "telefono").
+    cursor.execute(_KNOWN_WORD, [rest])
+    return phrase if cursor.fetchone()[0] else None
+
+
+_KNOWN_WORD = "SELECT EXISTS (SELECT 1 FROM search_vocabolo WHERE parola = %s)"
 
 
 def _matches(cursor, token: str) -> bool:

@@ -29,6 +29,7 @@ SINONIMI: list[tuple[str, ...]] = [
     ("psicologo", "sostegno psicologico", "psicoterapia"),
     ("lavanderia", "stireria", "lavasecco", "stiro"),
     ("spesa a domicilio", "consegna spesa"),
+    ("telesoccorso", "teleassistenza", "telecontrollo"),
     ("gratuito", "gratis"),
     # Snowball cuts the feminine plural of these to 'sportiv' and 'visiv', the other
     # forms to 'sport' and 'vis': "attività sportive" did not find the "centro sportivo".

@@ -52,6 +52,26 @@ def test_typos_are_tolerated(cerca):
     assert body["corretta"] is True and body["q"] == "baby sitter"
 
 
+def test_two_words_written_as_one_are_read_as_two_not_as_the_longer_one(
+    cerca, django_capture_on_commit_callbacks
+):
+    # "prescuola" was corrected to "scuola", its nearest known word: every school.
+    with django_capture_on_commit_callbacks(execute=True):
+        services_at_melegnano(
+            "Cooperativa Il Ponte",
+            ("Pre e post scuola", "Accoglienza dalle 7.30 prima delle lezioni."),
+            ("Scuola di musica", "Corsi per bambini e adulti."),
+            ("Telesoccorso", "Un pulsante al collo per chiamare aiuto."),
+        )
+    body = cerca(q="prescuola")
+    assert body["q"] == "pre scuola" and body["corretta"] is True
+    assert titoli(body) == ["Pre e post scuola"]
+    # Not where the rest is only the beginning of words ("tele" of "telefono"): there
+    # the group of synonyms finds it.
+    body = cerca(q="teleassistenza")
+    assert body["q"] == "teleassistenza" and titoli(body) == ["Telesoccorso"]
+
+
 def test_words_too_common_to_search_are_left_out_and_named(cerca):
     body = cerca(q="Asili di")
     assert titoli(body) == ["Asilo nido Il Girasole"]
