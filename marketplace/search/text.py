@@ -63,7 +63,17 @@ SINONIMI: list[tuple[str, ...]] = [
     ("dsa", "disturbi specifici dell'apprendimento", "dislessia", "discalculia", "disgrafia"),
     ("bes", "bisogni educativi speciali"),
     ("isee", "dsu", "dichiarazione sostitutiva unica"),
-    ("caf", "centro di assistenza fiscale", "centri di assistenza fiscale"),
+    # What one asks a CAF for, by name: the PITs of the demo that are a "Patronato /
+    # CAF" did not answer "730" nor "dichiarazione dei redditi".
+    (
+        "caf",
+        "centro di assistenza fiscale",
+        "centri di assistenza fiscale",
+        "730",
+        "modello 730",
+        "dichiarazione dei redditi",
+    ),
+    ("h24", "24 ore su 24", "giorno e notte"),
 ]
 
 
