@@ -376,6 +376,22 @@ _NAMES_BY_WORDS = {tuple(words(name)): frozenset(marked) for name, marked in PLA
 _LONGEST_NAME = max(len(key) for key in _NAMES_BY_WORDS)
 
 
+def synonyms_being_typed(typed: list[str]) -> list[tuple[str, ...]]:
+    """The phrases of the synonym groups that hold a phrase these words begin, the last
+    one written in part ("casa di r": "casa di riposo", and so "rsa"), for type-ahead:
+    what a category is named may be another phrase of the group. Nothing for fewer than
+    three letters, which begin too many."""
+    if len("".join(typed)) < 3:
+        return []
+    *whole, last = typed
+    found: list[tuple[str, ...]] = []
+    for phrase, group in _SYNONYMS_BY_PHRASE.items():
+        size = len(whole)
+        if len(phrase) > size and list(phrase[:size]) == whole and phrase[size].startswith(last):
+            found += [other for other in group if other not in found]
+    return found
+
+
 def _with_marks(phrase: tuple[str, ...], marked) -> tuple[str, ...]:
     """The phrase with each of its words in `marked` followed by MARK."""
     return tuple(word + MARK if word in marked else word for word in phrase)

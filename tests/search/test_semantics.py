@@ -857,6 +857,17 @@ def test_suggestions_for_type_ahead(cerca):
     assert "Asilo nido Il Girasole" in texts  # the service
 
 
+@pytest.mark.parametrize(
+    ("typed", "category"),
+    [("casa di r", "RSA e residenze"), ("tat", "Baby sitting"), ("colonia est", "Centri estivi")],
+)
+def test_a_category_is_suggested_by_a_synonym_of_what_is_being_typed(cerca, typed, category):
+    # "casa di riposo" ~ "rsa", "tata" ~ "baby sitting", "colonia estiva" ~ "centri estivi".
+    body = cerca("/api/v1/cerca/suggerimenti/", q=typed)
+    categories = [s["testo"] for s in body["suggerimenti"] if s["tipo"] == "categoria"]
+    assert categories[0] == category
+
+
 def test_the_index_follows_edits_and_deletions(cerca, django_capture_on_commit_callbacks, backend):
     if backend == "elasticsearch":
         pytest.skip("Elasticsearch: live sync checked by the rebuild in this fixture only")

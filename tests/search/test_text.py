@@ -23,6 +23,7 @@ from marketplace.search.text import (
     postgres_tsquery,
     query_groups,
     restore_marked,
+    synonyms_being_typed,
     text_groups,
     tsquery_word,
 )
@@ -352,3 +353,10 @@ def test_the_place_words_stems_are_those_of_the_italiano_configuration(stems):
             [list(stems)],
         )
         assert dict(cursor.fetchall()) == stems
+
+
+def test_the_synonyms_being_typed_are_those_of_a_phrase_the_words_begin():
+    assert ("rsa",) in synonyms_being_typed(["casa", "di", "r"])
+    assert ("baby", "sitting") in synonyms_being_typed(["tat"])
+    assert synonyms_being_typed(["casa", "del", "r"]) == []  # not the phrase's words
+    assert synonyms_being_typed(["ta"]) == []  # too short: it begins too many

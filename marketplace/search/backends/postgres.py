@@ -95,6 +95,7 @@ from marketplace.search.text import (
     postgres_tsquery,
     query_groups,
     restore_marked,
+    synonyms_being_typed,
     words,
 )
 from marketplace.templatetags.sito import nome_tradotto
@@ -2062,15 +2063,20 @@ TITLE_CANDIDATES = 50
 
 def category_suggestions(prefix: str) -> list[dict]:
     """Categories each typed word begins a word of (the same rule for every backend),
-    named in the reader's language."""
+    named in the reader's language; then those named by a synonym of what is being
+    typed ("casa di r": the "RSA e residenze", for "casa di riposo" ~ "rsa"; "tata": the
+    "Baby sitting")."""
     typed = words(prefix)
     if not typed:
         return []
-    found = []
+    found: list[dict] = []
     # Named in the reader's language; typed words may be Italian ones too.
-    for codice, nome, name_words in _category_words():
-        if all(any(w.startswith(t) for w in name_words) for t in typed):
-            found.append({"testo": nome, "tipo": "categoria", "codice": codice})
+    for alternative in [tuple(typed), *synonyms_being_typed(typed)]:
+        for codice, nome, name_words in _category_words():
+            if all(any(w.startswith(t) for w in name_words) for t in alternative):
+                suggestion = {"testo": nome, "tipo": "categoria", "codice": codice}
+                if suggestion not in found:
+                    found.append(suggestion)
     return found[:MAX_CATEGORY_SUGGESTIONS]
 
 
