@@ -45,32 +45,39 @@ class FieldsBoundOnce:
         return fields
 
 
-class MomentParam(serializers.DateTimeField):
-    """A date and time (ISO 8601), read in the site's time zone when it names none, of a
-    year between 1900 and 2999.
+class _YearsKept:
+    """A date field of a year between 1900 and 2999.
 
-    Python's datetime stops at the years 1 and 9999, and the moment is moved across time
-    zones and days: DRF converts it to UTC to check it ("0001-01-01T00:00" in Rome is
-    year 0 there), the opening hours look at the day before. Each let an OverflowError
-    through as a 500. The years kept are far from both ends and hold every moment one
-    asks of a catalogue's opening hours; "0226-12-07", a slip of the keys, is an error
-    rather than an answer about a Monday of the year 226.
+    Python's datetime stops at the years 1 and 9999, and the value is moved across time
+    zones and days: DRF converts a moment to UTC to check it ("0001-01-01T00:00" in Rome
+    is year 0 there), the opening hours look at the day before. Each let an
+    OverflowError through as a 500. The years kept are far from both ends and hold every
+    day one asks of a catalogue's opening hours; "0226-12-07", a slip of the keys, is an
+    error rather than an answer about a Monday of the year 226.
     """
 
     MIN_YEAR, MAX_YEAR = 1900, 2999
     default_error_messages = {
-        # DRF's own key, for a moment that its conversion to UTC takes past year 9999.
-        "overflow": _("Data e ora fuori scala: scrivi un anno fra 1900 e 2999."),
+        # "overflow" is DRF's own key, for a moment its conversion to UTC takes past 9999.
+        "overflow": _("Data fuori scala: scrivi un anno fra 1900 e 2999."),
     }
 
     def to_internal_value(self, value):
         try:
-            moment = super().to_internal_value(value)
-        except OverflowError:  # DRF's check of an aware moment converts it to UTC too
+            kept = super().to_internal_value(value)
+        except OverflowError:
             self.fail("overflow")
-        if not self.MIN_YEAR <= moment.year <= self.MAX_YEAR:
+        if not self.MIN_YEAR <= kept.year <= self.MAX_YEAR:
             self.fail("overflow")
-        return moment
+        return kept
+
+
+class MomentParam(_YearsKept, serializers.DateTimeField):
+    """A date and time (ISO 8601), read in the site's time zone when it names none."""
+
+
+class DayParam(_YearsKept, serializers.DateField):
+    """A day (ISO 8601: 2026-12-12)."""
 
 
 class FormatParamNegotiation(DefaultContentNegotiation):

@@ -209,6 +209,9 @@ class Orario(models.Model):
     def aperto_il(self, when) -> bool:
         return orari.is_open_at(self.fasce_logiche(), self.eccezioni_logiche(), when)
 
+    def aperto_nel_giorno(self, day) -> bool:
+        return orari.is_open_on(self.fasce_logiche(), self.eccezioni_logiche(), day)
+
 
 class Giorno(models.IntegerChoices):
     LUNEDI = 0, _("lunedì")

@@ -96,6 +96,15 @@ def slots_of_day(fasce: Sequence[Fascia], eccezioni: Sequence[Eccezione], day: d
     ]
 
 
+def is_open_on(fasce: Sequence[Fascia], eccezioni: Sequence[Eccezione], day: date) -> bool:
+    """Whether the schedule is open at some moment of `day`: a slot that starts on it, or
+    the night of the day before's that runs past midnight into it."""
+    midnight = datetime.combine(day, time())
+    return bool(slots_of_day(fasce, eccezioni, day)) or any(
+        end > midnight for _, end in slots_of_day(fasce, eccezioni, day - timedelta(days=1))
+    )
+
+
 def is_open_at(fasce: Sequence[Fascia], eccezioni: Sequence[Eccezione], when: datetime) -> bool:
     """Whether the schedule is open at `when` (an aware datetime, or naive local time)."""
     local = when.astimezone(LOCAL).replace(tzinfo=None) if when.tzinfo else when

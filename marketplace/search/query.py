@@ -28,7 +28,7 @@ from convenzioni.selectors import (
     convenzioni_valide_per,
 )
 from geo_data.models import Ambito, Comune
-from marketplace.api_fields import BooleanParam, FieldsBoundOnce, MomentParam
+from marketplace.api_fields import BooleanParam, DayParam, FieldsBoundOnce, MomentParam
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
 
 from .cache import memo
@@ -110,6 +110,7 @@ class SearchQuery:
     bbox: tuple[float, float, float, float] | None = None  # minlon, minlat, maxlon, maxlat
     poligono: GEOSGeometry | None = None
     aperto_il: datetime | None = None
+    aperto_giorno: date | None = None  # open at some moment of that day
     gratuito: bool | None = None
     lingua: str = ""
     accessibile: bool | None = None
@@ -172,6 +173,8 @@ def territory_names() -> dict[str, dict[str, str]]:
 
 
 BBOX_HELP = _("minlon,minlat,maxlon,maxlat")
+# When the results must be open: now, at a moment, on a day; one of them at most.
+OPEN_PARAMS = ("aperto_ora", "aperto_il", "aperto_giorno")
 
 
 class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
@@ -216,6 +219,10 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
     )
     aperto_ora = BooleanParam(required=False, default=False)
     aperto_il = MomentParam(required=False)
+    aperto_giorno = DayParam(
+        required=False,
+        help_text=_("Aperti in qualche momento di quel giorno (ISO 8601: 2026-12-12)."),
+    )
     gratuito = BooleanParam(required=False, allow_null=True, default=None)
     lingua = serializers.ChoiceField(choices=LINGUE, required=False)
     accessibile = BooleanParam(required=False, allow_null=True, default=None)
@@ -358,9 +365,10 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
                     ]
                 }
             )
-        if data.get("aperto_ora") and "aperto_il" in data:
+        asked = [name for name in OPEN_PARAMS if data.get(name)]
+        if len(asked) > 1:
             raise serializers.ValidationError(
-                {"aperto_il": [_("Usa aperto_ora oppure aperto_il, non entrambi.")]}
+                {asked[-1]: [_("Usa uno solo fra aperto_ora, aperto_il e aperto_giorno.")]}
             )
         return data
 
@@ -402,6 +410,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             bbox=data.get("bbox"),
             poligono=data.get("poligono"),
             aperto_il=aperto_il,
+            aperto_giorno=data.get("aperto_giorno"),
             gratuito=data.get("gratuito"),
             lingua=data.get("lingua", ""),
             accessibile=data.get("accessibile"),

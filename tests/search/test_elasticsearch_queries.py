@@ -395,18 +395,26 @@ def test_open_at_tests_the_documents_schedule_as_postgres_tests_its_rows():
 
 
 def _matches(clause: dict, document: dict) -> bool:
-    """An ES query of `bool`s and `term`s evaluated on one source, as ES evaluates it:
-    a term on a range field matches when one of the field's ranges holds the value
-    (a date without a time is its midnight)."""
+    """An ES query of `bool`s, `term`s and `range`s evaluated on one source, as ES
+    evaluates it: a term on a range field matches when one of the field's ranges holds
+    the value (a date without a time is its midnight); a range that `intersects`, when
+    one of them meets it."""
     ((kind, body),) = clause.items()
+
+    def comparable(v):
+        return v if isinstance(v, int) else datetime.fromisoformat(v)
+
     if kind == "term":
         ((field, value),) = body.items()
-
-        def comparable(v):
-            return v if isinstance(v, int) else datetime.fromisoformat(v)
-
         return any(
             comparable(r["gte"]) <= comparable(value) < comparable(r["lt"]) for r in document[field]
+        )
+    if kind == "range":
+        ((field, asked),) = body.items()
+        assert asked["relation"] == "intersects", asked
+        low, high = comparable(asked["gte"]), comparable(asked["lt"])
+        return any(
+            comparable(r["gte"]) < high and low < comparable(r["lt"]) for r in document[field]
         )
     assert kind == "bool", kind
     should = body.get("should", [])
@@ -417,10 +425,9 @@ def _matches(clause: dict, document: dict) -> bool:
     )
 
 
-@pytest.mark.django_db
-def test_the_documents_schedules_and_the_filter_agree_with_python_every_half_hour(
-    django_capture_on_commit_callbacks,
-):
+@pytest.fixture
+def scheduled_documents(db, django_capture_on_commit_callbacks):
+    """A service for each of SCHEDULES, and its document as Elasticsearch would hold it."""
     with django_capture_on_commit_callbacks(execute=True):
         servizi = [
             make_servizio(titolo=name, orario=text, eccezioni=exceptions)
@@ -430,6 +437,14 @@ def test_the_documents_schedules_and_the_filter_agree_with_python_every_half_hou
         row["oggetto_id"]: es.document_from_row(row)
         for row in es.rows_for("servizio", [s.pk for s in servizi])
     }
+    return servizi, documents
+
+
+@pytest.mark.django_db
+def test_the_documents_schedules_and_the_filter_agree_with_python_every_half_hour(
+    scheduled_documents,
+):
+    servizi, documents = scheduled_documents
     start = datetime(2026, 12, 21, 0, 15, tzinfo=ROME)  # Monday before Christmas
     for step in range(8 * 48):  # to the small hours of the next Monday
         when = start + timedelta(minutes=30 * step)
@@ -440,6 +455,23 @@ def test_the_documents_schedules_and_the_filter_agree_with_python_every_half_hou
         ]
         in_es = {pk for pk, document in documents.items() if _matches(open_filter, document)}
         assert in_es == {s.pk for s in servizi if s.orario.aperto_il(when)}, when
+
+
+@pytest.mark.django_db
+def test_the_documents_schedules_and_the_day_filter_agree_with_python_over_two_weeks(
+    scheduled_documents,
+):
+    servizi, documents = scheduled_documents
+    monday = date(2026, 12, 21)
+    for offset in range(14):
+        day = monday + timedelta(days=offset)
+        (open_filter,) = [
+            c
+            for c in filters_of(request(SearchQuery(aperto_giorno=day)))
+            if "orari_speciali" in json.dumps(c)
+        ]
+        in_es = {pk for pk, document in documents.items() if _matches(open_filter, document)}
+        assert in_es == {s.pk for s in servizi if s.orario.aperto_nel_giorno(day)}, day
 
 
 # --- order, one result per object, counts, facets ---------------------------------------

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from marketplace.search.backends.postgres import open_at_sql
+from marketplace.search.backends.postgres import open_at_sql, open_on_sql
 from marketplace.search.index import schedule_values
 from servizi import orari
 from servizi.models import EccezioneOrario, FasciaOraria, Orario
@@ -45,7 +45,15 @@ SCHEDULES = {
 
 def _open_in_sql(when: datetime) -> set[int]:
     """The schedules open at `when`, by the same columns the search rows hold."""
-    clause, params = open_at_sql("d", when)
+    return _schedules_where(*open_at_sql("d", when))
+
+
+def _open_in_sql_on(day: date) -> set[int]:
+    """The schedules open at some moment of `day`, by the search rows' columns."""
+    return _schedules_where(*open_on_sql("d", day))
+
+
+def _schedules_where(clause: str, params: list) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT d.orario_id FROM (SELECT o.id AS orario_id, "
@@ -69,6 +77,26 @@ def test_sql_and_python_agree_every_half_hour_of_a_week_with_exceptions():
             if o.aperto_il(when)
         }
         assert _open_in_sql(when) == in_python, when
+
+
+def test_sql_and_python_agree_on_the_days_open_over_two_weeks_with_exceptions():
+    schedules = [
+        orario_replace(fasce=orari.parse_orario(text), eccezioni=exceptions, descrizione=name)
+        for name, (text, exceptions) in SCHEDULES.items()
+    ]
+    by_name = {o.descrizione: o.pk for o in schedules}
+    monday = date(2026, 12, 21)
+    for offset in range(14):
+        day = monday + timedelta(days=offset)
+        in_python = {
+            o.pk for o in Orario.objects.filter(pk__in=by_name.values()) if o.aperto_nel_giorno(day)
+        }
+        assert _open_in_sql_on(day) == in_python, day
+    # Open on Friday the 25th, closed: Thursday's night still runs into it; and the
+    # special hours of an exception count on their day.
+    assert by_name["notte prima della chiusura"] in _open_in_sql_on(date(2026, 12, 25))
+    assert by_name["con chiusura"] not in _open_in_sql_on(date(2026, 12, 25))
+    assert by_name["orario speciale"] in _open_in_sql_on(date(2026, 12, 24))
 
 
 def test_a_slot_opens_on_its_first_second_and_closes_on_its_last():
@@ -122,3 +150,35 @@ def test_a_deleted_schedule_leaves_its_service_never_open(
     with django_capture_on_commit_callbacks(execute=True):
         cerca.servizi["nido"].orario.delete()
     assert "Asilo nido Il Girasole" not in titoli(cerca(aperto_il=monday_10))
+
+
+def test_open_on_a_day_at_any_of_its_hours_through_both_backends(
+    cerca, django_capture_on_commit_callbacks
+):
+    nido = cerca.servizi["nido"]  # lun-ven 08:00-16:00
+    saturday, sunday = "2026-12-19", "2026-12-20"
+    assert "Asilo nido Il Girasole" not in titoli(cerca(aperto_giorno=saturday))
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(
+            servizio=nido, fasce=orari.parse_orario("lun-ven 08:00-16:00; sab 22:00-01:00")
+        )
+    # Open on Saturday night, and on Sunday for the hour after midnight; not at 10:00.
+    assert "Asilo nido Il Girasole" in titoli(cerca(aperto_giorno=saturday))
+    assert "Asilo nido Il Girasole" in titoli(cerca(aperto_giorno=sunday))
+    assert "Asilo nido Il Girasole" not in titoli(cerca(aperto_il=SATURDAY_10))
+    with django_capture_on_commit_callbacks(execute=True):
+        EccezioneOrario.objects.create(
+            orario=nido.orario, data_inizio=date(2026, 12, 19), data_fine=date(2026, 12, 19)
+        )
+    # Closed that Saturday: its night is gone too.
+    assert "Asilo nido Il Girasole" not in titoli(cerca(aperto_giorno=saturday))
+    assert "Asilo nido Il Girasole" not in titoli(cerca(aperto_giorno=sunday))
+    assert "Asilo nido Il Girasole" in titoli(cerca(aperto_giorno="2026-12-26"))
+    # The map shows the places of what the list finds.
+    listed = cerca(aperto_giorno="2026-12-26", per_pagina=100)
+    mapped = cerca(
+        "/api/v1/cerca/mappa/", aperto_giorno="2026-12-26", bbox="9.0,45.2,9.5,45.6", zoom=16
+    )
+    assert {(p["tipo"], p["id"]) for p in mapped["points"]} == {
+        (hit["tipo"], hit["id"]) for hit in listed["results"]
+    }

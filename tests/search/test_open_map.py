@@ -105,6 +105,8 @@ def test_the_open_map_reads_the_spans_unless_something_else_is_asked():
     assert postgres.cells_filter(_query(**REGION, aperto_ora="true")).aperto is not None
     for more in ({"categoria": "anziani"}, {"gratuito": "true"}, {"q": "nido"}):
         assert postgres.cells_filter(_query(**REGION, aperto_il=monday, **more)) is None
+    # The spans say what is open at a moment: open on a day, the rows are grouped.
+    assert postgres.cells_filter(_query(**REGION, aperto_giorno="2026-12-21")) is None
 
 
 def test_the_spans_follow_a_schedule_changed(

@@ -55,7 +55,14 @@ BOWTIE = {
         ({"ordinamento": "distanza"}, "ordinamento", "indica lat e lon"),
         ({"ordinamento": "casuale"}, "ordinamento", "casuale"),
         ({"aperto_il": "ieri"}, "aperto_il", "formato"),
-        ({"aperto_ora": "true", "aperto_il": "2026-12-24T10:00"}, "aperto_il", "non entrambi"),
+        ({"aperto_ora": "true", "aperto_il": "2026-12-24T10:00"}, "aperto_il", "uno solo"),
+        (
+            {"aperto_il": "2026-12-24T10:00", "aperto_giorno": "2026-12-24"},
+            "aperto_giorno",
+            "uno solo",
+        ),
+        ({"aperto_giorno": "sabato"}, "aperto_giorno", "formato"),
+        ({"aperto_giorno": "0226-12-12"}, "aperto_giorno", "un anno fra 1900 e 2999"),
         # Midnight of year 1 in Rome is year 0 in UTC, past what Python's datetime holds;
         # one in the morning is not, but the day before it is, for the opening hours.
         ({"aperto_il": "0001-01-01T00:00"}, "aperto_il", "un anno fra 1900 e 2999"),

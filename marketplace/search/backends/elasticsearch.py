@@ -47,7 +47,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -628,6 +628,37 @@ def _open_at(when: datetime) -> Q:
     )
 
 
+def _open_on(day: date) -> Q:
+    """postgres' `open_on_sql` on the document's range fields."""
+    start = day.weekday() * 86400
+    week = {"gte": start, "lt": start + 86400, "relation": "intersects"}
+    yesterday, tomorrow = day - timedelta(days=1), day + timedelta(days=1)
+    return Q(
+        "bool",
+        should=[
+            Q(
+                "bool",
+                filter=[Q("range", settimana=week)],
+                must_not=[Q("term", giorni_eccezione=day.isoformat())],
+            ),
+            Q(
+                "bool",
+                filter=[Q("range", notte=week)],
+                must_not=[Q("term", giorni_eccezione=yesterday.isoformat())],
+            ),
+            Q(
+                "range",
+                orari_speciali={
+                    "gte": f"{day.isoformat()}T00:00:00.000",
+                    "lt": f"{tomorrow.isoformat()}T00:00:00.000",
+                    "relation": "intersects",
+                },
+            ),
+        ],
+        minimum_should_match=1,
+    )
+
+
 def ambiti_membri() -> dict[str, list[str]]:
     """Each Ambito's slug with its member Comuni (for the facet)."""
     members: dict[str, list[str]] = {}
@@ -724,6 +755,8 @@ def filters(query: SearchQuery) -> list[Q]:
         )
     if q.aperto_il is not None:
         clauses.append(_open_at(q.aperto_il))
+    if q.aperto_giorno is not None:
+        clauses.append(_open_on(q.aperto_giorno))
     if q.gratuito is not None:
         clauses.append(Q("term", gratuito=q.gratuito))
     if q.lingua:

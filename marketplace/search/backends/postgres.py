@@ -330,6 +330,9 @@ class _Sql:
         if q.aperto_il is not None:
             clause, params = open_at_sql(a, q.aperto_il)
             self.add(clause, *params)
+        if q.aperto_giorno is not None:
+            clause, params = open_on_sql(a, q.aperto_giorno)
+            self.add(clause, *params)
         if q.gratuito is not None and self._keyed():
             self.keys.append(filter_key("gratuito", q.gratuito))
         elif q.gratuito is not None:
@@ -408,6 +411,21 @@ def open_at_sql(row: str, when) -> tuple[str, list]:
       OR {row}.orari_speciali @> %s::timestamp
     )"""
     return clause, [moment.today, moment.second, moment.yesterday, moment.second, moment.local]
+
+
+def open_on_sql(row: str, day: date) -> tuple[str, list]:
+    """SQL true when the search row `row` is open at some moment of `day`: a slot that
+    starts on it, or the night part of the day before's (servizi.orari.is_open_on), each
+    unless an exception covers the day it starts; or special hours of an exception that
+    meet the day."""
+    start = day.weekday() * 86400
+    clause = f"""(
+      (NOT {row}.giorni_eccezione @> %s::date AND {row}.settimana && int4range(%s, %s))
+      OR (NOT {row}.giorni_eccezione @> %s::date AND {row}.notte && int4range(%s, %s))
+      OR {row}.orari_speciali && tsrange(%s::timestamp, %s::timestamp)
+    )"""
+    yesterday, tomorrow = day - timedelta(days=1), day + timedelta(days=1)
+    return clause, [day, start, start + 86400, yesterday, start, start + 86400, day, tomorrow]
 
 
 # Rows with any word of a text (the planner's estimate) from which its rows in some
@@ -1559,6 +1577,7 @@ def _read_the_view_first(query: SearchQuery) -> bool:
         or query.gratuito is not None
         or query.accessibile is not None
         or query.aperto_il is not None
+        or query.aperto_giorno is not None
         or query.con_convenzione_per
     )
     return bool(thinned) and _small_view(query)
@@ -2182,6 +2201,8 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
         # reads the cells wholly inside the circle and groups the rows of the cells on
         # its edge (map_view).
         return cells_filter(replace(query, punto=None, raggio_km=None))
+    if query.aperto_giorno is not None:
+        return None  # the cells' weekly spans say what is open at a moment, not on a day
     if query.aperto_il is not None:
         rest = cells_filter(replace(query, aperto_il=None))
         return CellsKey(aperto=query.aperto_il) if rest == CellsKey() else None
