@@ -71,6 +71,7 @@ def _respond(endpoint: str, request, compute) -> Response:
 
 
 def _place(luogo) -> dict | None:
+    """What was read from the text (a place, when it must be open), or None."""
     return luogo.as_dict() if luogo else None
 
 
@@ -93,6 +94,7 @@ class CercaView(SearchEndpoint):
                 "corretta": query.q != query.q_digitata,
                 "luogo_dal_testo": _place(query.luogo_dal_testo),
                 "luogo_come_parole": _place(query.luogo_come_parole),
+                "aperto_dal_testo": _place(query.aperto_dal_testo),
                 "parole_ignorate": query.parole_ignorate,
                 "parole_non_trovate": list(query.parole_non_trovate),
                 "proposte": dict(query.proposte),

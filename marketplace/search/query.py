@@ -42,6 +42,7 @@ from .places import (
 )
 from .results import COUNT_CAP
 from .text import ignored_words, text_groups
+from .when import ApertoDalTesto, read_when
 
 MAX_Q = 200
 MAX_PAGE_SIZE = 100
@@ -95,6 +96,9 @@ class SearchQuery:
     luogo_dal_testo: LuogoDalTesto | None = None
     # A Comune named in the text but searched as a word (places.read_text).
     luogo_come_parole: LuogoDalTesto | None = None
+    # The words that said when the results must be open ("aperto sabato"), read as
+    # `aperto_giorno` or `aperto_il` (now) and not searched.
+    aperto_dal_testo: ApertoDalTesto | None = None
     # Words of the text that match nothing and that no known word replaced (like none,
     # or Italian words: spelling.correct).
     parole_non_trovate: tuple[str, ...] = ()
@@ -149,6 +153,7 @@ TEXT_FIELDS = (
     "q_digitata",
     "luogo_dal_testo",
     "luogo_come_parole",
+    "aperto_dal_testo",
     "parole_non_trovate",
     "proposte",
 )
@@ -202,6 +207,16 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             "bresciano»). Solo senza comune, ambito e provincia, e a meno che lì non "
             "si trovi nulla e il testo intero, cercato come parole, trovi qualcosa "
             "(luogo_come_parole). false: cerca quel nome come parola."
+        ),
+    )
+    aperto_dal_testo = BooleanParam(
+        required=False,
+        default=True,
+        help_text=_(
+            "Se il testo dice quando dev'essere aperto («aperto sabato», «aperta oggi», "
+            "«aperti adesso»), cerca ciò che è aperto quel giorno (aperto_giorno) o adesso "
+            "(aperto_ora), e il resto del testo come parole. Solo senza aperto_ora, "
+            "aperto_il e aperto_giorno. false: cerca quelle parole come parole."
         ),
     )
     ambito = serializers.SlugField(required=False)
@@ -383,15 +398,22 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             areas.append(data["provincia"].codici)
         comuni = _in_every(areas)
         punto = Punto(data["lon"], data["lat"]) if "lat" in data else None
-        aperto_il = timezone.now() if data.get("aperto_ora") else data.get("aperto_il")
         oggi = timezone.localdate()
+        text, aperto_dal_testo = data.get("q", ""), None
+        if data["aperto_dal_testo"] and not any(data.get(name) for name in OPEN_PARAMS):
+            text, aperto_dal_testo = read_when(text, oggi)
+        now = data.get("aperto_ora") or (aperto_dal_testo is not None and aperto_dal_testo.adesso)
+        aperto_il = timezone.now() if now else data.get("aperto_il")
+        aperto_giorno = data.get("aperto_giorno") or (
+            aperto_dal_testo.giorno if aperto_dal_testo else None
+        )
         con_convenzione_per = None
         if "con_convenzione_per" in data:
             con_convenzione_per = ConvenzioniPer.of(data["con_convenzione_per"], oggi)
         # A Comune, an Ambito or a province chosen says where: the text's words are then
         # words.
         places = data["luogo_dal_testo"] and not areas
-        reading = read_text(data.get("q", ""), places=places, oggi=oggi)
+        reading = read_text(text, places=places, oggi=oggi)
         if reading.luogo:
             comuni = reading.luogo.codici
         return SearchQuery(
@@ -399,6 +421,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             q_digitata=reading.typed,
             luogo_dal_testo=reading.luogo,
             luogo_come_parole=reading.luogo_come_parole,
+            aperto_dal_testo=aperto_dal_testo,
             parole_non_trovate=reading.correction.unmatched,
             proposte=reading.correction.proposals,
             categorie=data.get("categoria", ()),
@@ -410,7 +433,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             bbox=data.get("bbox"),
             poligono=data.get("poligono"),
             aperto_il=aperto_il,
-            aperto_giorno=data.get("aperto_giorno"),
+            aperto_giorno=aperto_giorno,
             gratuito=data.get("gratuito"),
             lingua=data.get("lingua", ""),
             accessibile=data.get("accessibile"),

@@ -33,6 +33,8 @@ PARAMETERS = [
     "poligono",
     "aperto_ora",
     "aperto_il",
+    "aperto_giorno",
+    "aperto_dal_testo",
     "quando",
     "gratuito",
     "lingua",
@@ -66,7 +68,7 @@ VALUES = [
     '{"type": "Polygon"}', '{"type": "Point", "coordinates": [9, 45]}', "2026-12-07T10:00",
     "2026-02-30", "9999-12-31T23:59", "0001-01-01T00:00", "0001-01-01T01:00",
     "9999-12-31T23:00-05:00", "0001-01-01", "9999-12-31", "true", "yes", "//evil.example",
-    "per-me",
+    "per-me", "aperto sabato", "2026-12-12",
 ]  # fmt: skip
 READ = [
     "/api/v1/cerca/", "/api/v1/cerca/mappa/", "/api/v1/cerca/suggerimenti/", "/api/v1/servizi/",

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from marketplace.search.backends.postgres import open_at_sql, open_on_sql
 from marketplace.search.index import schedule_values
@@ -182,3 +183,32 @@ def test_open_on_a_day_at_any_of_its_hours_through_both_backends(
     assert {(p["tipo"], p["id"]) for p in mapped["points"]} == {
         (hit["tipo"], hit["id"]) for hit in listed["results"]
     }
+
+
+def test_aperto_and_a_day_in_the_text_are_read_as_that_day_and_the_rest_is_searched(
+    cerca, django_capture_on_commit_callbacks
+):
+    nido = cerca.servizi["nido"]  # lun-ven 08:00-16:00
+    assert titoli(cerca(q="asilo aperto sabato")) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=nido, fasce=orari.parse_orario("lun-sab 08:00-16:00"))
+    body = cerca(q="asilo aperto sabato")
+    assert titoli(body) == ["Asilo nido Il Girasole"]
+    assert body["q"] == "asilo"
+    today = timezone.localdate()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+    assert body["aperto_dal_testo"] == {
+        "parole": "aperto sabato",
+        "giorno": saturday.isoformat(),
+        "adesso": False,
+    }
+    assert cerca(q="asilo aperto domenica")["results"] == []
+    # Asked not to, or told when by a parameter, the words are words.
+    for asked in ({"aperto_dal_testo": "false"}, {"aperto_giorno": saturday.isoformat()}):
+        words = cerca(q="asilo aperto sabato", **asked)
+        assert words["aperto_dal_testo"] is None and words["q"] == "asilo aperto sabato"
+    # The map reads the text alike.
+    mapped = cerca(
+        "/api/v1/cerca/mappa/", q="asilo aperto sabato", bbox="9.0,45.2,9.5,45.6", zoom=16
+    )
+    assert {p["titolo"] for p in mapped["points"]} == {"Asilo nido Il Girasole"}
