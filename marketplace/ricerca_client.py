@@ -31,6 +31,9 @@ MESSAGGI = {
     "parole_non_trovate": _(
         "Nessun servizio, punto informativo o convenzione contiene: %(parole)s."
     ),
+    "aperto_dal_testo": _("Aperti %(giorno)s: «%(parole)s» è letto come un orario."),
+    "aperto_dal_testo_adesso": _("Aperti adesso: «%(parole)s» è letto come un orario."),
+    "cerca_come_parole_orario": _("Cerca «%(parole)s» come parole, non come orario"),
     "forse_cercavi": _("Forse cercavi: %(parole)s?"),
     "convenzioni_in_arrivo_una": _(
         "Una convenzione che risponde alla ricerca sarà valida dal %(dal)s."

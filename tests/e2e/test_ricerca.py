@@ -510,6 +510,27 @@ def searched(page, url: str) -> tuple[list[str], str]:
     return sorted(result_titles(page)), page.locator("#stato-ricerca").inner_text()
 
 
+def test_aperto_and_a_day_in_the_text_is_when_the_results_must_be_open(
+    live_server, catalogo_demo, page
+):
+    # "aperto sabato" searched as words found nothing: the opening hours answer it, said;
+    # the words can be searched as words instead, until the text changes.
+    titles, status = searched(page, live_server.url + "/?q=assistenza+aperta+sabato")
+    assert titles
+    assert status.startswith("Aperti sabato "), status
+    assert "«aperta sabato» è letto come un orario." in status
+    as_words = page.get_by_role("button", name="Cerca «aperta sabato» come parole, non come orario")
+    after_search(page, as_words.click)
+    assert query_of(page.url)["aperto_dal_testo"] == ["false"]
+    assert "Aperti sabato" not in page.locator("#stato-ricerca").inner_text()
+    assert page.locator("#q").input_value() == "assistenza aperta sabato"
+
+    page.locator("#q").fill("assistenza aperta domenica")
+    after_search(page, lambda: page.locator("#q").press("Enter"))
+    assert "aperto_dal_testo" not in query_of(page.url)
+    assert page.locator("#stato-ricerca").inner_text().startswith("Aperti domenica ")
+
+
 def test_a_comune_at_the_end_of_the_text_is_where_to_search(live_server, catalogo_demo, page):
     # "asilo nido Melegnano": the nurseries of Melegnano, as the Comune filter gives them,
     # said; its name can be searched as a word instead, until the text changes.

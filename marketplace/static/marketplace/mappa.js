@@ -30,6 +30,8 @@
   // Fields whose checkboxes make one comma-separated value, as the API takes them.
   var LISTS = ["categoria", "tipo"];
   var TIPI = ["servizio", "pit", "convenzione"];
+  // What the search reads from the text unless the page says false (the hidden fields).
+  var READ_FROM_TEXT = ["luogo_dal_testo", "aperto_dal_testo"];
 
   function $(id) { return document.getElementById(id); }
 
@@ -221,18 +223,23 @@
     if (opts.fit) { fitToResults(); }
   }
 
-  // The Comune read from the end of the text can be searched as a word instead: until the
-  // text changes, the page then asks for it so (luogo_dal_testo=false, kept in its URL).
+  // The Comune read from the end of the text, or the words that said when it must be
+  // open, can be searched as words instead: until the text changes, the page then asks
+  // for it so (luogo_dal_testo=false, aperto_dal_testo=false, kept in its URL).
   function showPlaceButton(body) {
     var box = $("luogo-testo");
-    var button = R.placeButton(body, function () {
-      $("luogo_dal_testo").value = "false";
+    var buttons = R.asWordsButtons(body, function (field) {
+      $(field).value = "false";
       $("pagina").value = "";
       runSearch({ push: true, fit: true });
     });
-    box.replaceChildren();
-    if (button) { box.appendChild(button); }
-    box.hidden = !button;
+    box.replaceChildren.apply(box, buttons);
+    box.hidden = !buttons.length;
+  }
+
+  // A new text: its Comune, and when it must be open, are read again.
+  function readTextAgain() {
+    READ_FROM_TEXT.forEach(function (field) { $(field).value = ""; });
   }
 
   // The reader's starting point, for the detail pages' distances and directions.
@@ -585,12 +592,12 @@
     }
     closeSuggestions();
     $("pagina").value = "";
-    $("luogo_dal_testo").value = ""; // a new text: its Comune is read again
+    readTextAgain();
     runSearch({ push: true, fit: true });
   }
 
   q.addEventListener("input", function () {
-    $("luogo_dal_testo").value = "";
+    readTextAgain();
     clearTimeout(suggestTimer);
     var text = q.value.trim();
     if (text.length < 2) { closeSuggestions(); return; }

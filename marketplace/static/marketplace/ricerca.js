@@ -17,6 +17,7 @@
   var km = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   var integer = new Intl.NumberFormat(lang);
   var day = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" });
+  var weekday = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long" });
 
   // Python-format placeholders, as the translated messages have them: "%(n)s risultati".
   function fmt(template, values) {
@@ -77,6 +78,14 @@
       var names = luogo.comuni.map(function (c) { return homonyms ? c.nome + " (" + c.sigla_provincia + ")" : c.nome; });
       notes.push(fmt(M[field], { comune: names.join(", "), parole: luogo.parole }));
     });
+    // When the results must be open, read from the text ("aperto sabato").
+    var aperto = body.aperto_dal_testo;
+    if (aperto && aperto.adesso) {
+      notes.push(fmt(M.aperto_dal_testo_adesso, { parole: aperto.parole }));
+    } else if (aperto) {
+      var giorno = weekday.format(new Date(aperto.giorno + "T00:00:00"));
+      notes.push(fmt(M.aperto_dal_testo, { giorno: giorno, parole: aperto.parole }));
+    }
     var ignored = body.parole_ignorate || [];
     if (ignored.length) { notes.push(fmt(M.parole_ignorate, { parole: quoted(ignored) })); }
     var unmatched = body.parole_non_trovate || [];
@@ -95,15 +104,25 @@
     return notes.join(" ");
   }
 
-  // The button that searches the Comune read from the text as a word of the text, for a
-  // Comune named like something people look for ("Erba", "Mese"); null without one.
-  function placeButton(body, onClick) {
+  // The buttons that search what was read from the text as words of the text: the
+  // Comune, for one named like something people look for ("Erba", "Mese"), or the
+  // province; the words that said when it must be open. `onClick(field)` is told which
+  // parameter to turn off (luogo_dal_testo, aperto_dal_testo).
+  function asWordsButtons(body, onClick) {
+    var buttons = [];
+    function add(field, message, parole) {
+      var button = el("button", { type: "button", class: "come-parola", text: fmt(message, { parole: parole }) });
+      button.addEventListener("click", function () { onClick(field); });
+      buttons.push(button);
+    }
     var luogo = body.luogo_dal_testo;
-    if (!luogo) { return null; }
-    var message = luogo.provincia ? M.cerca_come_parola_provincia : M.cerca_come_parola;
-    var button = el("button", { type: "button", class: "come-parola", text: fmt(message, { parole: luogo.parole }) });
-    button.addEventListener("click", onClick);
-    return button;
+    if (luogo) {
+      add("luogo_dal_testo", luogo.provincia ? M.cerca_come_parola_provincia : M.cerca_come_parola, luogo.parole);
+    }
+    if (body.aperto_dal_testo) {
+      add("aperto_dal_testo", M.cerca_come_parole_orario, body.aperto_dal_testo.parole);
+    }
+    return buttons;
   }
 
   // A 400 names the fields and the reasons: {field: [reasons]} as one line per field.
@@ -220,7 +239,7 @@
     getJson: getJson,
     countText: countText,
     wordsText: wordsText,
-    placeButton: placeButton,
+    asWordsButtons: asWordsButtons,
     fieldErrors: fieldErrors,
     detailUrl: detailUrl,
     resultItem: resultItem,

@@ -31,7 +31,7 @@
     if (chosen.length && chosen.length < kinds.length) { params.set("tipo", chosen.join(",")); }
     if (company.value) { params.set("con_convenzione_per", company.value); }
     if (near && !near.checked) { params.set("vicino", "no"); }
-    if (placeAsWord) { params.set("luogo_dal_testo", "false"); }
+    asWords.forEach(function (field) { params.set(field, "false"); });
     return params;
   }
 
@@ -41,13 +41,15 @@
     kinds.forEach(function (k) { k.checked = !tipi || tipi.indexOf(k.value) >= 0; });
     company.value = params.get("con_convenzione_per") || "";
     if (near) { near.checked = params.get("vicino") !== "no"; }
-    placeAsWord = params.get("luogo_dal_testo") === "false";
+    asWords = READ_FROM_TEXT.filter(function (field) { return params.get(field) === "false"; });
   }
 
-  // Whether the Comune named at the end of the text is searched as a word (the button of
-  // R.placeButton), until the text changes.
-  var placeAsWord = false;
-  input.addEventListener("input", function () { placeAsWord = false; });
+  // What was read from the text and is searched as words instead (the buttons of
+  // R.asWordsButtons: the Comune named at its end, when it must be open), until the
+  // text changes.
+  var READ_FROM_TEXT = ["luogo_dal_testo", "aperto_dal_testo"];
+  var asWords = [];
+  input.addEventListener("input", function () { asWords = []; });
 
   function start() {
     return near && near.checked ? near.dataset.lat + "," + near.dataset.lon : null;
@@ -100,13 +102,12 @@
     var corrected = body.corretta ? " " + msg.msgCorretta + " «" + body.q + "»." : "";
     var words = R.wordsText(body);
     status.textContent = (words ? words + " " : "") + (body.count ? R.countText(body) + "." + corrected : msg.msgNessuno);
-    var asWord = R.placeButton(body, function () {
-      placeAsWord = true;
+    var buttons = R.asWordsButtons(body, function (field) {
+      if (asWords.indexOf(field) < 0) { asWords.push(field); }
       search();
     });
-    placeBox.replaceChildren();
-    if (asWord) { placeBox.appendChild(asWord); }
-    placeBox.hidden = !asWord;
+    placeBox.replaceChildren.apply(placeBox, buttons);
+    placeBox.hidden = !buttons.length;
     var already = {};
     document.querySelectorAll(".pit-voce").forEach(function (li) {
       already[li.dataset.tipo + ":" + li.dataset.id] = true;
