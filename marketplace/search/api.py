@@ -70,9 +70,9 @@ def _respond(endpoint: str, request, compute) -> Response:
     return Response(body, headers={BACKEND_HEADER: body["backend"], CACHE_HEADER: cache_state})
 
 
-def _place(luogo) -> dict | None:
+def _read_from_text(reading) -> dict | None:
     """What was read from the text (a place, when it must be open), or None."""
-    return luogo.as_dict() if luogo else None
+    return reading.as_dict() if reading else None
 
 
 class CercaView(SearchEndpoint):
@@ -92,9 +92,9 @@ class CercaView(SearchEndpoint):
                 **result.as_dict(),
                 "q": query.q,
                 "corretta": query.q != query.q_digitata,
-                "luogo_dal_testo": _place(query.luogo_dal_testo),
-                "luogo_come_parole": _place(query.luogo_come_parole),
-                "aperto_dal_testo": _place(query.aperto_dal_testo),
+                "luogo_dal_testo": _read_from_text(query.luogo_dal_testo),
+                "luogo_come_parole": _read_from_text(query.luogo_come_parole),
+                "aperto_dal_testo": _read_from_text(query.aperto_dal_testo),
                 "parole_ignorate": query.parole_ignorate,
                 "parole_non_trovate": list(query.parole_non_trovate),
                 "proposte": dict(query.proposte),

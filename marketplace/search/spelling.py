@@ -150,9 +150,11 @@ def _compound(cursor, token: str, nearest: NearestWord) -> str | None:
     for a word that is not Italian: "autoscuola" is no "auto" and no "scuola"."""
     word = nearest.parola
     if token.endswith(word):
-        rest, phrase = token[: -len(word)], f"{token[: -len(word)]} {nearest.frase}"
+        rest = token[: -len(word)]
+        phrase = f"{rest} {nearest.frase}"
     elif token.startswith(word):
-        rest, phrase = token[len(word) :], f"{nearest.frase} {token[len(word) :]}"
+        rest = token[len(word) :]
+        phrase = f"{nearest.frase} {rest}"
     else:
         return None
     if len(rest) < 2 or rest in STOP_WORDS:

@@ -5,8 +5,9 @@ Searched as words, "aperto sabato" found only the texts that say both words (non
 the demo's), while the opening hours answer it: the words are read as the filter
 `aperto_giorno` (the next such day, today included) or `aperto_ora`, and the rest of
 the text is searched. One of the words that say "open" ("aperto", "aperta", "aperti",
-"aperte"), a few that may follow it ("il", "la", "anche"…), then one that names a day
-("oggi", "domani", "sabato"…) or now ("ora", "adesso"), anywhere in the text. A day
+"aperte", "apre", "aprono"), a few that may follow it ("il", "la", "anche"…), then one
+that names a day ("oggi", "domani", "sabato"…) or now ("ora", "adesso", "subito"),
+anywhere in the text; the first such words only. A day
 named without "aperto" ("centro estivo sabato") stays a word: nothing says it is about
 the opening hours.
 """
