@@ -982,6 +982,7 @@ def test_facets_beyond_the_cap_are_estimates_from_the_sample_buckets(client, cat
         {"gratuito": "true", "tipo_ente": "terzo_settore"},
         {"accessibile": "true", "destinatari": "minori", "lingua": "en"},
         {"bbox": "9,45,10,46", "tipo": "servizio", "aperto_il": "2026-12-07T10:00"},
+        {"bbox": "9,45,10,46", "tipo": "servizio", "aperto_giorno": "2026-12-07"},
     ],
 )
 def test_the_first_sample_of_a_search_without_text_is_read_from_its_index_alone(
@@ -1611,9 +1612,10 @@ def test_every_parameter_of_a_query_is_known_to_the_map_all_cells():
     handled_by_the_cells |= {"destinatari", "lingua", "bbox", "tipi", "aperto_il"}
     handled_by_the_cells |= {"punto", "raggio_km"}  # the cells inside, the edge's rows
     grouped_live = {"q", "comuni", "poligono"}
-    grouped_live |= {"con_convenzione_per"}
+    grouped_live |= {"con_convenzione_per", "aperto_giorno"}
     not_filters = {"q_digitata", "parole_non_trovate", "ordinamento", "pagina", "per_pagina"}
     not_filters |= {"oggi", "luogo_dal_testo", "luogo_come_parole"}  # a place read: `comuni`
+    not_filters |= {"aperto_dal_testo"}  # a day read: `aperto_giorno`, or now: `aperto_il`
     not_filters |= {"proposte"}  # said, never searched
     assert {f.name for f in fields(SearchQuery)} == (
         handled_by_the_cells | grouped_live | not_filters
