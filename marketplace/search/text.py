@@ -384,9 +384,9 @@ def synonyms_being_typed(typed: list[str]) -> list[tuple[str, ...]]:
     if len("".join(typed)) < 3:
         return []
     *whole, last = typed
+    size = len(whole)
     found: list[tuple[str, ...]] = []
     for phrase, group in _SYNONYMS_BY_PHRASE.items():
-        size = len(whole)
         if len(phrase) > size and list(phrase[:size]) == whole and phrase[size].startswith(last):
             found += [other for other in group if other not in found]
     return found

@@ -30,8 +30,6 @@
   // Fields whose checkboxes make one comma-separated value, as the API takes them.
   var LISTS = ["categoria", "tipo"];
   var TIPI = ["servizio", "pit", "convenzione"];
-  // What the search reads from the text unless the page says false (the hidden fields).
-  var READ_FROM_TEXT = ["luogo_dal_testo", "aperto_dal_testo"];
 
   function $(id) { return document.getElementById(id); }
 
@@ -239,7 +237,7 @@
 
   // A new text: its Comune, and when it must be open, are read again.
   function readTextAgain() {
-    READ_FROM_TEXT.forEach(function (field) { $(field).value = ""; });
+    R.READ_FROM_TEXT.forEach(function (field) { $(field).value = ""; });
   }
 
   // The reader's starting point, for the detail pages' distances and directions.

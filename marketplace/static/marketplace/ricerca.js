@@ -108,6 +108,9 @@
   // Comune, for one named like something people look for ("Erba", "Mese"), or the
   // province; the words that said when it must be open. `onClick(field)` is told which
   // parameter to turn off (luogo_dal_testo, aperto_dal_testo).
+  // The parameters of what the search reads from the text unless told false.
+  var READ_FROM_TEXT = ["luogo_dal_testo", "aperto_dal_testo"];
+
   function asWordsButtons(body, onClick) {
     var buttons = [];
     function add(field, message, parole) {
@@ -240,6 +243,7 @@
     countText: countText,
     wordsText: wordsText,
     asWordsButtons: asWordsButtons,
+    READ_FROM_TEXT: READ_FROM_TEXT,
     fieldErrors: fieldErrors,
     detailUrl: detailUrl,
     resultItem: resultItem,

@@ -41,13 +41,12 @@
     kinds.forEach(function (k) { k.checked = !tipi || tipi.indexOf(k.value) >= 0; });
     company.value = params.get("con_convenzione_per") || "";
     if (near) { near.checked = params.get("vicino") !== "no"; }
-    asWords = READ_FROM_TEXT.filter(function (field) { return params.get(field) === "false"; });
+    asWords = R.READ_FROM_TEXT.filter(function (field) { return params.get(field) === "false"; });
   }
 
   // What was read from the text and is searched as words instead (the buttons of
   // R.asWordsButtons: the Comune named at its end, when it must be open), until the
   // text changes.
-  var READ_FROM_TEXT = ["luogo_dal_testo", "aperto_dal_testo"];
   var asWords = [];
   input.addEventListener("input", function () { asWords = []; });
 
