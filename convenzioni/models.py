@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from geo_data.models import Comune
 from servizi.models import Ente, Servizio
-from servizi.validators import normalizza_codice, validate_partita_iva
+from servizi.validators import normalizza_codice, validate_partita_iva, validate_plausible_date
 
 codice_adesione_validator = RegexValidator(
     r"^[A-Za-z0-9-]{4,32}$",
@@ -174,9 +174,13 @@ class Adesione(models.Model):
 
     rete = models.ForeignKey(ReteImprese, on_delete=models.CASCADE, related_name="adesioni")
     impresa = models.ForeignKey(Impresa, on_delete=models.CASCADE, related_name="adesioni")
-    data_inizio = models.DateField(_("aderisce dal"))
+    data_inizio = models.DateField(_("aderisce dal"), validators=[validate_plausible_date])
     data_fine = models.DateField(
-        _("aderisce fino al"), null=True, blank=True, help_text=_("Vuoto: adesione in corso.")
+        _("aderisce fino al"),
+        null=True,
+        blank=True,
+        help_text=_("Vuoto: adesione in corso."),
+        validators=[validate_plausible_date],
     )
     history = HistoricalRecords()
 
@@ -288,8 +292,8 @@ class Convenzione(models.Model):
         help_text=_("Es. «Seconda ora di baby sitting gratuita». Necessario per «Altro»."),
     )
     condizioni = models.TextField(_("condizioni"), blank=True, max_length=4000)
-    data_inizio = models.DateField(_("valida dal"))
-    data_fine = models.DateField(_("valida fino al"))
+    data_inizio = models.DateField(_("valida dal"), validators=[validate_plausible_date])
+    data_fine = models.DateField(_("valida fino al"), validators=[validate_plausible_date])
     reti_beneficiarie = models.ManyToManyField(
         ReteImprese,
         related_name="convenzioni",

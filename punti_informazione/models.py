@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from geo_data.models import Ambito, Comune
 from servizi.models import LINGUE, Categoria, Ente, Orario, Sede
+from servizi.validators import validate_plausible_date
 
 
 class TipoPunto(models.TextChoices):
@@ -317,7 +318,9 @@ class Consultazione(models.Model):
     recording it; then it is frozen for everyone.
     """
 
-    data = models.DateField(_("data"), default=timezone.localdate)
+    data = models.DateField(
+        _("data"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     punto = models.ForeignKey(
         PuntoInformazione,
         on_delete=models.PROTECT,  # the observatory's record is never lost with a PIT

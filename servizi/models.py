@@ -14,7 +14,11 @@ from simple_history.models import HistoricalRecords
 from geo_data.models import Comune
 
 from . import orari
-from .validators import validate_codice_fiscale_o_partita_iva, validate_partita_iva
+from .validators import (
+    validate_codice_fiscale_o_partita_iva,
+    validate_partita_iva,
+    validate_plausible_date,
+)
 
 cap_validator = RegexValidator(r"^\d{5}$", _("Il CAP è fatto di 5 cifre."))
 codice_categoria_validator = RegexValidator(
@@ -249,8 +253,8 @@ class EccezioneOrario(models.Model):
     """Whole days of closure (holidays, closures) or of special hours."""
 
     orario = models.ForeignKey(Orario, on_delete=models.CASCADE, related_name="eccezioni")
-    data_inizio = models.DateField(_("dal"))
-    data_fine = models.DateField(_("al"))
+    data_inizio = models.DateField(_("dal"), validators=[validate_plausible_date])
+    data_fine = models.DateField(_("al"), validators=[validate_plausible_date])
     chiuso = models.BooleanField(_("chiuso"), default=True)
     apertura = models.TimeField(_("apertura speciale"), null=True, blank=True)
     chiusura = models.TimeField(_("chiusura speciale"), null=True, blank=True)
@@ -391,7 +395,9 @@ class Servizio(models.Model):
     stato = models.CharField(
         _("stato"), max_length=20, choices=StatoServizio.choices, default=StatoServizio.BOZZA
     )
-    verificato_il = models.DateField(_("ultima verifica"), null=True, blank=True)
+    verificato_il = models.DateField(
+        _("ultima verifica"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     demo = models.BooleanField(_("dato dimostrativo"), default=False, editable=False)
     creato_il = models.DateTimeField(auto_now_add=True)
     aggiornato_il = models.DateTimeField(auto_now=True)

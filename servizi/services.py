@@ -78,7 +78,9 @@ def orario_replace(
     """Create or rewrite a schedule; slots that overlap each other are refused."""
     orari.check_no_overlap(fasce)
     for eccezione in eccezioni:
-        EccezioneOrario(orario=Orario(), **eccezione.__dict__).clean()
+        checked = EccezioneOrario(orario=Orario(), **eccezione.__dict__)
+        checked.clean_fields(exclude=["orario"])
+        checked.clean()
     if orario is None:
         orario = Orario.objects.create(descrizione=descrizione or "")
     elif descrizione is not None:

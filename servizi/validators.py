@@ -1,6 +1,9 @@
-"""Validators for Italian identifiers, through python-stdnum (check digits included)."""
+"""Validators of what is entered: Italian identifiers, through python-stdnum (check digits
+included), and the days of schedules, agreements and consultations."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +35,22 @@ def validate_codice_fiscale_o_partita_iva(value: str) -> None:
         raise ValidationError(
             _("Codice fiscale non valido: il carattere di controllo non corrisponde."),
             code="invalid_checksum",
+        )
+
+
+# The years a day entered may fall in: the catalogue, its agreements and its consultations
+# are about the present. A slip of the keys ("0226", "2206") was stored as typed and made
+# an agreement silently never valid, a closure never met.
+PLAUSIBLE_YEARS = (2000, 2099)
+
+
+def validate_plausible_date(value: date | None) -> None:
+    first, last = PLAUSIBLE_YEARS
+    if value is not None and not first <= value.year <= last:
+        raise ValidationError(
+            _("Anno fuori scala (%(anno)s): scrivi una data fra il %(primo)s e il %(ultimo)s."),
+            code="anno_fuori_scala",
+            params={"anno": value.year, "primo": first, "ultimo": last},
         )
 
 

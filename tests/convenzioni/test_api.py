@@ -70,6 +70,10 @@ def test_the_whole_lifecycle_through_the_api(client, referente, amministratore, 
     ("fields", "field", "fragment"),
     [
         ({"data_fine": "2020-01-01"}, "data_fine", "precede quella di inizio"),
+        # A slip of the keys: the agreement would never be valid, or valid for ever.
+        ({"data_fine": "0226-12-31"}, "data_fine", "Anno fuori scala (226)"),
+        ({"data_fine": "2206-12-31"}, "data_fine", "fra il 2000 e il 2099"),
+        ({"data_inizio": "1026-01-01"}, "data_inizio", "Anno fuori scala (1026)"),
         ({"percentuale": "101"}, "percentuale", "al massimo 100"),
         ({"percentuale": "0"}, "percentuale", "maggiore di 0"),
         ({"tipo_beneficio": "altro", "percentuale": None}, "beneficio_testo", "Descrivi"),

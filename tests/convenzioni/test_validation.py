@@ -151,6 +151,23 @@ def test_a_company_needs_a_valid_vat_number():
     assert "partita_iva" in errors
 
 
+def test_a_membership_in_a_year_out_of_scale_is_refused(rete):
+    impresa = make_impresa()
+    errors = _errors(
+        adesione_create, rete=rete, impresa=impresa, data_inizio=oggi().replace(year=226)
+    )
+    assert "Anno fuori scala (226)" in errors["data_inizio"][0]
+    errors = _errors(
+        adesione_create,
+        rete=rete,
+        impresa=impresa,
+        data_inizio=oggi(),
+        data_fine=oggi().replace(year=2206),
+    )
+    assert "fra il 2000 e il 2099" in errors["data_fine"][0]
+    assert not impresa.adesioni.exists()
+
+
 def test_overlapping_memberships_and_ends_before_starts_are_refused(rete):
     impresa = make_impresa(reti=(rete,))
     errors = _errors(adesione_create, rete=rete, impresa=impresa, data_inizio=oggi())

@@ -89,6 +89,7 @@ def test_recorded_through_the_api_with_choices_only(client, punto, operatore):
         ({"fascia_eta": "41"}, "fascia_eta"),
         ({"canale": "piccione"}, "canale"),
         ({"data": "2999-01-01"}, "data"),
+        ({"data": "0226-12-07"}, "data"),
         ({"comune_residenza": "999999"}, "comune_residenza"),
     ],
 )

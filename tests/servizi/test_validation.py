@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from servizi.models import Categoria
+from servizi.models import Categoria, Servizio
+from servizi.orari import Eccezione
 from servizi.services import servizio_update
 from tests.conftest import COLOSSEO, MARE_ADRIATICO, MUNICIPIO_SAN_DONATO
 from tests.servizi.builders import make_ente, make_sede, make_servizio
@@ -89,6 +92,19 @@ def test_a_night_slot_overlapping_the_next_morning_is_refused():
     with pytest.raises(ValidationError) as error:
         make_servizio(orario="ven 22:00-02:00; sab 01:00-05:00")
     assert "si sovrappongono" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("year", [226, 1999, 2206])
+def test_a_closure_or_a_check_in_a_year_out_of_scale_is_refused(year):
+    """A slip of the keys: a closure never met, a service never due for a new check."""
+    day = date(year, 12, 25)
+    with pytest.raises(ValidationError) as error:
+        make_servizio(orario="lun-ven 09:00-13:00", eccezioni=[Eccezione(day, day)])
+    assert f"Anno fuori scala ({year})" in error.value.message_dict["data_inizio"][0]
+    with pytest.raises(ValidationError) as error:
+        make_servizio(verificato_il=day)
+    assert "fra il 2000 e il 2099" in error.value.message_dict["verificato_il"][0]
+    assert not Servizio.objects.exists()
 
 
 def test_a_service_needs_a_category():
