@@ -79,6 +79,8 @@ SEARCH_TABLES = [
     "search_vocabolo",
     "search_lessema",
     "search_cella",
+    "search_cella_orario",
+    "search_cella_giorno",
     "search_titolo",
     "search_stato",
 ]
@@ -249,6 +251,12 @@ def data_figures() -> dict[str, object]:
         ),
         "search_cella_orario with its indexes, MiB": mib(
             scalar("SELECT pg_total_relation_size('search_cella_orario'::regclass)")
+        ),
+        "search_cella_giorno rows (weekdays of the cells)": scalar(
+            "SELECT count(*) FROM search_cella_giorno"
+        ),
+        "search_cella_giorno with its indexes, MiB": mib(
+            scalar("SELECT pg_total_relation_size('search_cella_giorno'::regclass)")
         ),
         "search_titolo rows (type-ahead titles)": scalar("SELECT count(*) FROM search_titolo"),
         "search_documento table, MiB": mib(
@@ -851,6 +859,8 @@ def write_markdown(figures: dict) -> None:
         "search_cella rows (map cells)",
         "search_cella_orario rows (weekly spans of the cells)",
         "search_cella_orario with its indexes, MiB",
+        "search_cella_giorno rows (weekdays of the cells)",
+        "search_cella_giorno with its indexes, MiB",
         "search_titolo rows (type-ahead titles)",
         "search_documento table, MiB",
         "search_documento indexes, MiB",

@@ -58,6 +58,12 @@ QUERIES: dict[str, str] = {
     "map clusters, open Monday 10:00": (
         "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&aperto_il=2026-12-07T10:00"
     ),
+    # What is open on a day: a Saturday, when a third of the generated services are.
+    "map clusters, open on Saturday": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&aperto_giorno=2026-12-12"
+    ),
+    # The same typed as people write it (marketplace.search.when): the next Saturday.
+    "text read as a day": "/api/v1/cerca/?q=assistenza%20aperta%20sabato&facette=false",
     # The map page: a circle of 10 km around the Duomo (124,000 places), the view fitted
     # to it; the services of two categories ticked; the list of the circle by date.
     "map clusters, 10 km radius": (

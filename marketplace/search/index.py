@@ -468,9 +468,15 @@ _REFRESH_CELLS = f"WITH toccate AS (SELECT * FROM {_TOUCHED_CELLS})" + _CELLS_FR
     "ON d.tipo = t.tipo AND d.cella_x = t.cella_x AND d.cella_y = t.cella_y",
     where="true",
 )
-REBUILD_CELLS = _CELLS_FROM.format(
-    rows="search_documento d", where="d.tipo = ANY(%s) AND d.cella_x IS NOT NULL"
-)
+# The rows of a rebuild's cells (the kinds given, with a point), and of the cells a
+# change touched (_TOUCHED_CELLS).
+_ALL_ROWS = {"rows": "search_documento d", "where": "d.tipo = ANY(%s) AND d.cella_x IS NOT NULL"}
+_TOUCHED_ROWS = {
+    "rows": f"search_documento d JOIN {_TOUCHED_CELLS} "
+    "ON d.tipo = t.tipo AND d.cella_x = t.cella_x AND d.cella_y = t.cella_y",
+    "where": "true",
+}
+REBUILD_CELLS = _CELLS_FROM.format(**_ALL_ROWS)
 # The weekly spans of the cells (models.CellaOraria) of the rows `{rows}` that pass
 # `{where}`: each cell's week cut at the bounds of its places' slots (those after
 # midnight too), and in each span the places open at its first second, which are open
@@ -507,14 +513,32 @@ WHERE p.al IS NOT NULL AND g.aperta @> p.dal
 GROUP BY p.tipo, p.cella_x, p.cella_y, p.dal, p.al
 ORDER BY p.dal, p.tipo, p.cella_x, p.cella_y
 """
-_REFRESH_OPEN_CELLS = _OPEN_CELLS_FROM.format(
-    rows=f"search_documento d JOIN {_TOUCHED_CELLS} "
-    "ON d.tipo = t.tipo AND d.cella_x = t.cella_x AND d.cella_y = t.cella_y",
-    where="true",
-)
-REBUILD_OPEN_CELLS = _OPEN_CELLS_FROM.format(
-    rows="search_documento d", where="d.tipo = ANY(%s) AND d.cella_x IS NOT NULL"
-)
+_REFRESH_OPEN_CELLS = _OPEN_CELLS_FROM.format(**_TOUCHED_ROWS)
+REBUILD_OPEN_CELLS = _OPEN_CELLS_FROM.format(**_ALL_ROWS)
+# The weekdays of the cells (models.CellaGiorno) of the rows `{rows}` that pass `{where}`:
+# each place counted on each weekday its week meets (a slot that starts on it, or the
+# night of the day before's; `notte` holds those hours on the day they fall on). Written
+# in the order of the weekday, so that a day's cells lie together.
+_DAY_CELLS_FROM = """
+INSERT INTO search_cella_giorno (tipo, cella_x, cella_y, giorno,
+                                 n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat)
+SELECT d.tipo, d.cella_x, d.cella_y, g.giorno, count(*), sum(ST_X(d.punto)),
+       sum(ST_Y(d.punto)), min(ST_X(d.punto)), min(ST_Y(d.punto)), max(ST_X(d.punto)),
+       max(ST_Y(d.punto))
+FROM {rows} CROSS JOIN generate_series(0, 6) AS g(giorno)
+WHERE {where} AND d.settimana + d.notte && int4range(g.giorno * 86400, (g.giorno + 1) * 86400)
+GROUP BY g.giorno, d.tipo, d.cella_x, d.cella_y
+ORDER BY g.giorno, d.tipo, d.cella_x, d.cella_y
+"""
+_REFRESH_DAY_CELLS = _DAY_CELLS_FROM.format(**_TOUCHED_ROWS)
+REBUILD_DAY_CELLS = _DAY_CELLS_FROM.format(**_ALL_ROWS)
+# The tables of the map cells, each with its statements for a rebuild and for the cells
+# a change touched.
+_CELL_TABLES = [
+    ("search_cella", REBUILD_CELLS, _REFRESH_CELLS),
+    ("search_cella_orario", REBUILD_OPEN_CELLS, _REFRESH_OPEN_CELLS),
+    ("search_cella_giorno", REBUILD_DAY_CELLS, _REFRESH_DAY_CELLS),
+]
 # The titles of the type-ahead, recounted from the rows of the kinds always valid.
 _TITLES_OF = "SELECT DISTINCT titolo FROM search_documento WHERE tipo = %s AND oggetto_id = ANY(%s)"
 _REFRESH_TITLES = """
@@ -688,10 +712,13 @@ def rebuild_table(cursor) -> dict[str, int]:
     cursor.execute(_LESSEMI.format(table="search_documento", where=""))
     cursor.execute(_WORDS_WITH_CELLS, [_ROWS_WITH_CELLS, settings.SEARCH_MAP_WORD_CELLS_MIN_ROWS])
     cursor.execute(TITLE_ROWS)
-    cursor.execute("DELETE FROM search_cella")
-    cursor.execute(REBUILD_CELLS, [UNDATED])
-    cursor.execute("DELETE FROM search_cella_orario")
-    cursor.execute(REBUILD_OPEN_CELLS, [UNDATED])
+    for table, rebuild, _refresh in _CELL_TABLES:
+        # A migration that rebuilds the index (0037) runs today's code on the tables of
+        # its day: a table of cells that a later migration adds is filled by that one.
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        if cursor.fetchone()[0]:
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(rebuild, [UNDATED])
     cursor.execute("DELETE FROM search_titolo")
     cursor.execute(_REBUILD_TITLES, [UNDATED])
     # The new table's statistics, before its first reader: the search asks the planner
@@ -704,8 +731,8 @@ def rebuild_table(cursor) -> dict[str, int]:
 
 def replace_rows(cursor, sorgente: Sorgente, ids: list[int]) -> int:
     """Replace the rows of these objects of one kind, keeping the map cells (of all
-    hours and of the weekly spans), the type-ahead titles and the lexemes in step; the
-    number of rows written."""
+    hours, of the weekly spans and of the weekdays), the type-ahead titles and the
+    lexemes in step; the number of rows written."""
     tipo, derived = sorgente.tipo, not sorgente.dated
     touched: set[tuple] = set()
     titles: set[str] = set()
@@ -727,10 +754,7 @@ def replace_rows(cursor, sorgente: Sorgente, ids: list[int]) -> int:
     touched |= set(cursor.fetchall())
     if touched:
         tipi, xs, ys = (list(column) for column in zip(*touched, strict=True))
-        for table, refresh in (
-            ("search_cella", _REFRESH_CELLS),
-            ("search_cella_orario", _REFRESH_OPEN_CELLS),
-        ):
+        for table, _rebuild, refresh in _CELL_TABLES:
             cursor.execute(_DELETE_CELLS.format(table=table), [tipi, xs, ys])
             cursor.execute(refresh, [tipi, xs, ys])
     cursor.execute(_TITLES_OF, [tipo, ids])

@@ -1,18 +1,20 @@
 """The map of what is open at a moment, from the weekly spans of the map cells
 (CellaOraria), is the map that grouping the open places would give: at every half hour
 of a week with closures, special hours and nights across midnight, and after the
-schedules change."""
+schedules change. So is the map of what is open on a day, from the cells' weekdays
+(CellaGiorno), on every day of three weeks."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import import_module
 
 import pytest
 from django.db import connection
 
 from marketplace.search.backends import postgres
-from marketplace.search.models import CellaOraria
+from marketplace.search.index import rebuild_index
+from marketplace.search.models import CellaGiorno, CellaMappa, CellaOraria
 from servizi import orari
 from servizi.models import Servizio
 from servizi.services import servizio_update
@@ -105,18 +107,59 @@ def test_the_open_map_reads_the_spans_unless_something_else_is_asked():
     assert postgres.cells_filter(_query(**REGION, aperto_ora="true")).aperto is not None
     for more in ({"categoria": "anziani"}, {"gratuito": "true"}, {"q": "nido"}):
         assert postgres.cells_filter(_query(**REGION, aperto_il=monday, **more)) is None
-    # The spans say what is open at a moment: open on a day, the rows are grouped.
-    assert postgres.cells_filter(_query(**REGION, aperto_giorno="2026-12-21")) is None
 
 
-def test_the_spans_follow_a_schedule_changed(
-    client, scheduled, monkeypatch, django_capture_on_commit_callbacks
+def test_the_day_map_reads_the_weekdays_unless_something_else_is_asked():
+    key = postgres.cells_filter(_query(**REGION, aperto_giorno="2026-12-21"))
+    assert key == postgres.CellsKey(giorno=date(2026, 12, 21))
+    around = {"lat": PLACES[0].y, "lon": PLACES[0].x, "raggio_km": 5}
+    assert postgres.cells_filter(_query(**REGION, **around, aperto_giorno="2026-12-21")) == key
+    for more in ({"categoria": "anziani"}, {"gratuito": "true"}, {"q": "nido"}):
+        assert postgres.cells_filter(_query(**REGION, aperto_giorno="2026-12-21", **more)) is None
+
+
+def test_the_day_map_from_the_weekdays_is_grouping_the_places_open_that_day(
+    client, scheduled, monkeypatch
 ):
-    saturday = {**REGION, "zoom": 9, "aperto_il": "2026-12-19T10:00:00+01:00"}
+    """Three weeks around Christmas: the closures, the special hours and the nights
+    across midnight (Sunday's into Monday, Thursday's into a closed Friday)."""
+    first = date(2026, 12, 14)
+    open_somewhere = set()
+    for step in range(21):
+        day = first + timedelta(days=step)
+        area = {**REGION, "zoom": (9, 11, 13)[step % 3], "aperto_giorno": day.isoformat()}
+        from_cells = _clusters(client, **area)
+        assert from_cells == _from_rows(client, monkeypatch, **area), day
+        open_somewhere.add(sum(count for count, _c, _b in from_cells))
+    assert len(open_somewhere) > 2  # the days differ: the test tells them apart
+
+
+@pytest.mark.parametrize("raggio_km", [1, 30])
+def test_the_day_map_within_a_radius_is_grouping_the_places_open_that_day(
+    client, scheduled, monkeypatch, raggio_km
+):
+    around = {"lat": PLACES[0].y, "lon": PLACES[0].x, "raggio_km": raggio_km}
+    for step in range(7):
+        day = date(2026, 12, 22) + timedelta(days=step)  # Tuesday to Monday, Christmas
+        area = {**REGION, **around, "zoom": (9, 13)[step % 2], "aperto_giorno": day.isoformat()}
+        from_cells = _clusters(client, **area)
+        assert from_cells
+        assert from_cells == _from_rows(client, monkeypatch, **area), day
+
+
+@pytest.mark.parametrize(
+    "saturday",
+    [{"aperto_il": "2026-12-19T10:00:00+01:00"}, {"aperto_giorno": "2026-12-19"}],
+    ids=["the spans of a moment", "the weekdays of a day"],
+)
+def test_the_cells_of_what_is_open_follow_a_schedule_changed(
+    client, scheduled, monkeypatch, django_capture_on_commit_callbacks, saturday
+):
+    area = {**REGION, "zoom": 9, **saturday}
 
     def open_places() -> int:
-        clusters = _clusters(client, **saturday)
-        assert clusters == _from_rows(client, monkeypatch, **saturday)
+        clusters = _clusters(client, **area)
+        assert clusters == _from_rows(client, monkeypatch, **area)
         return sum(count for count, _c, _b in clusters)
 
     before = open_places()
@@ -127,6 +170,28 @@ def test_the_spans_follow_a_schedule_changed(
     with django_capture_on_commit_callbacks(execute=True):
         servizio.delete()
     assert open_places() == before
+
+
+def test_a_place_counts_once_on_each_weekday_its_week_meets(scheduled):
+    """Each weekday's cells count the places that servizi.orari.is_open_on finds open on
+    that weekday in a week without exceptions (Sunday's night into Monday included)."""
+    per_weekday = {
+        giorno: sum(CellaGiorno.objects.filter(giorno=giorno).values_list("n", flat=True))
+        for giorno in range(7)
+    }
+    monday = date(2026, 12, 14)  # the exceptions are at Christmas
+    schedules = [
+        orari.parse_orario(SCHEDULES[NAMES[n % len(NAMES)]][0]) for n in range(len(PLACES))
+    ]
+    expected = {
+        giorno: sum(
+            orari.is_open_on(fasce, [], monday + timedelta(days=giorno)) for fasce in schedules
+        )
+        for giorno in range(7)
+    }
+    assert per_weekday == expected
+    assert len(set(expected.values())) > 1
+    assert not CellaGiorno.objects.filter(n__lte=0).exists()
 
 
 def test_each_span_holds_the_places_open_all_through_it(scheduled):
@@ -142,11 +207,29 @@ def test_each_span_holds_the_places_open_all_through_it(scheduled):
     assert CellaOraria.objects.filter(periodo__endswith__gt=7 * 86400).count() == 0
 
 
-def test_migration_0014_fills_the_spans_a_rebuild_writes(scheduled):
-    migration = import_module("marketplace.migrations.0014_celle_orarie")
-    columns = ["tipo", "cella_x", "cella_y", "periodo", "n", "min_lon", "max_lat"]
-    rebuilt = sorted(CellaOraria.objects.values_list(*columns), key=repr)
-    CellaOraria.objects.all().delete()
+@pytest.mark.parametrize(
+    ("migration_name", "model", "column"),
+    [("0014_celle_orarie", CellaOraria, "periodo"), ("0039_celle_giorno", CellaGiorno, "giorno")],
+)
+def test_the_migration_of_a_table_of_cells_fills_what_a_rebuild_writes(
+    scheduled, migration_name, model, column
+):
+    migration = import_module(f"marketplace.migrations.{migration_name}")
+    columns = ["tipo", "cella_x", "cella_y", column, "n", "min_lon", "max_lat"]
+    rebuilt = sorted(model.objects.values_list(*columns), key=repr)
+    model.objects.all().delete()
     migration.fill(None, connection.schema_editor())
-    assert sorted(CellaOraria.objects.values_list(*columns), key=repr) == rebuilt
+    assert sorted(model.objects.values_list(*columns), key=repr) == rebuilt
     assert len(rebuilt) > len(PLACES)
+
+
+def test_a_rebuild_in_an_earlier_migration_writes_the_cells_its_tables_have(scheduled):
+    """Migration 0037 rebuilds the index with today's code, before 0039 adds the
+    weekdays' table: the rebuild writes the cells of the tables there are."""
+    cells = CellaMappa.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE search_cella_giorno")
+        rebuild_index()
+        cursor.execute("SELECT to_regclass('search_cella_giorno')")
+        assert cursor.fetchone()[0] is None
+    assert CellaMappa.objects.count() == cells > 0

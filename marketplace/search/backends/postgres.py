@@ -25,9 +25,9 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   other filter the cells hold are given (a category, free, accessible, provider kind,
   people, language, one of the commonest words of the texts), or up to four categories
   (their cells added, the places in several of them taken back from their rows); for
-  what is open at a moment with no
-  other filter, the weekly spans of the cells (`search_cella_orario`), the cells with
-  an exception that day grouped from their rows; within a radius, the cells wholly
+  what is open at a moment with no other filter, the weekly spans of the cells
+  (`search_cella_orario`), and open on a day their weekdays (`search_cella_giorno`),
+  the cells with an exception that day grouped from their rows; within a radius, the cells wholly
   inside the circle and the rows of the cells on its edge (grid.disc_cells); grid
   grouping of the matching rows otherwise (a text's within a radius found through the
   circle's tiles, see _radius_by_tiles, and its filters' values through their keys,
@@ -2160,13 +2160,15 @@ class CellsKey:
     """The pre-aggregated cells of one `filtro` value ('' for all places, models.
     CellaMappa): those of all its places, or the split ones of the places with the given
     cost, access and provider kind (`split`: (column, value) pairs); with `aperto`, the
-    weekly spans of all places open at that moment (models.CellaOraria). With `altre`,
-    more categories, whose cells are added to those of the category `filtro`: a place
-    in several of them is then taken back from its rows (see _OVERLAP_ROWS)."""
+    weekly spans of all places open at that moment (models.CellaOraria), with `giorno`
+    the weekday's cells of all places open on that day (models.CellaGiorno). With
+    `altre`, more categories, whose cells are added to those of the category `filtro`:
+    a place in several of them is then taken back from its rows (see _OVERLAP_ROWS)."""
 
     filtro: str = ""
     split: tuple[tuple[str, bool | str], ...] = ()
     aperto: datetime | None = None
+    giorno: date | None = None
     altre: tuple[str, ...] = ()
 
     @property
@@ -2188,7 +2190,8 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     accessible or not, a kind of provider, a group of people, a language); for all
     places or a category and more of cost, access and provider kind, the split cells;
     for up to MAX_CATEGORIES_FROM_CELLS categories, the cells of each; for the places
-    open at a moment, with nothing else asked, the weekly spans; within a radius, the
+    open at a moment, with nothing else asked, the weekly spans, and open on a day, the
+    weekday's cells; within a radius, the
     same (map_view reads the cells wholly inside the circle). None when it asks for
     something the cells do not hold (a Comune, a polygon, opening hours with another
     filter, agreements, two values of the filters with sets other than categories,
@@ -2202,7 +2205,8 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
         # its edge (map_view).
         return cells_filter(replace(query, punto=None, raggio_km=None))
     if query.aperto_giorno is not None:
-        return None  # the cells' weekly spans say what is open at a moment, not on a day
+        rest = cells_filter(replace(query, aperto_giorno=None))
+        return CellsKey(giorno=query.aperto_giorno) if rest == CellsKey() else None
     if query.aperto_il is not None:
         rest = cells_filter(replace(query, aperto_il=None))
         return CellsKey(aperto=query.aperto_il) if rest == CellsKey() else None
@@ -2354,9 +2358,9 @@ def _overlap_rows(
     return sql, [*key.categorie, *rows.params, *itertools.chain(*pairs), *area_params]
 
 
-# Open at a moment: the cells with a place that has an exception on its day or the day
-# before (a few, from the partial index) are grouped from their rows, the others read
-# the span of their week that holds the moment.
+# Open at a moment or on a day: the cells with a place that has an exception on its day
+# or the day before (a few, from the partial index) are grouped from their rows, the
+# others read the span of their week that holds the moment, or their weekday's row.
 _EXCEPTION_CELLS = """
 WITH eccezioni AS MATERIALIZED (
     SELECT DISTINCT tipo, cella_x, cella_y FROM search_documento
@@ -2365,15 +2369,33 @@ WITH eccezioni AS MATERIALIZED (
       AND tipo = ANY(%s) AND {in_area}
 )"""
 _OPEN_CELLS = f"""
-    SELECT {_AGGREGATE} FROM search_cella_orario c
-    WHERE tipo = ANY(%s) AND periodo @> %s::int AND {{in_area}}
+    SELECT {_AGGREGATE} FROM {{table}} c
+    WHERE tipo = ANY(%s) AND {{open_cells}} AND {{in_area}}
       AND NOT EXISTS (SELECT 1 FROM eccezioni e WHERE e.tipo = c.tipo
                       AND e.cella_x = c.cella_x AND e.cella_y = c.cella_y)
     UNION ALL
     SELECT {_POINT} FROM search_documento d
     JOIN eccezioni e ON d.tipo = e.tipo AND d.cella_x = e.cella_x AND d.cella_y = e.cella_y
-    WHERE {{open_at}}
+    WHERE {{open_rows}}
 """
+
+
+def _open_cells(key: CellsKey) -> tuple[date, str, str, list, tuple[str, list]]:
+    """For the cells of the places open at `key.aperto` or on `key.giorno`: the day whose
+    exceptions (and the day before's) send a cell to its rows, the table of the cells,
+    their condition and its parameters, and the rows' condition (open_at_sql or
+    open_on_sql)."""
+    if key.aperto is not None:
+        moment = OpenAt.of(key.aperto)
+        return (
+            moment.today,
+            "search_cella_orario",
+            "periodo @> %s::int",
+            [moment.second],
+            open_at_sql("d", key.aperto),
+        )
+    day = key.giorno
+    return day, "search_cella_giorno", "giorno = %s", [day.weekday()], open_on_sql("d", day)
 
 
 def _cells_sql(key: CellsKey, kinds: list[str], in_area: tuple[str, list]) -> tuple[str, str, list]:
@@ -2381,7 +2403,7 @@ def _cells_sql(key: CellsKey, kinds: list[str], in_area: tuple[str, list]) -> tu
     `in_area` (a condition on the cells' columns and its parameters) holds, and their
     parameters."""
     area, area_params = in_area
-    if key.aperto is None:
+    if key.aperto is None and key.giorno is None:
         split, split_params = key.condition()
         filtro, filtro_param = (
             ("filtro = ANY(%s)", key.categorie)
@@ -2396,20 +2418,19 @@ def _cells_sql(key: CellsKey, kinds: list[str], in_area: tuple[str, list]) -> tu
             f"WHERE tipo = ANY(%s) AND {filtro} AND {split} AND {area}"
         )
         return "", cells, [kinds, filtro_param, *split_params, *area_params]
-    moment = OpenAt.of(key.aperto)
-    open_at, open_params = open_at_sql("d", key.aperto)
+    day, table, open_cells, open_cells_params, (open_rows, open_rows_params) = _open_cells(key)
     return (
         _EXCEPTION_CELLS.format(in_area=area),
-        _OPEN_CELLS.format(open_at=open_at, in_area=area),
+        _OPEN_CELLS.format(table=table, open_cells=open_cells, in_area=area, open_rows=open_rows),
         [
-            moment.yesterday,
-            moment.today,
+            day - timedelta(days=1),
+            day,
             kinds,
             *area_params,
             kinds,
-            moment.second,
+            *open_cells_params,
             *area_params,
-            *open_params,
+            *open_rows_params,
         ],
     )
 
