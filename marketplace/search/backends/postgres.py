@@ -27,13 +27,12 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   (their cells added, the places in several of them taken back from their rows); for
   what is open at a moment with no other filter, the weekly spans of the cells
   (`search_cella_orario`), and open on a day their weekdays (`search_cella_giorno`),
-  the cells with an exception that day grouped from their rows; within a radius, the cells wholly
-  inside the circle and the rows of the cells on its edge (grid.disc_cells); grid
-  grouping of the matching rows otherwise (a text's within a radius found through the
-  circle's tiles, see _radius_by_tiles, and its filters' values through their keys,
-  see ROW_KEYS); agreements, valid only within their dates,
-  are never pre-aggregated: their rows (a few thousand at most) are grouped with the
-  cells;
+  the cells with an exception that day grouped from their rows; within a radius, the
+  cells wholly inside the circle and the rows of the cells on its edge (grid.
+  disc_cells); grid grouping of the matching rows otherwise (a text's within a radius
+  found through the circle's tiles, see _radius_by_tiles, and its filters' values
+  through their keys, see ROW_KEYS); agreements, valid only within their dates, are
+  never pre-aggregated: their rows (a few thousand at most) are grouped with the cells;
 - agreements' dates: a row filter with the day of the request (null for the other kinds,
   so the planner's estimates do not change); `con_convenzione_per`: the Ente ids and
   agreement ids the convenzioni selectors computed for the request, read through the
@@ -2191,8 +2190,8 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     places or a category and more of cost, access and provider kind, the split cells;
     for up to MAX_CATEGORIES_FROM_CELLS categories, the cells of each; for the places
     open at a moment, with nothing else asked, the weekly spans, and open on a day, the
-    weekday's cells; within a radius, the
-    same (map_view reads the cells wholly inside the circle). None when it asks for
+    weekday's cells; within a radius, the same (map_view reads the cells wholly inside
+    the circle). None when it asks for
     something the cells do not hold (a Comune, a polygon, opening hours with another
     filter, agreements, two values of the filters with sets other than categories,
     people or a language with cost, access or provider kind; a text, unless it finds its
