@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from servizi.orari import PARTI_DEL_GIORNO
+
 from .search.models import TipoRisultato
 
 # The words of the search's scripts, translated here (Python-format placeholders).
@@ -33,6 +35,9 @@ MESSAGGI = {
     ),
     "aperto_dal_testo": _("Aperti %(giorno)s: «%(parole)s» è letto come un orario."),
     "aperto_dal_testo_adesso": _("Aperti adesso: «%(parole)s» è letto come un orario."),
+    "aperto_dal_testo_parte": _(
+        "Aperti %(parte)s in qualche giorno della settimana: «%(parole)s» è letto come un orario."
+    ),
     "cerca_come_parole_orario": _("Cerca «%(parole)s» come parole, non come orario"),
     "forse_cercavi": _("Forse cercavi: %(parole)s?"),
     "convenzioni_in_arrivo_una": _(
@@ -136,5 +141,25 @@ def schede_url() -> dict[str, str]:
     return urls
 
 
+# The parts of a day the search knows (servizi.orari.PARTI_DEL_GIORNO), with their hours.
+_PARTI = {
+    "mattina": _("la mattina (dalle %(dalle)s alle %(alle)s)"),
+    "pomeriggio": _("il pomeriggio (dalle %(dalle)s alle %(alle)s)"),
+    "sera": _("la sera (dalle %(dalle)s a mezzanotte)"),
+}
+
+
+def parti_del_giorno() -> list[tuple[str, str]]:
+    """Each part of a day and how the page says it: the filter's options, the note on
+    what was read from the text."""
+    return [
+        (parte, str(_PARTI[parte]) % {"dalle": first, "alle": last})
+        for parte, (first, last) in PARTI_DEL_GIORNO.items()
+    ]
+
+
 def messaggi() -> dict[str, str]:
-    return {key: str(text) for key, text in MESSAGGI.items()}
+    return {
+        **{key: str(text) for key, text in MESSAGGI.items()},
+        **{f"parte_{parte}": nome for parte, nome in parti_del_giorno()},
+    }

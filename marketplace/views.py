@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from geo_data.selectors import ambito_list
 from servizi.models import LINGUE, Destinatario, Ente, TipoEnte
 from servizi.selectors import categoria_albero, comuni_da_scegliere
 
-from .ricerca_client import TIPI
+from .ricerca_client import TIPI, parti_del_giorno
 from .search.health import search_backend_status
 from .search.places import provincia_list, provincia_named
 
@@ -48,6 +49,14 @@ def convenzioni_per(request: HttpRequest) -> dict:
     return {"codice": codice, "nome": nome, "senza": senza}
 
 
+def _iso_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10  # the control's own form, 2026-12-12
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The map page: search box, filters, results beside the map, all driven by the search API.
 
@@ -55,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     names; the page renders the controls filled in from it, its script runs the search.
     """
     params = request.GET
+    parti = parti_del_giorno()
     comuni = list(comuni_da_scegliere())
     ambiti = list(ambito_list().defer("geometria").order_by("nome"))
     in_ambiti = {c.pk for ambito in ambiti for c in ambito.comuni.all()}
@@ -75,6 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "comune": codici_comuni,
         "partenza": codici_comuni,
         "ambito": [a.slug for a in ambiti],
+        "aperto_parte": [parte for parte, _nome in parti],
     }
     # A province is named by its code or its name ("BG", "Bergamo"): its option is the code.
     provincia = provincia_named(params["provincia"]) if params.get("provincia") else None
@@ -86,11 +97,15 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if params.get("provincia") and provincia is None:
         extra["provincia"] = params["provincia"]
+    # A date control shows nothing of a value it cannot read ("sabato"): kept aside.
+    if params.get("aperto_giorno") and not _iso_day(params["aperto_giorno"]):
+        extra["aperto_giorno"] = params["aperto_giorno"]
     return render(
         request,
         "marketplace/home.html",
         {
             "p": params,
+            "parti_del_giorno": parti,
             "categorie": categorie,
             "categorie_scelte": set(scelte),
             "categorie_sconosciute": [c for c in scelte if c not in codici],

@@ -213,8 +213,12 @@ class Orario(models.Model):
     def aperto_il(self, when) -> bool:
         return orari.is_open_at(self.fasce_logiche(), self.eccezioni_logiche(), when)
 
-    def aperto_nel_giorno(self, day) -> bool:
-        return orari.is_open_on(self.fasce_logiche(), self.eccezioni_logiche(), day)
+    def aperto_nel_giorno(self, day, parte: str | None = None) -> bool:
+        return orari.is_open_on(self.fasce_logiche(), self.eccezioni_logiche(), day, parte)
+
+    def aperto_nella_parte(self, parte: str) -> bool:
+        """Open in that part of some day of the week (orari.PARTI_DEL_GIORNO)."""
+        return orari.is_open_in_part_of_week(self.fasce_logiche(), parte)
 
 
 class Giorno(models.IntegerChoices):

@@ -27,6 +27,9 @@ LOCAL = ZoneInfo("Europe/Rome")
 GIORNI = ["lun", "mar", "mer", "gio", "ven", "sab", "dom"]
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+# The parts of a day people name ("aperto la sera", "sabato mattina"): the hours of the
+# day they run from and to. The evening runs to midnight; the small hours are no part.
+PARTI_DEL_GIORNO = {"mattina": (6, 13), "pomeriggio": (13, 18), "sera": (18, 24)}
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,32 @@ def slots_of_day(fasce: Sequence[Fascia], eccezioni: Sequence[Eccezione], day: d
     ]
 
 
-def is_open_on(fasce: Sequence[Fascia], eccezioni: Sequence[Eccezione], day: date) -> bool:
-    """Whether the schedule is open at some moment of `day`: a slot that starts on it, or
-    the night of the day before's that runs past midnight into it."""
+def is_open_on(
+    fasce: Sequence[Fascia], eccezioni: Sequence[Eccezione], day: date, parte: str | None = None
+) -> bool:
+    """Whether the schedule is open at some moment of `day`, or of its part `parte` (a key
+    of PARTI_DEL_GIORNO): a slot that starts on it, or the night of the day before's that
+    runs past midnight into it, meets the day or its part."""
+    first, last = part_hours(parte)
     midnight = datetime.combine(day, time())
-    return bool(slots_of_day(fasce, eccezioni, day)) or any(
-        end > midnight for _, end in slots_of_day(fasce, eccezioni, day - timedelta(days=1))
+    start, end = midnight + timedelta(hours=first), midnight + timedelta(hours=last)
+    return any(
+        opens < end and closes > start
+        for slots_day in (day - timedelta(days=1), day)
+        for opens, closes in slots_of_day(fasce, eccezioni, slots_day)
     )
+
+
+def is_open_in_part_of_week(fasce: Sequence[Fascia], parte: str) -> bool:
+    """Whether the weekly slots meet the part `parte` of some day of the week ("aperto la
+    sera": the evening of some day; exceptions are of dated days, not of the week)."""
+    monday = date(2026, 12, 14)  # any week: the slots repeat
+    return any(is_open_on(fasce, [], monday + timedelta(days=n), parte) for n in range(7))
+
+
+def part_hours(parte: str | None) -> tuple[int, int]:
+    """The hours a part of the day runs from and to; the whole day for None."""
+    return (0, 24) if parte is None else PARTI_DEL_GIORNO[parte]
 
 
 def is_open_at(fasce: Sequence[Fascia], eccezioni: Sequence[Eccezione], when: datetime) -> bool:

@@ -30,6 +30,7 @@ from convenzioni.selectors import (
 from geo_data.models import Ambito, Comune
 from marketplace.api_fields import BooleanParam, DayParam, FieldsBoundOnce, MomentParam
 from servizi.models import LINGUE, Categoria, Destinatario, TipoEnte
+from servizi.orari import PARTI_DEL_GIORNO
 
 from .cache import memo
 from .models import TipoRisultato
@@ -115,6 +116,9 @@ class SearchQuery:
     poligono: GEOSGeometry | None = None
     aperto_il: datetime | None = None
     aperto_giorno: date | None = None  # open at some moment of that day
+    # Open in that part of `aperto_giorno`, or of some day of the week without it
+    # (servizi.orari.PARTI_DEL_GIORNO: "mattina", "pomeriggio", "sera").
+    aperto_parte: str = ""
     gratuito: bool | None = None
     lingua: str = ""
     accessibile: bool | None = None
@@ -180,6 +184,8 @@ def territory_names() -> dict[str, dict[str, str]]:
 BBOX_HELP = _("minlon,minlat,maxlon,maxlat")
 # When the results must be open: now, at a moment, on a day; one of them at most.
 OPEN_PARAMS = ("aperto_ora", "aperto_il", "aperto_giorno")
+# What the text is not read for: when the request says it already.
+WHEN_PARAMS = (*OPEN_PARAMS, "aperto_parte")
 
 
 class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
@@ -214,9 +220,11 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         default=True,
         help_text=_(
             "Se il testo dice quando dev'essere aperto («aperto sabato», «aperta oggi», "
-            "«aperti adesso»), cerca ciò che è aperto quel giorno (aperto_giorno) o adesso "
-            "(aperto_ora), e il resto del testo come parole. Solo senza aperto_ora, "
-            "aperto_il e aperto_giorno. false: cerca quelle parole come parole."
+            "«aperti adesso», «aperto sabato sera», «aperto la sera»), cerca ciò che è "
+            "aperto quel giorno (aperto_giorno), in quella parte del giorno (aperto_parte) "
+            "o adesso (aperto_ora), e il resto del testo come parole. Solo senza "
+            "aperto_ora, aperto_il, aperto_giorno e aperto_parte. false: cerca quelle "
+            "parole come parole."
         ),
     )
     ambito = serializers.SlugField(required=False)
@@ -237,6 +245,14 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
     aperto_giorno = DayParam(
         required=False,
         help_text=_("Aperti in qualche momento di quel giorno (ISO 8601: 2026-12-12)."),
+    )
+    aperto_parte = serializers.ChoiceField(
+        choices=list(PARTI_DEL_GIORNO),
+        required=False,
+        help_text=_(
+            "Aperti la mattina (6-13), il pomeriggio (13-18) o la sera (18-24): di quel "
+            "giorno con aperto_giorno, di qualche giorno della settimana senza."
+        ),
     )
     gratuito = BooleanParam(required=False, allow_null=True, default=None)
     lingua = serializers.ChoiceField(choices=LINGUE, required=False)
@@ -385,6 +401,17 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             raise serializers.ValidationError(
                 {asked[-1]: [_("Usa uno solo fra aperto_ora, aperto_il e aperto_giorno.")]}
             )
+        if data.get("aperto_parte") and (data.get("aperto_ora") or data.get("aperto_il")):
+            raise serializers.ValidationError(
+                {
+                    "aperto_parte": [
+                        _(
+                            "La parte del giorno vale per un giorno (aperto_giorno) o per la "
+                            "settimana, non per un momento (aperto_ora, aperto_il)."
+                        )
+                    ]
+                }
+            )
         return data
 
     def to_query(self) -> SearchQuery:
@@ -400,12 +427,15 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
         punto = Punto(data["lon"], data["lat"]) if "lat" in data else None
         oggi = timezone.localdate()
         text, aperto_dal_testo = data.get("q", ""), None
-        if data["aperto_dal_testo"] and not any(data.get(name) for name in OPEN_PARAMS):
+        if data["aperto_dal_testo"] and not any(data.get(name) for name in WHEN_PARAMS):
             text, aperto_dal_testo = read_when(text, oggi)
         now = data.get("aperto_ora") or (aperto_dal_testo is not None and aperto_dal_testo.adesso)
         aperto_il = timezone.now() if now else data.get("aperto_il")
         aperto_giorno = data.get("aperto_giorno") or (
             aperto_dal_testo.giorno if aperto_dal_testo else None
+        )
+        aperto_parte = data.get("aperto_parte") or (
+            (aperto_dal_testo.parte or "") if aperto_dal_testo else ""
         )
         con_convenzione_per = None
         if "con_convenzione_per" in data:
@@ -434,6 +464,7 @@ class SearchParamsSerializer(FieldsBoundOnce, serializers.Serializer):
             poligono=data.get("poligono"),
             aperto_il=aperto_il,
             aperto_giorno=aperto_giorno,
+            aperto_parte=aperto_parte,
             gratuito=data.get("gratuito"),
             lingua=data.get("lingua", ""),
             accessibile=data.get("accessibile"),

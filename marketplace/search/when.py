@@ -7,7 +7,10 @@ the demo's), while the opening hours answer it: the words are read as the filter
 the text is searched. One of the words that say "open" ("aperto", "aperta", "aperti",
 "aperte", "apre", "aprono"), a few that may follow it ("il", "la", "anche"…), then one
 that names a day ("oggi", "domani", "sabato"…) or now ("ora", "adesso", "subito"),
-anywhere in the text; the first such words only. A day
+anywhere in the text; the first such words only. A part of the day may follow the day
+("sabato sera", "domani mattina") or stand for it ("aperto la sera": the evening of some
+day of the week; "stasera", "stamattina": today's), read as `aperto_parte`
+(servizi.orari.PARTI_DEL_GIORNO, whose hours the answer's note says). A day
 named without "aperto" ("centro estivo sabato") stays a word: nothing says it is about
 the opening hours.
 """
@@ -21,7 +24,9 @@ from .text import words
 
 OPEN_WORDS = frozenset({"aperto", "aperta", "aperti", "aperte", "apre", "aprono"})
 # Words between "aperto" and the day that say nothing more ("aperto anche il sabato").
-_BETWEEN = frozenset({"il", "lo", "la", "i", "gli", "le", "di", "de", "nel", "nei", "anche"})
+_BETWEEN = frozenset(
+    {"il", "lo", "la", "i", "gli", "le", "di", "de", "nel", "nei", "anche", "al", "alla", "in"}
+)
 WEEKDAYS = {
     "lunedi": 0,
     "martedi": 1,
@@ -35,23 +40,41 @@ WEEKDAYS = {
 }
 DAYS_FROM_TODAY = {"oggi": 0, "domani": 1, "dopodomani": 2}
 NOW = frozenset({"ora", "adesso", "subito"})
+# The words of the parts of a day (servizi.orari.PARTI_DEL_GIORNO), and those of today's.
+PARTS = {
+    "mattina": "mattina",
+    "mattino": "mattina",
+    "mattinata": "mattina",
+    "pomeriggio": "pomeriggio",
+    "sera": "sera",
+    "serata": "sera",
+}
+TODAYS_PARTS = {
+    "stamattina": "mattina",
+    "stamani": "mattina",
+    "stamane": "mattina",
+    "stasera": "sera",
+}
 
 
 @dataclass(frozen=True)
 class ApertoDalTesto:
-    """The words that said when (as typed), and the day they name; no day for now."""
+    """The words that said when (as typed), the day they name and its part (of some day
+    of the week without a day); neither for now."""
 
     parole: str
     giorno: date | None = None
+    parte: str | None = None
 
     @property
     def adesso(self) -> bool:
-        return self.giorno is None
+        return self.giorno is None and self.parte is None
 
     def as_dict(self) -> dict:
         return {
             "parole": self.parole,
             "giorno": self.giorno.isoformat() if self.giorno else None,
+            "parte": self.parte,
             "adesso": self.adesso,
         }
 
@@ -61,26 +84,40 @@ def read_when(text: str, oggi: date) -> tuple[str, ApertoDalTesto | None]:
     text itself and None when no such words are there."""
     tokens = text.split()
     folded = [words(token) for token in tokens]
-    for first, token_words in enumerate(folded):
-        if len(token_words) != 1 or token_words[0] not in OPEN_WORDS:
+
+    def one_word(at: int) -> str | None:
+        return folded[at][0] if at < len(tokens) and len(folded[at]) == 1 else None
+
+    def past_between(at: int) -> int:
+        while at < len(tokens) and folded[at] and set(folded[at]) <= _BETWEEN:
+            at += 1
+        return at
+
+    for first in range(len(tokens)):
+        if one_word(first) not in OPEN_WORDS:
             continue
-        last = first + 1
-        while last < len(tokens) and folded[last] and set(folded[last]) <= _BETWEEN:
-            last += 1
-        if last == len(tokens) or len(folded[last]) != 1:
-            continue
-        reading = _when(folded[last][0], oggi, " ".join(tokens[first : last + 1]))
-        if reading is not None:
-            return " ".join(tokens[:first] + tokens[last + 1 :]), reading
+        last = past_between(first + 1)
+        word = one_word(last)
+        if word in NOW:
+            giorno, parte = None, None
+        elif word in TODAYS_PARTS:
+            giorno, parte = oggi, TODAYS_PARTS[word]
+        else:
+            giorno, parte = _day(word, oggi), PARTS.get(word)
+            if giorno is None and parte is None:
+                continue
+            after = past_between(last + 1)
+            if parte is None and one_word(after) in PARTS:  # "sabato sera"
+                parte, last = PARTS[one_word(after)], after
+        reading = ApertoDalTesto(" ".join(tokens[first : last + 1]), giorno, parte)
+        return " ".join(tokens[:first] + tokens[last + 1 :]), reading
     return text, None
 
 
-def _when(word: str, oggi: date, parole: str) -> ApertoDalTesto | None:
-    if word in NOW:
-        return ApertoDalTesto(parole)
+def _day(word: str | None, oggi: date) -> date | None:
+    """The day a word names: today or the next days, the next such weekday."""
     if word in DAYS_FROM_TODAY:
-        return ApertoDalTesto(parole, oggi + timedelta(days=DAYS_FROM_TODAY[word]))
+        return oggi + timedelta(days=DAYS_FROM_TODAY[word])
     if word in WEEKDAYS:
-        ahead = (WEEKDAYS[word] - oggi.weekday()) % 7
-        return ApertoDalTesto(parole, oggi + timedelta(days=ahead))
+        return oggi + timedelta(days=(WEEKDAYS[word] - oggi.weekday()) % 7)
     return None

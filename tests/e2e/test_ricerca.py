@@ -530,6 +530,52 @@ def test_aperto_and_a_day_in_the_text_is_when_the_results_must_be_open(
     assert "aperto_dal_testo" not in query_of(page.url)
     assert page.locator("#stato-ricerca").inner_text().startswith("Aperti domenica ")
 
+    # A part of the day, with its day or for the week, is said with its hours.
+    page.locator("#q").fill("assistenza aperta sabato sera")
+    after_search(page, lambda: page.locator("#q").press("Enter"))
+    status = page.locator("#stato-ricerca").inner_text()
+    assert status.startswith("Aperti sabato "), status
+    assert ", la sera (dalle 18 a mezzanotte): «aperta sabato sera» è letto" in status
+    page.locator("#q").fill("assistenza aperta la sera")
+    after_search(page, lambda: page.locator("#q").press("Enter"))
+    status = page.locator("#stato-ricerca").inner_text()
+    assert status.startswith(
+        "Aperti la sera (dalle 18 a mezzanotte) in qualche giorno della settimana: "
+        "«aperta la sera» è letto come un orario."
+    ), status
+
+
+def test_a_day_picked_among_the_filters_is_when_the_results_must_be_open(
+    live_server, catalogo_demo, page
+):
+    today = timezone.localdate()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+    open_home(page, live_server.url + "/?q=assistenza")
+    everything = result_count(page)
+    page.locator("#filtri summary").click()
+    after_search(page, lambda: page.locator("#aperto_giorno").fill(saturday.isoformat()))
+    assert query_of(page.url)["aperto_giorno"] == [saturday.isoformat()]
+    on_saturday = result_count(page)
+    assert 0 < on_saturday < everything
+    # Its evening: fewer still.
+    after_search(page, lambda: page.locator("#aperto_parte").select_option("sera"))
+    assert query_of(page.url)["aperto_parte"] == ["sera"]
+    assert result_count(page) < on_saturday
+    # Open now instead: a moment, so the day and its part give way.
+    after_search(page, lambda: page.locator("#aperto_ora").check())
+    assert "aperto_giorno" not in query_of(page.url)
+    assert "aperto_parte" not in query_of(page.url)
+    assert page.locator("#aperto_giorno").input_value() == ""
+
+    # A day the control cannot show is kept, and the search says what is wrong with it.
+    open_home(page, live_server.url + "/?q=assistenza&aperto_giorno=sabato")
+    assert page.locator("#errore-ricerca").is_visible()
+    assert "formato" in page.locator("#aperto_giorno-errore").inner_text()
+    assert page.locator("#aperto_giorno").is_visible()  # the filters in use are shown
+    after_search(page, lambda: page.locator("#aperto_giorno").fill(saturday.isoformat()))
+    assert query_of(page.url)["aperto_giorno"] == [saturday.isoformat()]
+    assert not page.locator("#errore-ricerca").is_visible()
+
 
 def test_a_comune_at_the_end_of_the_text_is_where_to_search(live_server, catalogo_demo, page):
     # "asilo nido Melegnano": the nurseries of Melegnano, as the Comune filter gives them,

@@ -39,6 +39,9 @@ def test_the_form_shows_the_search_of_the_url(client):
         },
     ).content.decode()
     assert 'name="q" type="search" value="asilo nido"' in html
+    day = client.get("/", {"aperto_giorno": "2026-12-12"}).content.decode()
+    assert 'id="aperto_giorno" name="aperto_giorno" value="2026-12-12"' in day
+    assert '<details class="filtri" id="filtri" open>' in day
     assert re.search(r'id="cat-infanzia.nido" name="categoria" value="infanzia.nido" checked', html)
     assert re.search(r'id="cat-anziani" name="categoria" value="anziani" checked', html)
     assert not re.search(r'id="cat-infanzia.baby-sitting"[^>]* checked', html)
@@ -70,6 +73,9 @@ def test_values_no_control_offers_are_kept_for_the_search_to_explain(client):
     assert '<option value="500" selected>500</option>' in html
     assert '<option value="999999" selected>999999</option>' in html
     assert '<input type="hidden" name="categoria" value="sconosciuta">' in html
+    day = client.get("/", {"aperto_giorno": "sabato"}).content.decode()
+    assert 'id="aperto_giorno" name="aperto_giorno" value=""' in day  # the control can't
+    assert '<input type="hidden" name="aperto_giorno" value="sabato">' in day
     assert '<input type="hidden" name="categoria" value="infanzia">' not in html
 
 

@@ -34,6 +34,7 @@ PARAMETERS = [
     "aperto_ora",
     "aperto_il",
     "aperto_giorno",
+    "aperto_parte",
     "aperto_dal_testo",
     "quando",
     "gratuito",

@@ -23,6 +23,7 @@ from marketplace.search.models import DocumentoRicerca
 from marketplace.search.query import ConvenzioniPer, Ordinamento, SearchQuery
 from marketplace.search.service import BackendUnavailable
 from marketplace.search.text import ITALIAN_STOPWORDS, NAMES_PATTERN
+from servizi import orari
 from tests.search.conftest import MELEGNANO, SAN_DONATO
 from tests.search.test_open_at import SCHEDULES
 from tests.servizi.builders import make_servizio
@@ -472,6 +473,29 @@ def test_the_documents_schedules_and_the_day_filter_agree_with_python_over_two_w
         ]
         in_es = {pk for pk, document in documents.items() if _matches(open_filter, document)}
         assert in_es == {s.pk for s in servizi if s.orario.aperto_nel_giorno(day)}, day
+
+
+@pytest.mark.django_db
+def test_the_documents_schedules_and_the_part_of_day_filters_agree_with_python(
+    scheduled_documents,
+):
+    servizi, documents = scheduled_documents
+    for parte in orari.PARTI_DEL_GIORNO:
+        for offset in range(14):
+            day = date(2026, 12, 21) + timedelta(days=offset)
+            query = SearchQuery(aperto_giorno=day, aperto_parte=parte)
+            (open_filter,) = [
+                c for c in filters_of(request(query)) if "orari_speciali" in json.dumps(c)
+            ]
+            in_es = {pk for pk, document in documents.items() if _matches(open_filter, document)}
+            assert in_es == {s.pk for s in servizi if s.orario.aperto_nel_giorno(day, parte)}
+        (week_filter,) = [
+            c
+            for c in filters_of(request(SearchQuery(aperto_parte=parte)))
+            if "settimana" in json.dumps(c)
+        ]
+        in_es = {pk for pk, document in documents.items() if _matches(week_filter, document)}
+        assert in_es == {s.pk for s in servizi if s.orario.aperto_nella_parte(parte)}, parte
 
 
 # --- order, one result per object, counts, facets ---------------------------------------

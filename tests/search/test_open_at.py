@@ -10,7 +10,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.search.backends.postgres import open_at_sql, open_on_sql
+from marketplace.search.backends.postgres import (
+    open_at_sql,
+    open_in_part_of_week_sql,
+    open_on_sql,
+)
 from marketplace.search.index import schedule_values
 from servizi import orari
 from servizi.models import EccezioneOrario, FasciaOraria, Orario
@@ -49,9 +53,10 @@ def _open_in_sql(when: datetime) -> set[int]:
     return _schedules_where(*open_at_sql("d", when))
 
 
-def _open_in_sql_on(day: date) -> set[int]:
-    """The schedules open at some moment of `day`, by the search rows' columns."""
-    return _schedules_where(*open_on_sql("d", day))
+def _open_in_sql_on(day: date, parte: str | None = None) -> set[int]:
+    """The schedules open at some moment of `day` (or of its part), by the search rows'
+    columns."""
+    return _schedules_where(*open_on_sql("d", day, parte))
 
 
 def _schedules_where(clause: str, params: list) -> set[int]:
@@ -98,6 +103,24 @@ def test_sql_and_python_agree_on_the_days_open_over_two_weeks_with_exceptions():
     assert by_name["notte prima della chiusura"] in _open_in_sql_on(date(2026, 12, 25))
     assert by_name["con chiusura"] not in _open_in_sql_on(date(2026, 12, 25))
     assert by_name["orario speciale"] in _open_in_sql_on(date(2026, 12, 24))
+
+
+def test_sql_and_python_agree_on_the_parts_of_the_days_over_two_weeks():
+    schedules = [
+        orario_replace(fasce=orari.parse_orario(text), eccezioni=exceptions, descrizione=name)
+        for name, (text, exceptions) in SCHEDULES.items()
+    ]
+    schedules.append(orario_replace(fasce=orari.parse_orario("sab 17:00-19:00"), descrizione="x"))
+    found = set()
+    for parte in orari.PARTI_DEL_GIORNO:
+        for offset in range(14):
+            day = date(2026, 12, 21) + timedelta(days=offset)
+            in_python = {o.pk for o in schedules if o.aperto_nel_giorno(day, parte)}
+            assert _open_in_sql_on(day, parte) == in_python, (day, parte)
+            found.add(frozenset(in_python))
+        in_python = {o.pk for o in schedules if o.aperto_nella_parte(parte)}
+        assert _schedules_where(*open_in_part_of_week_sql("d", parte)) == in_python, parte
+    assert len(found) > 5  # the parts and the days tell the schedules apart
 
 
 def test_a_slot_opens_on_its_first_second_and_closes_on_its_last():
@@ -200,6 +223,7 @@ def test_aperto_and_a_day_in_the_text_are_read_as_that_day_and_the_rest_is_searc
     assert body["aperto_dal_testo"] == {
         "parole": "aperto sabato",
         "giorno": saturday.isoformat(),
+        "parte": None,
         "adesso": False,
     }
     assert cerca(q="asilo aperto domenica")["results"] == []
@@ -212,3 +236,56 @@ def test_aperto_and_a_day_in_the_text_are_read_as_that_day_and_the_rest_is_searc
         "/api/v1/cerca/mappa/", q="asilo aperto sabato", bbox="9.0,45.2,9.5,45.6", zoom=16
     )
     assert {p["titolo"] for p in mapped["points"]} == {"Asilo nido Il Girasole"}
+
+
+def test_open_in_a_part_of_a_day_or_of_the_week_through_both_backends(
+    cerca, django_capture_on_commit_callbacks
+):
+    nido = cerca.servizi["nido"]  # lun-ven 08:00-16:00
+    saturday, monday = "2026-12-19", "2026-12-21"
+    assert "Asilo nido Il Girasole" in titoli(cerca(aperto_parte="pomeriggio"))
+    assert "Asilo nido Il Girasole" not in titoli(cerca(aperto_parte="sera"))
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(
+            servizio=nido, fasce=orari.parse_orario("lun-ven 08:00-16:00; sab 16:00-19:00")
+        )
+    assert "Asilo nido Il Girasole" in titoli(cerca(aperto_parte="sera"))
+    assert "Asilo nido Il Girasole" in titoli(cerca(aperto_giorno=saturday, aperto_parte="sera"))
+    assert "Asilo nido Il Girasole" not in titoli(
+        cerca(aperto_giorno=saturday, aperto_parte="mattina")
+    )
+    assert "Asilo nido Il Girasole" not in titoli(cerca(aperto_giorno=monday, aperto_parte="sera"))
+    # The map groups the rows of what the list finds.
+    listed = cerca(aperto_parte="sera", per_pagina=100)
+    mapped = cerca("/api/v1/cerca/mappa/", aperto_parte="sera", bbox="9.0,45.2,9.5,45.6", zoom=16)
+    assert {(p["tipo"], p["id"]) for p in mapped["points"]} == {
+        (hit["tipo"], hit["id"]) for hit in listed["results"]
+    }
+    clusters = cerca("/api/v1/cerca/mappa/", aperto_parte="sera", bbox="9.0,45.2,9.5,45.6", zoom=9)
+    assert sum(c["count"] for c in clusters["clusters"]) == len(mapped["points"])
+
+
+def test_a_part_of_the_day_in_the_text_is_read_with_its_day_or_for_the_week(
+    cerca, django_capture_on_commit_callbacks
+):
+    nido = cerca.servizi["nido"]
+    with django_capture_on_commit_callbacks(execute=True):
+        servizio_update(servizio=nido, fasce=orari.parse_orario("sab 16:00-19:00"))
+    body = cerca(q="asilo aperto sabato sera")
+    assert titoli(body) == ["Asilo nido Il Girasole"]
+    today = timezone.localdate()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+    assert body["q"] == "asilo"
+    assert body["aperto_dal_testo"] == {
+        "parole": "aperto sabato sera",
+        "giorno": saturday.isoformat(),
+        "parte": "sera",
+        "adesso": False,
+    }
+    assert titoli(cerca(q="asilo aperto sabato mattina")) == []
+    evening = cerca(q="asilo aperto la sera")
+    assert titoli(evening) == ["Asilo nido Il Girasole"]
+    assert evening["aperto_dal_testo"]["giorno"] is None
+    # A part given as a parameter: the words are words.
+    words = cerca(q="asilo aperto sabato", aperto_parte="sera")
+    assert words["aperto_dal_testo"] is None and words["q"] == "asilo aperto sabato"

@@ -62,6 +62,13 @@ BOWTIE = {
             "uno solo",
         ),
         ({"aperto_giorno": "sabato"}, "aperto_giorno", "formato"),
+        ({"aperto_parte": "notte"}, "aperto_parte", "notte"),
+        ({"aperto_parte": "sera", "aperto_ora": "true"}, "aperto_parte", "non per un momento"),
+        (
+            {"aperto_parte": "sera", "aperto_il": "2026-12-24T10:00"},
+            "aperto_parte",
+            "non per un momento",
+        ),
         ({"aperto_giorno": "0226-12-12"}, "aperto_giorno", "un anno fra 1900 e 2999"),
         # Midnight of year 1 in Rome is year 0 in UTC, past what Python's datetime holds;
         # one in the morning is not, but the day before it is, for the opening hours.

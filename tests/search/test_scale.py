@@ -26,6 +26,7 @@ from marketplace.search.models import (
     StatoIndice,
     TitoloRicerca,
 )
+from servizi import orari
 from servizi.models import Servizio
 from servizi.services import servizio_update
 from tests.search.conftest import (
@@ -620,6 +621,85 @@ def test_a_broad_texts_matches_collected_through_the_indexes_are_those_the_walk_
     assert collected["count"] == walked["count"]
     assert collected["count_esatto"] == walked["count_esatto"]
     assert collected["facets"] == walked["facets"]
+
+
+@pytest.mark.parametrize("recent", ["none", "newest"])
+@pytest.mark.parametrize(
+    "hours",
+    [
+        {"aperto_giorno": "2026-12-19"},
+        {"aperto_giorno": "2026-12-19", "aperto_parte": "pomeriggio"},
+        {"aperto_parte": "sera"},
+        {"aperto_il": "2026-12-19T16:00:00+01:00"},
+    ],
+)
+def test_a_broad_texts_matches_open_collected_through_its_index_are_those_the_walk_meets(
+    client,
+    assisted,
+    monkeypatch,
+    every_text_broad,
+    django_capture_on_commit_callbacks,
+    hours,
+    recent,
+):
+    """The opening hours are in no index: the text's matches are read through its own,
+    and their hours checked on each, giving the rows the walk by date meets."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for servizio in Servizio.objects.filter(titolo__startswith="Assistenza")[::2]:
+            servizio_update(servizio=servizio, fasce=orari.parse_orario("sab 15:00-19:00"))
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
+    since = _recent_since(0) if recent == "newest" else None
+    monkeypatch.setattr(postgres, "_recent_first", lambda *args: since)
+    params = {"q": "assistenza domiciliare", "per_pagina": 1, **hours}
+    monkeypatch.setattr(postgres, "_collect_matches", lambda *args: False)
+    walked, _statements = _texts_and_plans(client, params)
+    monkeypatch.setattr(postgres, "_collect_matches", lambda *args: True)
+    collected, statements = _texts_and_plans(client, params)
+    older = [sql for sql in statements if sql not in _recent_statements(statements)]
+    (statement,) = [sql for sql in older if "OFFSET 0" in sql]
+    assert "strip(d.vettore) @@" in statement and "d.settimana" in statement
+    assert collected["results"] and collected["results"] == walked["results"]
+    assert collected["count"] == walked["count"]
+    assert collected["facets"] == walked["facets"]
+
+
+@pytest.mark.parametrize(
+    ("hours", "all_words", "share", "collected"),
+    [
+        # "badante" open on a Sunday: 67,700 rows, 2.4% of them open; the walk would
+        # pass 550,000 rows.
+        ({"aperto_giorno": "2026-12-20"}, 67_700, 0.024, True),
+        # "caf" in the evening: 16,800 rows, 17% of them.
+        ({"aperto_parte": "sera"}, 16_800, 0.17, True),
+        # "assistenza" on a Saturday: 170,000 rows, 45% of them; 13,000 rows walked.
+        ({"aperto_giorno": "2026-12-19"}, 170_000, 0.45, False),
+        ({"aperto_il": "2026-12-21T10:00:00+01:00"}, 170_000, 0.8, False),
+    ],
+)
+def test_a_walk_that_would_pass_more_rows_than_the_text_has_reads_its_matches_for_the_hours(
+    monkeypatch, recent_rows, hours, all_words, share, collected
+):
+    _estimates(monkeypatch, all_words, all_words, kind_rows=150_000)
+    monkeypatch.setattr(postgres, "_open_share", lambda tsquery, schedule: share)
+    query = _query(q="badante", **hours)
+    assert postgres._collect_matches(query, all_words, 1_000_000, recent_rows.since) is collected
+
+
+def test_the_share_of_a_texts_matches_open_is_counted_in_the_sample(
+    assisted, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for servizio in Servizio.objects.filter(titolo__startswith="Assistenza")[::2]:
+            servizio_update(servizio=servizio, fasce=orari.parse_orario("sab 15:00-19:00"))
+    tsquery = postgres.text_tsqueries("assistenza domiciliare").ranked
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_documento SET campione = 0")  # all in the sample
+    saturday = postgres.schedule_sql(_query(aperto_giorno="2026-12-19"))
+    monday = postgres.schedule_sql(_query(aperto_giorno="2026-12-21"))
+    assert postgres._open_share(tsquery, saturday) == 0.5
+    assert postgres._open_share(tsquery, monday) == 0.0
 
 
 @pytest.mark.parametrize("filters, condition", SET_FILTERS)
@@ -1613,7 +1693,7 @@ def test_every_parameter_of_a_query_is_known_to_the_map_all_cells():
     handled_by_the_cells |= {"aperto_giorno"}
     handled_by_the_cells |= {"punto", "raggio_km"}  # the cells inside, the edge's rows
     grouped_live = {"q", "comuni", "poligono"}
-    grouped_live |= {"con_convenzione_per"}
+    grouped_live |= {"con_convenzione_per", "aperto_parte"}
     not_filters = {"q_digitata", "parole_non_trovate", "ordinamento", "pagina", "per_pagina"}
     not_filters |= {"oggi", "luogo_dal_testo", "luogo_come_parole"}  # a place read: `comuni`
     not_filters |= {"aperto_dal_testo"}  # a day read: `aperto_giorno`, or now: `aperto_il`

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from servizi.orari import Eccezione, format_orario, is_open_at, parse_orario
+from servizi.orari import (
+    Eccezione,
+    format_orario,
+    is_open_at,
+    is_open_in_part_of_week,
+    is_open_on,
+    parse_orario,
+)
 
 ROME = ZoneInfo("Europe/Rome")
 # 2026-12-24 is a Thursday, 25 Friday (Christmas), 26 Saturday.
@@ -67,6 +74,30 @@ def test_sunday_night_runs_into_monday():
     domenica = parse_orario("dom 23:00-01:00")
     assert is_open_at(domenica, [], at(21, 0, 30))  # Monday 00:30
     assert not is_open_at(domenica, [], at(21, 1, 30))
+
+
+def test_a_part_of_a_day_is_open_when_a_slot_meets_it():
+    """The morning is 06:00-13:00, the afternoon 13:00-18:00, the evening 18:00 to
+    midnight; a slot that ends when a part begins does not meet it."""
+    uffici = parse_orario("lun-ven 09:00-13:00")
+    monday, saturday = date(2026, 12, 21), date(2026, 12, 19)
+    assert is_open_on(uffici, [], monday, "mattina")
+    assert not is_open_on(uffici, [], monday, "pomeriggio")
+    assert not is_open_on(uffici, [], saturday, "mattina")
+    # Thursday's night slot (22:00-02:00) is Thursday's evening; Friday's small hours
+    # belong to no part (the morning begins at 06:00).
+    assert is_open_on(NOTTURNO, [], date(2026, 12, 24), "sera")
+    assert not is_open_on(parse_orario("gio 22:00-02:00"), [], date(2026, 12, 25), "mattina")
+    # Christmas closed: its evening slot does not start.
+    assert not is_open_on(NOTTURNO, NATALE, date(2026, 12, 25), "sera")
+    assert is_open_on(NOTTURNO, [], date(2026, 12, 25), "sera")
+
+
+def test_a_part_of_the_week_is_open_when_some_weekday_is():
+    assert is_open_in_part_of_week(NOTTURNO, "sera")  # Thursday and Friday nights
+    assert not is_open_in_part_of_week(parse_orario("lun-ven 09:00-13:00"), "pomeriggio")
+    assert is_open_in_part_of_week(parse_orario("sab 16:00-19:30"), "sera")
+    assert not is_open_in_part_of_week(parse_orario("lun-ven 09:00-18:00"), "sera")
 
 
 def test_the_whole_day():

@@ -100,6 +100,7 @@ from marketplace.search.text import (
     text_groups,
     words,
 )
+from servizi.orari import part_hours
 
 logger = logging.getLogger(__name__)
 
@@ -628,11 +629,12 @@ def _open_at(when: datetime) -> Q:
     )
 
 
-def _open_on(day: date) -> Q:
+def _open_on(day: date, parte: str | None = None) -> Q:
     """postgres' `open_on_sql` on the document's range fields."""
+    first, last = part_hours(parte)
     start = day.weekday() * 86400
-    week = {"gte": start, "lt": start + 86400, "relation": "intersects"}
-    yesterday, tomorrow = day - timedelta(days=1), day + timedelta(days=1)
+    week = {"gte": start + first * 3600, "lt": start + last * 3600, "relation": "intersects"}
+    midnight = datetime.combine(day, datetime.min.time())
     return Q(
         "bool",
         should=[
@@ -644,16 +646,39 @@ def _open_on(day: date) -> Q:
             Q(
                 "bool",
                 filter=[Q("range", notte=week)],
-                must_not=[Q("term", giorni_eccezione=yesterday.isoformat())],
+                must_not=[Q("term", giorni_eccezione=(day - timedelta(days=1)).isoformat())],
             ),
             Q(
                 "range",
                 orari_speciali={
-                    "gte": f"{day.isoformat()}T00:00:00.000",
-                    "lt": f"{tomorrow.isoformat()}T00:00:00.000",
+                    "gte": (midnight + timedelta(hours=first)).isoformat(timespec="milliseconds"),
+                    "lt": (midnight + timedelta(hours=last)).isoformat(timespec="milliseconds"),
                     "relation": "intersects",
                 },
             ),
+        ],
+        minimum_should_match=1,
+    )
+
+
+def _open_in_part_of_week(parte: str) -> Q:
+    """postgres' `open_in_part_of_week_sql` on the document's range fields."""
+    first, last = part_hours(parte)
+    return Q(
+        "bool",
+        should=[
+            Q(
+                "range",
+                **{
+                    field: {
+                        "gte": day * 86400 + first * 3600,
+                        "lt": day * 86400 + last * 3600,
+                        "relation": "intersects",
+                    }
+                },
+            )
+            for field in ("settimana", "notte")
+            for day in range(7)
         ],
         minimum_should_match=1,
     )
@@ -756,7 +781,9 @@ def filters(query: SearchQuery) -> list[Q]:
     if q.aperto_il is not None:
         clauses.append(_open_at(q.aperto_il))
     if q.aperto_giorno is not None:
-        clauses.append(_open_on(q.aperto_giorno))
+        clauses.append(_open_on(q.aperto_giorno, q.aperto_parte or None))
+    elif q.aperto_parte:
+        clauses.append(_open_in_part_of_week(q.aperto_parte))
     if q.gratuito is not None:
         clauses.append(Q("term", gratuito=q.gratuito))
     if q.lingua:

@@ -25,11 +25,13 @@
   // A field of the API -> the id of its control, where they differ.
   var CONTROL_ID = { lingua: "lingua-parlata", lon: "lat" };
   // Filters a "no results" answer offers to drop, in this order.
-  var DROPPABLE = ["aperto_ora", "gratuito", "accessibile", "lingua", "destinatari", "tipo_ente",
+  var DROPPABLE = ["aperto_ora", "aperto_giorno", "aperto_parte", "gratuito", "accessibile", "lingua", "destinatari", "tipo_ente",
     "tipo", "comune", "ambito", "provincia", "categoria"];
   // Fields whose checkboxes make one comma-separated value, as the API takes them.
   var LISTS = ["categoria", "tipo"];
   var TIPI = ["servizio", "pit", "convenzione"];
+  // A day picked, as the page says it (valueAsDate is midnight UTC: read in UTC).
+  var DAY_FORMAT = { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" };
 
   function $(id) { return document.getElementById(id); }
 
@@ -299,6 +301,9 @@
     if (control && control.tagName === "SELECT" && control.selectedIndex >= 0) {
       return labelOf(key) + ": " + control.options[control.selectedIndex].text;
     }
+    if (control && control.type === "date" && control.valueAsDate) {
+      return labelOf(key) + " " + control.valueAsDate.toLocaleDateString(lang, DAY_FORMAT);
+    }
     return labelOf(key);
   }
 
@@ -518,6 +523,17 @@
         return;
       }
       syncLayerToggle();
+    }
+    // Open now or open on a day: the API takes one, so picking one clears the other.
+    if (target.id === "aperto_giorno") {
+      // A value from the URL the control could not show gives way to the one picked.
+      form.querySelectorAll("input[type=hidden][name=aperto_giorno]").forEach(function (node) { node.remove(); });
+      if (target.value) { $("aperto_ora").checked = false; }
+    }
+    if (target.id === "aperto_parte" && target.value) { $("aperto_ora").checked = false; }
+    if (target.id === "aperto_ora" && target.checked) {
+      $("aperto_giorno").value = "";
+      $("aperto_parte").value = "";
     }
     clearTimeout(changeTimer);
     changeTimer = setTimeout(function () {

@@ -82,8 +82,11 @@
     var aperto = body.aperto_dal_testo;
     if (aperto && aperto.adesso) {
       notes.push(fmt(M.aperto_dal_testo_adesso, { parole: aperto.parole }));
+    } else if (aperto && !aperto.giorno) {
+      notes.push(fmt(M.aperto_dal_testo_parte, { parte: M["parte_" + aperto.parte], parole: aperto.parole }));
     } else if (aperto) {
       var giorno = weekday.format(new Date(aperto.giorno + "T00:00:00"));
+      if (aperto.parte) { giorno += ", " + M["parte_" + aperto.parte]; }
       notes.push(fmt(M.aperto_dal_testo, { giorno: giorno, parole: aperto.parole }));
     }
     var ignored = body.parole_ignorate || [];
