@@ -1,5 +1,6 @@
-# The weekdays of the map cells (CellaGiorno): the map of what is open on a day reads
-# one row per cell instead of testing and grouping every place. The rows already
+# The weekdays of the map cells (CellaGiorno): the map of what is open on a day, or in
+# a part of it or of the week, reads one row per cell instead of testing and grouping
+# every place. The rows already
 # indexed fill them here, later changes and rebuilds through marketplace.search.index.
 
 from django.db import migrations, models
@@ -33,12 +34,13 @@ class Migration(migrations.Migration):
                 ('tipo', models.CharField(choices=[('servizio', 'servizio'), ('pit', 'pit'), ('convenzione', 'convenzione')], max_length=20)),
                 ('cella_x', models.IntegerField()),
                 ('cella_y', models.IntegerField()),
-                ('giorno', models.SmallIntegerField()),
+                ('giorno', models.SmallIntegerField(null=True)),
+                ('parte', models.CharField(blank=True, default='', max_length=20)),
             ],
             options={
                 'db_table': 'search_cella_giorno',
                 'indexes': [
-                    models.Index(fields=['giorno', 'cella_x', 'cella_y'], name='search_cella_gi_giorno'),
+                    models.Index(fields=['giorno', 'parte', 'cella_x', 'cella_y'], name='search_cella_gi_giorno'),
                     models.Index(fields=['tipo', 'cella_x', 'cella_y'], name='search_cella_gi_xy'),
                 ],
             },

@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import translation
 
+from servizi.orari import PARTI_DEL_GIORNO, part_hours
+
 from .models import TipoRisultato
 from .sql import quoted_lexeme
 from .text import italian_vector_sql, words_sql_pattern
@@ -515,21 +517,44 @@ ORDER BY p.dal, p.tipo, p.cella_x, p.cella_y
 """
 _REFRESH_OPEN_CELLS = _OPEN_CELLS_FROM.format(**_TOUCHED_ROWS)
 REBUILD_OPEN_CELLS = _OPEN_CELLS_FROM.format(**_ALL_ROWS)
+
+
+def _week_spans() -> str:
+    """The weekdays and parts of days of the cells (models.CellaGiorno) as SQL rows of
+    (giorno, parte, the seconds of the week they span): each weekday whole and in each
+    of its parts, and each part of some day of the week (no weekday)."""
+    rows = []
+    for parte in ["", *PARTI_DEL_GIORNO]:
+        first, last = part_hours(parte or None)
+        spans = [(day * 86400 + first * 3600, day * 86400 + last * 3600) for day in range(7)]
+        for day, (low, high) in enumerate(spans):
+            rows.append(f"({day}, '{parte}', '{{[{low},{high})}}'::int4multirange)")
+        if parte:
+            week = ",".join(f"[{low},{high})" for low, high in spans)
+            rows.append(f"(NULL::smallint, '{parte}', '{{{week}}}'::int4multirange)")
+    return ",\n       ".join(rows)
+
+
 # The weekdays of the cells (models.CellaGiorno) of the rows `{rows}` that pass `{where}`:
-# each place counted on each weekday its week meets (a slot that starts on it, or the
-# night of the day before's; `notte` holds those hours on the day they fall on). Written
-# in the order of the weekday, so that a day's cells lie together.
-_DAY_CELLS_FROM = """
-INSERT INTO search_cella_giorno (tipo, cella_x, cella_y, giorno,
+# each place counted on each weekday, part of a weekday and part of the week its week
+# meets (a slot that starts on it, or the night of the day before's; `notte` holds those
+# hours on the day they fall on). Written in the order of the weekday and the part, so
+# that the cells a map reads lie together.
+_DAY_CELLS_FROM = (
+    """
+INSERT INTO search_cella_giorno (tipo, cella_x, cella_y, giorno, parte,
                                  n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat)
-SELECT d.tipo, d.cella_x, d.cella_y, g.giorno, count(*), sum(ST_X(d.punto)),
+SELECT d.tipo, d.cella_x, d.cella_y, g.giorno, g.parte, count(*), sum(ST_X(d.punto)),
        sum(ST_Y(d.punto)), min(ST_X(d.punto)), min(ST_Y(d.punto)), max(ST_X(d.punto)),
        max(ST_Y(d.punto))
-FROM {rows} CROSS JOIN generate_series(0, 6) AS g(giorno)
-WHERE {where} AND d.settimana + d.notte && int4range(g.giorno * 86400, (g.giorno + 1) * 86400)
-GROUP BY g.giorno, d.tipo, d.cella_x, d.cella_y
-ORDER BY g.giorno, d.tipo, d.cella_x, d.cella_y
+FROM {rows} CROSS JOIN (VALUES """
+    + _week_spans().replace("{", "{{").replace("}", "}}")  # a template for .format
+    + """) AS g(giorno, parte, ore)
+WHERE {where} AND d.settimana + d.notte && g.ore
+GROUP BY g.giorno, g.parte, d.tipo, d.cella_x, d.cella_y
+ORDER BY g.giorno NULLS LAST, g.parte, d.tipo, d.cella_x, d.cella_y
 """
+)
 _REFRESH_DAY_CELLS = _DAY_CELLS_FROM.format(**_TOUCHED_ROWS)
 REBUILD_DAY_CELLS = _DAY_CELLS_FROM.format(**_ALL_ROWS)
 # The tables of the map cells, each with its statements for a rebuild and for the cells

@@ -245,9 +245,11 @@ class CellaOraria(_Aggregato):
 
 class CellaGiorno(_Aggregato):
     """The places of one kind in one cell of the map grid (as CellaMappa) that their
-    weekly slots keep open at some moment of a weekday (`giorno`, 0 = Monday): a slot
-    that starts on it, or the part after midnight of the day before's
-    (DocumentoRicerca.settimana and notte, servizi.orari.is_open_on).
+    weekly slots keep open at some moment of a weekday (`giorno`, 0 = Monday), or of its
+    part `parte` (servizi.orari.PARTI_DEL_GIORNO; '' for the whole day): a slot that
+    starts on it, or the part after midnight of the day before's (DocumentoRicerca.
+    settimana and notte, servizi.orari.is_open_on); with no `giorno`, in that part of
+    some day of the week (orari.is_open_in_part_of_week).
 
     The map of what is open on a day, with nothing else asked, reads one row per cell
     instead of testing and grouping every place: the region on a Saturday at a million
@@ -255,19 +257,23 @@ class CellaGiorno(_Aggregato):
     in each, which is why the weekly spans (CellaOraria, places open all through a span
     of seconds) cannot answer it. As there, the cells with a place that has an exception
     on the day or the day before are grouped from their rows (backends.postgres.
-    map_view). Derived data, kept in step with the map cells by `marketplace.search.index`.
+    map_view); the week's have none. Derived data, kept in step with the map cells by
+    `marketplace.search.index`.
     """
 
     tipo = models.CharField(max_length=20, choices=TipoRisultato.choices)
     cella_x = models.IntegerField()
     cella_y = models.IntegerField()
-    giorno = models.SmallIntegerField()
+    giorno = models.SmallIntegerField(null=True)
+    parte = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         db_table = "search_cella_giorno"
         indexes = [
             # A weekday's cells in an area (written in this order: they share pages).
-            models.Index(fields=["giorno", "cella_x", "cella_y"], name="search_cella_gi_giorno"),
+            models.Index(
+                fields=["giorno", "parte", "cella_x", "cella_y"], name="search_cella_gi_giorno"
+            ),
             # The index upkeep replaces the rows of the cells it touched.
             models.Index(fields=["tipo", "cella_x", "cella_y"], name="search_cella_gi_xy"),
         ]

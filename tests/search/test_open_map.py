@@ -116,22 +116,47 @@ def test_the_day_map_reads_the_weekdays_unless_something_else_is_asked():
     assert postgres.cells_filter(_query(**REGION, **around, aperto_giorno="2026-12-21")) == key
     for more in ({"categoria": "anziani"}, {"gratuito": "true"}, {"q": "nido"}):
         assert postgres.cells_filter(_query(**REGION, aperto_giorno="2026-12-21", **more)) is None
+        assert postgres.cells_filter(_query(**REGION, aperto_parte="sera", **more)) is None
+    evening = postgres.cells_filter(
+        _query(**REGION, aperto_giorno="2026-12-21", aperto_parte="sera")
+    )
+    assert evening == postgres.CellsKey(giorno=date(2026, 12, 21), parte="sera")
+    week = postgres.cells_filter(_query(**REGION, aperto_parte="sera"))
+    assert week == postgres.CellsKey(parte="sera")
 
 
+@pytest.mark.parametrize("parte", ["", *orari.PARTI_DEL_GIORNO])
 def test_the_day_map_from_the_weekdays_is_grouping_the_places_open_that_day(
-    client, scheduled, monkeypatch
+    client, scheduled, monkeypatch, parte
 ):
     """Three weeks around Christmas: the closures, the special hours and the nights
-    across midnight (Sunday's into Monday, Thursday's into a closed Friday)."""
+    across midnight (Sunday's into Monday, Thursday's into a closed Friday); the whole
+    day and each of its parts."""
     first = date(2026, 12, 14)
     open_somewhere = set()
     for step in range(21):
         day = first + timedelta(days=step)
         area = {**REGION, "zoom": (9, 11, 13)[step % 3], "aperto_giorno": day.isoformat()}
+        area |= {"aperto_parte": parte} if parte else {}
         from_cells = _clusters(client, **area)
         assert from_cells == _from_rows(client, monkeypatch, **area), day
         open_somewhere.add(sum(count for count, _c, _b in from_cells))
     assert len(open_somewhere) > 2  # the days differ: the test tells them apart
+
+
+def test_the_map_of_a_part_of_the_week_from_the_cells_is_grouping_the_places_open_then(
+    client, scheduled, monkeypatch
+):
+    around = {"lat": PLACES[0].y, "lon": PLACES[0].x, "raggio_km": 1}
+    counts = set()
+    for parte in orari.PARTI_DEL_GIORNO:
+        for zoom, more in ((9, {}), (13, {}), (9, around)):
+            area = {**REGION, **more, "zoom": zoom, "aperto_parte": parte}
+            from_cells = _clusters(client, **area)
+            assert from_cells == _from_rows(client, monkeypatch, **area), (parte, zoom, more)
+        region = _clusters(client, **REGION, zoom=9, aperto_parte=parte)
+        counts.add(sum(count for count, _c, _b in region))
+    assert len(counts) > 1
 
 
 @pytest.mark.parametrize("raggio_km", [1, 30])
@@ -174,9 +199,10 @@ def test_the_cells_of_what_is_open_follow_a_schedule_changed(
 
 def test_a_place_counts_once_on_each_weekday_its_week_meets(scheduled):
     """Each weekday's cells count the places that servizi.orari.is_open_on finds open on
-    that weekday in a week without exceptions (Sunday's night into Monday included)."""
+    that weekday (and in each of its parts) in a week without exceptions (Sunday's night
+    into Monday included); the week's, those open in a part of some day of it."""
     per_weekday = {
-        giorno: sum(CellaGiorno.objects.filter(giorno=giorno).values_list("n", flat=True))
+        giorno: sum(CellaGiorno.objects.filter(giorno=giorno, parte="").values_list("n", flat=True))
         for giorno in range(7)
     }
     monday = date(2026, 12, 14)  # the exceptions are at Christmas
@@ -191,6 +217,14 @@ def test_a_place_counts_once_on_each_weekday_its_week_meets(scheduled):
     }
     assert per_weekday == expected
     assert len(set(expected.values())) > 1
+    for parte in orari.PARTI_DEL_GIORNO:
+        cells = CellaGiorno.objects.filter(parte=parte)
+        for giorno in range(7):
+            day = monday + timedelta(days=giorno)
+            in_cells = sum(cells.filter(giorno=giorno).values_list("n", flat=True))
+            assert in_cells == sum(orari.is_open_on(f, [], day, parte) for f in schedules)
+        in_cells = sum(cells.filter(giorno__isnull=True).values_list("n", flat=True))
+        assert in_cells == sum(orari.is_open_in_part_of_week(f, parte) for f in schedules)
     assert not CellaGiorno.objects.filter(n__lte=0).exists()
 
 

@@ -1690,10 +1690,10 @@ def test_every_parameter_of_a_query_is_known_to_the_map_all_cells():
 
     handled_by_the_cells = {"categorie", "gratuito", "accessibile", "tipo_ente"}
     handled_by_the_cells |= {"destinatari", "lingua", "bbox", "tipi", "aperto_il"}
-    handled_by_the_cells |= {"aperto_giorno"}
+    handled_by_the_cells |= {"aperto_giorno", "aperto_parte"}
     handled_by_the_cells |= {"punto", "raggio_km"}  # the cells inside, the edge's rows
     grouped_live = {"q", "comuni", "poligono"}
-    grouped_live |= {"con_convenzione_per", "aperto_parte"}
+    grouped_live |= {"con_convenzione_per"}
     not_filters = {"q_digitata", "parole_non_trovate", "ordinamento", "pagina", "per_pagina"}
     not_filters |= {"oggi", "luogo_dal_testo", "luogo_come_parole"}  # a place read: `comuni`
     not_filters |= {"aperto_dal_testo"}  # a day read: `aperto_giorno`, or now: `aperto_il`

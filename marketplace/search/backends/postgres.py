@@ -2231,7 +2231,8 @@ class CellsKey:
     CellaMappa): those of all its places, or the split ones of the places with the given
     cost, access and provider kind (`split`: (column, value) pairs); with `aperto`, the
     weekly spans of all places open at that moment (models.CellaOraria), with `giorno`
-    the weekday's cells of all places open on that day (models.CellaGiorno). With
+    and `parte` the weekday's cells of all places open on that day or in its part, or
+    with `parte` alone in that part of some day of the week (models.CellaGiorno). With
     `altre`, more categories, whose cells are added to those of the category `filtro`:
     a place in several of them is then taken back from its rows (see _OVERLAP_ROWS)."""
 
@@ -2239,6 +2240,7 @@ class CellsKey:
     split: tuple[tuple[str, bool | str], ...] = ()
     aperto: datetime | None = None
     giorno: date | None = None
+    parte: str = ""
     altre: tuple[str, ...] = ()
 
     @property
@@ -2260,9 +2262,9 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
     accessible or not, a kind of provider, a group of people, a language); for all
     places or a category and more of cost, access and provider kind, the split cells;
     for up to MAX_CATEGORIES_FROM_CELLS categories, the cells of each; for the places
-    open at a moment, with nothing else asked, the weekly spans, and open on a day, the
-    weekday's cells; within a radius, the same (map_view reads the cells wholly inside
-    the circle). None when it asks for
+    open at a moment, with nothing else asked, the weekly spans, and open on a day or in
+    a part of it or of the week, the weekday's cells; within a radius, the same
+    (map_view reads the cells wholly inside the circle). None when it asks for
     something the cells do not hold (a Comune, a polygon, opening hours with another
     filter, agreements, two values of the filters with sets other than categories,
     people or a language with cost, access or provider kind; a text, unless it finds its
@@ -2274,11 +2276,10 @@ def cells_filter(query: SearchQuery) -> CellsKey | None:
         # reads the cells wholly inside the circle and groups the rows of the cells on
         # its edge (map_view).
         return cells_filter(replace(query, punto=None, raggio_km=None))
-    if query.aperto_parte:
-        return None  # the cells count what is open at a moment, or on a whole day
-    if query.aperto_giorno is not None:
-        rest = cells_filter(replace(query, aperto_giorno=None))
-        return CellsKey(giorno=query.aperto_giorno) if rest == CellsKey() else None
+    if query.aperto_giorno is not None or query.aperto_parte:
+        rest = cells_filter(replace(query, aperto_giorno=None, aperto_parte=""))
+        key = CellsKey(giorno=query.aperto_giorno, parte=query.aperto_parte)
+        return key if rest == CellsKey() else None
     if query.aperto_il is not None:
         rest = cells_filter(replace(query, aperto_il=None))
         return CellsKey(aperto=query.aperto_il) if rest == CellsKey() else None
@@ -2453,10 +2454,10 @@ _OPEN_CELLS = f"""
 
 
 def _open_cells(key: CellsKey) -> tuple[date, str, str, list, tuple[str, list]]:
-    """For the cells of the places open at `key.aperto` or on `key.giorno`: the day whose
-    exceptions (and the day before's) send a cell to its rows, the table of the cells,
-    their condition and its parameters, and the rows' condition (open_at_sql or
-    open_on_sql)."""
+    """For the cells of the places open at `key.aperto` or on `key.giorno` (in its part
+    `key.parte`, if any): the day whose exceptions (and the day before's) send a cell to
+    its rows, the table of the cells, their condition and its parameters, and the rows'
+    condition (open_at_sql or open_on_sql)."""
     if key.aperto is not None:
         moment = OpenAt.of(key.aperto)
         return (
@@ -2467,7 +2468,13 @@ def _open_cells(key: CellsKey) -> tuple[date, str, str, list, tuple[str, list]]:
             open_at_sql("d", key.aperto),
         )
     day = key.giorno
-    return day, "search_cella_giorno", "giorno = %s", [day.weekday()], open_on_sql("d", day)
+    return (
+        day,
+        "search_cella_giorno",
+        "giorno = %s AND parte = %s",
+        [day.weekday(), key.parte],
+        open_on_sql("d", day, key.parte or None),
+    )
 
 
 def _cells_sql(key: CellsKey, kinds: list[str], in_area: tuple[str, list]) -> tuple[str, str, list]:
@@ -2475,6 +2482,13 @@ def _cells_sql(key: CellsKey, kinds: list[str], in_area: tuple[str, list]) -> tu
     `in_area` (a condition on the cells' columns and its parameters) holds, and their
     parameters."""
     area, area_params = in_area
+    if key.parte and key.giorno is None:
+        # A part of some day of the week: the weekly slots alone, no exception.
+        cells = (
+            f"SELECT {_AGGREGATE} FROM search_cella_giorno "
+            f"WHERE tipo = ANY(%s) AND giorno IS NULL AND parte = %s AND {area}"
+        )
+        return "", cells, [kinds, key.parte, *area_params]
     if key.aperto is None and key.giorno is None:
         split, split_params = key.condition()
         filtro, filtro_param = (
