@@ -64,6 +64,15 @@ QUERIES: dict[str, str] = {
     ),
     # The same typed as people write it (marketplace.search.when): the next Saturday.
     "text read as a day": "/api/v1/cerca/?q=assistenza%20aperta%20sabato&facette=false",
+    # Open in the evening of some day of the week (a third of the services).
+    "map clusters, open in the evening": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&aperto_parte=sera"
+    ),
+    # A common word whose services are seldom open on that day: "badante" on a Sunday,
+    # 1,636 of its 67,729 rows.
+    "text, few of its matches open that day": (
+        "/api/v1/cerca/?q=badante&aperto_giorno=2026-12-13&facette=false"
+    ),
     # The map page: a circle of 10 km around the Duomo (124,000 places), the view fitted
     # to it; the services of two categories ticked; the list of the circle by date.
     "map clusters, 10 km radius": (
