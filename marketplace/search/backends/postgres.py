@@ -1332,17 +1332,19 @@ def _recent_first(
 
 def _densities(query: SearchQuery, all_words: float, rows: float) -> tuple[float, float]:
     """The share of the rows that match the text and every other filter (the planner's
-    estimate: one `EXPLAIN` when there are other filters; for the opening hours, the
-    share of the text's matches open, counted in the sample: _open_share), and that
-    share among the rows a walk by date reads (those of the provider kind, if any)."""
+    estimate: one `EXPLAIN` when there are other filters; for a day or a part of it or
+    of the week, the share of the text's matches open, counted in the sample:
+    _open_share), and that share among the rows a walk by date reads (those of the
+    provider kind, if any)."""
     density = all_words / rows
-    schedule = schedule_sql(query)
-    untimed = replace(query, aperto_il=None, aperto_giorno=None, aperto_parte="")
+    # A moment is left to the planner: counted, each moment asked (every `aperto_ora`)
+    # would be a count of its own.
+    untimed = replace(query, aperto_giorno=None, aperto_parte="")
     if not _text_alone(untimed):
         sql = _Sql(untimed)
         density *= min(1.0, _estimated_rows(sql.where, sql.params) / all_words)
-    if schedule is not None:
-        density *= _open_share(text_tsqueries(query.q).ranked, schedule)
+    if untimed != query:
+        density *= _open_share(text_tsqueries(query.q).ranked, schedule_sql(query))
     return density, density / _walked_share(query, rows)
 
 
