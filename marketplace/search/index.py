@@ -540,23 +540,19 @@ def _week_spans() -> str:
 # meets (a slot that starts on it, or the night of the day before's; `notte` holds those
 # hours on the day they fall on). Written in the order of the weekday and the part, so
 # that the cells a map reads lie together.
-_DAY_CELLS_FROM = (
-    """
+_DAY_CELLS_FROM = """
 INSERT INTO search_cella_giorno (tipo, cella_x, cella_y, giorno, parte,
                                  n, somma_lon, somma_lat, min_lon, min_lat, max_lon, max_lat)
 SELECT d.tipo, d.cella_x, d.cella_y, g.giorno, g.parte, count(*), sum(ST_X(d.punto)),
        sum(ST_Y(d.punto)), min(ST_X(d.punto)), min(ST_Y(d.punto)), max(ST_X(d.punto)),
        max(ST_Y(d.punto))
-FROM {rows} CROSS JOIN (VALUES """
-    + _week_spans().replace("{", "{{").replace("}", "}}")  # a template for .format
-    + """) AS g(giorno, parte, ore)
+FROM {rows} CROSS JOIN (VALUES {spans}) AS g(giorno, parte, ore)
 WHERE {where} AND d.settimana + d.notte && g.ore
 GROUP BY g.giorno, g.parte, d.tipo, d.cella_x, d.cella_y
 ORDER BY g.giorno NULLS LAST, g.parte, d.tipo, d.cella_x, d.cella_y
 """
-)
-_REFRESH_DAY_CELLS = _DAY_CELLS_FROM.format(**_TOUCHED_ROWS)
-REBUILD_DAY_CELLS = _DAY_CELLS_FROM.format(**_ALL_ROWS)
+_REFRESH_DAY_CELLS = _DAY_CELLS_FROM.format(spans=_week_spans(), **_TOUCHED_ROWS)
+REBUILD_DAY_CELLS = _DAY_CELLS_FROM.format(spans=_week_spans(), **_ALL_ROWS)
 # The tables of the map cells, each with its statements for a rebuild and for the cells
 # a change touched.
 _CELL_TABLES = [

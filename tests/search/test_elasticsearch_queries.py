@@ -441,6 +441,13 @@ def scheduled_documents(db, django_capture_on_commit_callbacks):
     return servizi, documents
 
 
+def _open_in_es(documents: dict, query: SearchQuery, marker: str = "orari_speciali") -> set:
+    """The documents that the query's filter on the opening hours (its clause that names
+    `marker`) keeps, as Elasticsearch would evaluate it."""
+    (open_filter,) = [c for c in filters_of(request(query)) if marker in json.dumps(c)]
+    return {pk for pk, document in documents.items() if _matches(open_filter, document)}
+
+
 @pytest.mark.django_db
 def test_the_documents_schedules_and_the_filter_agree_with_python_every_half_hour(
     scheduled_documents,
@@ -449,53 +456,32 @@ def test_the_documents_schedules_and_the_filter_agree_with_python_every_half_hou
     start = datetime(2026, 12, 21, 0, 15, tzinfo=ROME)  # Monday before Christmas
     for step in range(8 * 48):  # to the small hours of the next Monday
         when = start + timedelta(minutes=30 * step)
-        (open_filter,) = [
-            c
-            for c in filters_of(request(SearchQuery(aperto_il=when)))
-            if "orari_speciali" in json.dumps(c)
-        ]
-        in_es = {pk for pk, document in documents.items() if _matches(open_filter, document)}
+        in_es = _open_in_es(documents, SearchQuery(aperto_il=when))
         assert in_es == {s.pk for s in servizi if s.orario.aperto_il(when)}, when
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("parte", [None, *orari.PARTI_DEL_GIORNO])
 def test_the_documents_schedules_and_the_day_filter_agree_with_python_over_two_weeks(
-    scheduled_documents,
+    scheduled_documents, parte
 ):
+    """The whole day and each of its parts."""
     servizi, documents = scheduled_documents
     monday = date(2026, 12, 21)
     for offset in range(14):
         day = monday + timedelta(days=offset)
-        (open_filter,) = [
-            c
-            for c in filters_of(request(SearchQuery(aperto_giorno=day)))
-            if "orari_speciali" in json.dumps(c)
-        ]
-        in_es = {pk for pk, document in documents.items() if _matches(open_filter, document)}
-        assert in_es == {s.pk for s in servizi if s.orario.aperto_nel_giorno(day)}, day
+        in_es = _open_in_es(documents, SearchQuery(aperto_giorno=day, aperto_parte=parte or ""))
+        assert in_es == {s.pk for s in servizi if s.orario.aperto_nel_giorno(day, parte)}, day
 
 
 @pytest.mark.django_db
-def test_the_documents_schedules_and_the_part_of_day_filters_agree_with_python(
-    scheduled_documents,
+@pytest.mark.parametrize("parte", orari.PARTI_DEL_GIORNO)
+def test_the_documents_schedules_and_the_part_of_week_filter_agree_with_python(
+    scheduled_documents, parte
 ):
     servizi, documents = scheduled_documents
-    for parte in orari.PARTI_DEL_GIORNO:
-        for offset in range(14):
-            day = date(2026, 12, 21) + timedelta(days=offset)
-            query = SearchQuery(aperto_giorno=day, aperto_parte=parte)
-            (open_filter,) = [
-                c for c in filters_of(request(query)) if "orari_speciali" in json.dumps(c)
-            ]
-            in_es = {pk for pk, document in documents.items() if _matches(open_filter, document)}
-            assert in_es == {s.pk for s in servizi if s.orario.aperto_nel_giorno(day, parte)}
-        (week_filter,) = [
-            c
-            for c in filters_of(request(SearchQuery(aperto_parte=parte)))
-            if "settimana" in json.dumps(c)
-        ]
-        in_es = {pk for pk, document in documents.items() if _matches(week_filter, document)}
-        assert in_es == {s.pk for s in servizi if s.orario.aperto_nella_parte(parte)}, parte
+    in_es = _open_in_es(documents, SearchQuery(aperto_parte=parte), marker="settimana")
+    assert in_es == {s.pk for s in servizi if s.orario.aperto_nella_parte(parte)}
 
 
 # --- order, one result per object, counts, facets ---------------------------------------
