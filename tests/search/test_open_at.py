@@ -10,12 +10,17 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from marketplace.search.backends import postgres
 from marketplace.search.backends.postgres import (
+    OPEN_KEYS,
     open_at_sql,
     open_in_part_of_week_sql,
+    open_key,
+    open_keys,
     open_on_sql,
 )
 from marketplace.search.index import schedule_values
+from marketplace.search.query import SearchQuery
 from servizi import orari
 from servizi.models import EccezioneOrario, FasciaOraria, Orario
 from servizi.services import orario_replace, servizio_update
@@ -121,6 +126,80 @@ def test_sql_and_python_agree_on_the_parts_of_the_days_over_two_weeks():
         in_python = {o.pk for o in schedules if o.aperto_nella_parte(parte)}
         assert _schedules_where(*open_in_part_of_week_sql("d", parte)) == in_python, parte
     assert len(found) > 5  # the parts and the days tell the schedules apart
+
+
+def _open_keys() -> dict[int, set[int]]:
+    """The open keys of each schedule (OPEN_KEYS), from the search rows' columns."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.orario_id, {OPEN_KEYS.format(a='d')} FROM (SELECT o.id AS orario_id, "
+            f"{schedule_values('o.id')} FROM servizi_orario o) d"
+        )
+        return {pk: set(keys) for pk, keys in cursor.fetchall()}
+
+
+def test_a_schedules_open_keys_are_the_weekdays_and_parts_its_weekly_slots_meet():
+    weekly = {
+        text: orario_replace(fasce=orari.parse_orario(text), descrizione=text)
+        for text in ("lun-ven 09:00-12:30, 14:00-17:00", "gio-ven 21:00-03:00", "dom 17:30-18:00")
+    }
+    keys = _open_keys()
+    monday = date(2026, 12, 21)
+    for text, orario in weekly.items():
+        fasce = orari.parse_orario(text)
+        expected = {
+            open_key(day, parte)
+            for day in range(7)
+            for parte in (None, *orari.PARTI_DEL_GIORNO)
+            if orari.is_open_on(fasce, [], monday + timedelta(days=day), parte)
+        } | {
+            open_key(None, parte)
+            for parte in orari.PARTI_DEL_GIORNO
+            if orari.is_open_in_part_of_week(fasce, parte)
+        }
+        assert keys[orario.pk] == expected, text
+    # Friday's slot runs past midnight into Saturday's small hours: no part of the day.
+    night = keys[weekly["gio-ven 21:00-03:00"].pk]
+    assert open_key(5) in night and open_key(5, "mattina") not in night
+    # A slot that closes at 18:00 ends with the afternoon: the evening begins then.
+    sunday = keys[weekly["dom 17:30-18:00"].pk]
+    assert open_key(6, "pomeriggio") in sunday and open_key(6, "sera") not in sunday
+
+
+def test_every_schedule_open_holds_one_of_the_keys_the_query_asks():
+    """The keys are a superset of the exact rule: each schedule open at a moment, on a
+    day or in its part (exceptions too), or in a part of the week, holds one of them."""
+    schedules = [
+        orario_replace(fasce=orari.parse_orario(text), eccezioni=exceptions, descrizione=name)
+        for name, (text, exceptions) in SCHEDULES.items()
+    ]
+    keys = _open_keys()
+    special = {o.pk for o in schedules if o.descrizione.startswith(("orario", "speciale"))}
+    asked = []
+    start = datetime(2026, 12, 21, 0, 15, tzinfo=ROME)
+    for step in range(8 * 48):
+        when = start + timedelta(minutes=30 * step)
+        asked.append((SearchQuery(aperto_il=when), lambda o, when=when: o.aperto_il(when)))
+    for offset in range(14):
+        day = date(2026, 12, 21) + timedelta(days=offset)
+        for parte in (None, *orari.PARTI_DEL_GIORNO):
+            asked.append(
+                (
+                    SearchQuery(aperto_giorno=day, aperto_parte=parte or ""),
+                    lambda o, day=day, parte=parte: o.aperto_nel_giorno(day, parte),
+                )
+            )
+    for parte in orari.PARTI_DEL_GIORNO:
+        asked.append((SearchQuery(aperto_parte=parte), lambda o, p=parte: o.aperto_nella_parte(p)))
+    for query, is_open in asked:
+        wanted = set(open_keys(query))
+        for orario in schedules:
+            if is_open(orario):
+                assert keys[orario.pk] & wanted, (orario.descrizione, query)
+    # Special hours may open a schedule on any day: their key is asked with every day,
+    # and held by the schedules with special hours only.
+    with_special = {o.pk for o in schedules if postgres.SPECIAL_HOURS_KEY in keys[o.pk]}
+    assert with_special == special
 
 
 def test_a_slot_opens_on_its_first_second_and_closes_on_its_last():

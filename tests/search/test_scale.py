@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, time
 from importlib import import_module
 
 import pytest
@@ -642,8 +643,9 @@ def test_a_broad_texts_matches_open_collected_through_its_index_are_those_the_wa
     hours,
     recent,
 ):
-    """The opening hours are in no index: the text's matches are read through its own,
-    and their hours checked on each, giving the rows the walk by date meets."""
+    """The text's matches open are found in one scan of the index of the text and the
+    sets, with the keys of the hours asked (OPEN_KEYS), and their hours checked on each:
+    the rows the walk by date meets."""
     with django_capture_on_commit_callbacks(execute=True):
         for servizio in Servizio.objects.filter(titolo__startswith="Assistenza")[::2]:
             servizio_update(servizio=servizio, fasce=orari.parse_orario("sab 15:00-19:00"))
@@ -653,6 +655,7 @@ def test_a_broad_texts_matches_open_collected_through_its_index_are_those_the_wa
     since = _recent_since(0) if recent == "newest" else None
     monkeypatch.setattr(postgres, "_recent_first", lambda *args: since)
     params = {"q": "assistenza domiciliare", "per_pagina": 1, **hours}
+    monkeypatch.setattr(postgres, "_few_open_ranked_each", lambda *args: False)
     monkeypatch.setattr(postgres, "_collect_matches", lambda *args: False)
     walked, _statements = _texts_and_plans(client, params)
     monkeypatch.setattr(postgres, "_collect_matches", lambda *args: True)
@@ -660,9 +663,97 @@ def test_a_broad_texts_matches_open_collected_through_its_index_are_those_the_wa
     older = [sql for sql in statements if sql not in _recent_statements(statements)]
     (statement,) = [sql for sql in older if "OFFSET 0" in sql]
     assert "strip(d.vettore) @@" in statement and "d.settimana" in statement
+    _assert_one_scan(statement, "search_doc_testo_insiemi", "search_chiavi_orario(")
     assert collected["results"] and collected["results"] == walked["results"]
     assert collected["count"] == walked["count"]
     assert collected["facets"] == walked["facets"]
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        {"aperto_giorno": "2026-12-20"},
+        {"aperto_giorno": "2026-12-20", "aperto_parte": "mattina"},
+        {"aperto_il": "2026-12-20T11:00:00+01:00"},
+        {"aperto_parte": "sera"},
+    ],
+)
+def test_few_matches_open_are_found_through_the_keys_of_the_hours_and_each_ranked(
+    client, assisted, monkeypatch, django_capture_on_commit_callbacks, hours
+):
+    """When few of a text's matches are open, the index of the text and the sets gives
+    them with the keys of the hours, every one is ranked, and the facets count them all
+    in one statement: the page, the count and the facets of checking the hours on every
+    match. Special hours open a service closed that weekday; a closure closes one open."""
+    sunday = date(2026, 12, 20)
+    servizi = list(Servizio.objects.filter(titolo__startswith="Assistenza").order_by("pk"))
+    with django_capture_on_commit_callbacks(execute=True):
+        for servizio in servizi[:3]:
+            servizio_update(
+                servizio=servizio, fasce=orari.parse_orario("dom 10:00-12:00, 19:00-21:00")
+            )
+        servizio_update(
+            servizio=servizi[3],
+            fasce=orari.parse_orario("lun 09:00-12:00"),
+            eccezioni=[orari.Eccezione(sunday, sunday, False, time(10), time(12))],
+        )
+        servizio_update(
+            servizio=servizi[4],
+            fasce=orari.parse_orario("dom 10:00-12:00"),
+            eccezioni=[orari.Eccezione(sunday, sunday, chiuso=True)],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_documento SET campione = 0")  # all in the sample
+    params = {"q": "assistenza domiciliare", "per_pagina": 100, **hours}
+    with monkeypatch.context() as without_keys:
+        without_keys.setattr(postgres, "_few_open", lambda query: False)
+        without_keys.setattr(postgres, "_few_open_ranked_each", lambda *args: False)
+        checked, statements = _texts_and_plans(client, params)
+    assert not any("search_chiavi_orario(" in sql for sql in statements)
+    assert checked["results"]
+    monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
+    monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    assert postgres._few_open_ranked_each(_query(**params), 48)
+    keyed, statements = _texts_and_plans(client, {**params, "per_pagina": 3})
+    (page,) = [sql for sql in statements if "ORDER BY score DESC" in sql]
+    assert "search_chiavi_orario(" in page and "<=>" not in page
+    _assert_one_scan(page, "search_doc_testo_insiemi", "search_chiavi_orario(")
+    (facets,) = [sql for sql in statements if sql.lstrip().startswith("WITH m AS")]
+    if checked["count"] > 3:  # more than the cap: every keyed match, not a sample
+        assert "search_chiavi_orario(" in facets and "d.campione < 64" in facets
+    else:  # counted: the facets of the rows read
+        assert "d.id = ANY" in facets
+    assert keyed["results"] == checked["results"][:3]
+    assert keyed["facets"] == checked["facets"]
+    assert (keyed["count"], keyed["count_esatto"]) == (
+        (checked["count"], True) if checked["count"] <= 3 else (3, False)
+    )
+    titles = {hit["titolo"] for hit in checked["results"]}
+    if "aperto_parte" not in hours or "aperto_giorno" in hours:  # that Sunday
+        assert servizi[3].titolo in titles and servizi[4].titolo not in titles
+
+
+@pytest.mark.parametrize(
+    ("all_words", "share", "ranked_each"),
+    [
+        # "asilo" on a Sunday: 37,500 matches, 1.9% open; RUM read 37,700 of them.
+        (37_500, 0.019, True),
+        # "badante" on a Sunday: 67,700 rows, 2.4% open.
+        (67_700, 0.024, True),
+        # "assistenza" on a Saturday: 43% open, the keys' lists long (FEW_OPEN_SHARE).
+        (170_000, 0.43, False),
+        # Many matches a little under the share: more than RUM reads for 1,001 open.
+        (500_000, 0.09, False),
+    ],
+)
+def test_few_matches_open_are_ranked_each_where_that_reads_fewer_rows(
+    monkeypatch, all_words, share, ranked_each
+):
+    monkeypatch.setattr(postgres, "_open_share", lambda tsquery, schedule: share)
+    query = _query(q="asilo", aperto_giorno="2026-12-20")
+    assert postgres._few_open_ranked_each(query, all_words) is ranked_each
+    assert not postgres._few_open_ranked_each(_query(q="asilo"), all_words)
 
 
 @pytest.mark.parametrize(
@@ -678,7 +769,7 @@ def test_a_broad_texts_matches_open_collected_through_its_index_are_those_the_wa
         ({"aperto_il": "2026-12-21T10:00:00+01:00"}, 170_000, 0.8, False),
     ],
 )
-def test_a_walk_that_would_pass_more_rows_than_the_text_has_reads_its_matches_for_the_hours(
+def test_a_walk_that_would_pass_more_rows_than_the_text_has_open_collects_them(
     monkeypatch, recent_rows, hours, all_words, share, collected
 ):
     _estimates(monkeypatch, all_words, all_words, kind_rows=150_000)
@@ -1467,13 +1558,15 @@ def test_a_rows_keys_are_its_tiles_and_its_filters_values(varied):
     assert len(rows) == len(PLACES)
     assert {row[3] for row in rows} == {True, False} and len({row[5] for row in rows}) == 3
     for keys, x, y, free, accessible, kind, comune in rows:
-        assert keys == [
+        # Then the keys of its opening hours (tests/search/test_open_at.py).
+        assert keys[:6] == [
             *(tile_key(x, y, shift) for shift in TILE_SHIFTS),
             postgres.filter_key("gratuito", free),
             postgres.filter_key("accessibile", accessible),
             postgres.filter_key("tipo_ente", kind),
             *postgres.province_keys((comune,)),
         ]
+        assert all(key >> 56 == 9 for key in keys[6:])
     tiles = {key for row in rows for key in row[0][:2]}
     values = {key for row in rows for key in row[0][2:5]}
     provinces = {key for row in rows for key in row[0][5:]}

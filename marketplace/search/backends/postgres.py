@@ -15,6 +15,9 @@ million services "asilo" matches 38,000 rows, "assistenza" 170,000):
   a radius, the rare matches of a text all at once from one scan of the text's index,
   which also holds the tiles of each place in the map grid and the values of its
   filters with few values (see _circle_through_indexes, ROW_KEYS);
+- opening hours: copied on each row (see open_at_sql); where few of a text's matches
+  are open at the hours asked, the index of the text also gives them through the keys of
+  the hours (OPEN_KEYS), and each is ranked (see FEW_OPEN_SHARE, _few_open_ranked_each);
 - places: radius and nearest on geography (metres on the sphere, never degrees),
   through a GiST index on `punto::geography`; bbox and polygon on the geometry's index;
   a full rebuild writes rows in geohash order, so neighbours share pages;
@@ -100,7 +103,7 @@ from marketplace.search.text import (
 from marketplace.templatetags.sito import nome_tradotto
 from punti_informazione.models import PuntoInformazione
 from servizi.models import Categoria, Servizio, TipoEnte
-from servizi.orari import part_hours
+from servizi.orari import PARTI_DEL_GIORNO, part_hours
 
 NAME = "postgres"
 LOCAL = ZoneInfo("Europe/Rome")
@@ -156,7 +159,15 @@ _FILTER_KEY_VALUES = {
 # matches, where the text's bitmap alone took 22 for the 67,700 rows with its words; the
 # search, 47 -> 27 ms.
 PROVINCE_KEY = "(8::int8 << 56) + left({a}.comune_id, 3)::int"
-ROW_KEYS = "ARRAY[" + ", ".join([*TILE_KEYS, *FILTER_KEYS.values(), PROVINCE_KEY]) + "]"
+# And when its week is open (migration 0040, the function search_chiavi_orario): each
+# weekday and part of a weekday its weekly slots meet, each part of the day they meet on
+# some day of the week, and whether it has special hours. A text's matches open on a day
+# are found in one scan with that day's keys (see open_keys): at a million services
+# "badante" and its synonyms open on a Sunday, 1,600 of the text's 67,700 rows.
+OPEN_KEYS = "search_chiavi_orario({a}.settimana, {a}.notte, {a}.orari_speciali)"
+ROW_KEYS = (
+    "(ARRAY[" + ", ".join([*TILE_KEYS, *FILTER_KEYS.values(), PROVINCE_KEY]) + f"] || {OPEN_KEYS})"
+)
 
 
 def filter_key(name: str, value) -> int:
@@ -167,6 +178,54 @@ def filter_key(name: str, value) -> int:
 def province_keys(comuni: tuple[str, ...]) -> list[int]:
     """The keys of the provinces of `comuni` (ISTAT codes), as PROVINCE_KEY computes them."""
     return sorted({(8 << 56) + int(codice[:3]) for codice in comuni if codice[:3].isdigit()})
+
+
+# The open keys' numbers (OPEN_KEYS): weekday `day` (0 = Monday) whole is 4 * day, in a
+# part of the day 4 * day + its place in PARTI_DEL_GIORNO (from 1); a part on some day
+# of the week 28 + that place; special hours 32.
+_PART_NUMBERS = {None: 0} | {parte: n for n, parte in enumerate(PARTI_DEL_GIORNO, start=1)}
+SPECIAL_HOURS_KEY = (9 << 56) + 32
+
+
+def open_key(giorno: int | None, parte: str | None = None) -> int:
+    """The key of weekday `giorno` (0 = Monday), whole or in its part `parte`; with no
+    weekday, of `parte` on some day of the week (OPEN_KEYS)."""
+    number = _PART_NUMBERS[parte]
+    return (9 << 56) + (28 + number if giorno is None else 4 * giorno + number)
+
+
+def _day_and_part(when: datetime) -> tuple[date, str | None]:
+    """The local day of a moment, and the part of the day it falls in (None in the small
+    hours, which belong to none)."""
+    local = OpenAt.of(when).local
+    parte = next((p for p, (a, b) in PARTI_DEL_GIORNO.items() if a <= local.hour < b), None)
+    return local.date(), parte
+
+
+def keyed_schedule_sql(query: SearchQuery) -> tuple[str, list] | None:
+    """The hours' condition that the query's open keys stand for (schedule_sql, a moment
+    widened to its part of the day): what the rows found through those keys pass, but
+    for the few with special hours."""
+    if query.aperto_il is not None:
+        return open_on_sql("d", *_day_and_part(query.aperto_il))
+    return schedule_sql(query)
+
+
+def open_keys(query: SearchQuery) -> list[int] | None:
+    """The keys (OPEN_KEYS) of which every row the query's opening hours let pass holds
+    one, as schedule_sql tests them; None when it asks for none. A row open on a day by
+    its weekly slots has that day's key (for its part, if asked); one open there by the
+    special hours of an exception has the key of special hours. A part of the week is
+    read on the weekly slots alone."""
+    if query.aperto_il is not None:
+        day, parte = _day_and_part(query.aperto_il)
+        return [open_key(day.weekday(), parte), SPECIAL_HOURS_KEY]
+    if query.aperto_giorno is not None:
+        weekday = query.aperto_giorno.weekday()
+        return [open_key(weekday, query.aperto_parte or None), SPECIAL_HOURS_KEY]
+    if query.aperto_parte:
+        return [open_key(None, query.aperto_parte)]
+    return None
 
 
 class _Sql:
@@ -225,6 +284,7 @@ class _Sql:
         self.clauses: list[str] = []
         self.params: list = []
         self.keys: list[int] = []  # the row's keys asked (filters_by_keys)
+        self.open_keyed = False  # the hours' keys asked (see OPEN_KEYS)
         self._build()
         if self.keys:
             self.add(f"{ROW_KEYS.format(a=alias)} @> %s::int8[]", self.keys)
@@ -331,6 +391,11 @@ class _Sql:
         if schedule is not None:
             clause, params = schedule
             self.add(clause, *params)
+            if self._text_indexed() and not self.recent and (self.collected or _few_open(q)):
+                # The text's matches open, found in one scan of the index of the text and
+                # the sets with the keys of the hours (OPEN_KEYS).
+                self.add(f"{ROW_KEYS.format(a=a)} && %s::int8[]", open_keys(q))
+                self.open_keyed = True
         if q.gratuito is not None and self._keyed():
             self.keys.append(filter_key("gratuito", q.gratuito))
         elif q.gratuito is not None:
@@ -1264,6 +1329,8 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
         _sample_count(tsquery, math.ceil(needed / SAMPLE_BUCKETS))
     if per_row_below >= 1 and not _at_least(tsquery, per_row_below, all_words):
         return _Breadth(walk=False, over_cap=False, per_row=True)
+    if _few_open_ranked_each(query, all_words):
+        return _Breadth(walk=False, over_cap=False, per_row=True)
     if broad and needed <= any_words and _at_least(tsquery, needed, all_words):
         # The walk counts its matches.
         # One `EXPLAIN` for both choices (a table never analysed has no rows yet).
@@ -1278,6 +1345,24 @@ def _breadth(query: SearchQuery, tsquery: str) -> _Breadth:
         return _Breadth(walk=False, over_cap=False, per_row=True)
     over_cap = _text_alone(query) and _text_over_cap(query, tsquery, all_words)
     return _Breadth(walk=False, over_cap=over_cap)
+
+
+# Ranking a match read on its row costs as much as reading this many rows (ts_rank on
+# the row, and sorting).
+RANKED_ROW_IN_ROWS_READ = 2.0
+
+
+def _few_open_ranked_each(query: SearchQuery, all_words: float) -> bool:
+    """Whether a text's matches open at the hours asked are so few that reading each
+    through the keys of the hours (see FEW_OPEN_SHARE) and ranking it costs less than
+    RUM's order, which reads the matches until COUNT_CAP + 1 are open, or the walk by
+    date, which passes the rows until as many are. At a million services "asilo" on a
+    Sunday (700 of its 37,500 matches open) read 37,700 rows in RUM, 68 ms."""
+    if not query.has_text or schedule_sql(query) is None or not _few_open(query):
+        return False
+    share = _open_share(text_tsqueries(query.q).ranked, keyed_schedule_sql(query))
+    read_in_rank_order = min(all_words, (COUNT_CAP + 1) / share) if share else all_words
+    return all_words * share * RANKED_ROW_IN_ROWS_READ < read_in_rank_order
 
 
 def _few_in_comuni(query: SearchQuery, all_words: float) -> bool:
@@ -1348,6 +1433,22 @@ def _densities(query: SearchQuery, all_words: float, rows: float) -> tuple[float
     return density, density / _walked_share(query, rows)
 
 
+# Below this share of a text's matches open, its statements find them through the keys
+# of the hours (OPEN_KEYS) in the index of the text and the sets, instead of checking
+# the hours on each match: at a million services the sample of the facets of "badante"
+# on a Sunday (2.8% of its matches open) 33 -> 22 ms, "asilo" (1.9%) 61 -> 9 ms. Where
+# many are open the keys' lists are long, and read for little: "assistenza" on a
+# Saturday (43%) 44 -> 61 ms a search, "caf" (24%) 66 -> 86.
+FEW_OPEN_SHARE = 0.1
+
+
+def _few_open(query: SearchQuery) -> bool:
+    """Whether few of the text's matches pass the query's opening hours (FEW_OPEN_SHARE),
+    as their keys tell (keyed_schedule_sql)."""
+    share = _open_share(text_tsqueries(query.q).ranked, keyed_schedule_sql(query))
+    return share < FEW_OPEN_SHARE
+
+
 def _open_share(tsquery: str, schedule: tuple[str, list]) -> float:
     """The share of the text's matches in the first sample bucket that pass the opening
     hours' condition `schedule` (schedule_sql), kept per index version.
@@ -1409,11 +1510,15 @@ def _collect_matches(
     passed = wanted / walked_density
     if sets:
         return passed > COLLECT_FROM_ROWS_WALKED
-    # The opening hours are in no index: every match of the text is read and its hours
-    # checked, which costs less than the walk where it passes more rows than there are
-    # matches. "caf" (its synonyms in 16,800 rows at a million services) open on a
-    # Saturday passed 119,000 rows, 386 ms; open in the evening, 320,000, 1,056 ms.
-    return all_words < passed
+    # The text's matches with the keys of the hours (open_keys) are found in one scan of
+    # the index of the text and the sets, then each read: the cheaper where they are
+    # fewer than the rows the walk passes. "caf" (its synonyms in 16,800 rows at a
+    # million services) open on a Saturday passed 119,000 rows, 386 ms; "badante" on a
+    # Sunday, 550,000 (1,050 ms) for 1,600 matches open of its 67,700. "assistenza" on a
+    # Saturday walks 13,000 rows for its 1,001 most recent open matches, where 76,000
+    # of its 170,000 rows are.
+    keyed = _open_share(text_tsqueries(query.q).ranked, keyed_schedule_sql(query))
+    return all_words * keyed < passed
 
 
 # The costs of finding a text's matches in several Comuni (_collect_in_comuni), in words
@@ -2028,7 +2133,7 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
     with a text index of its own (migration 0007), and an index of its places (0022).
     """
     bucket = _bucket(sql.query)
-    buckets = 1
+    buckets = SAMPLE_BUCKETS if _few_keyed_matches(sql) else 1
     while True:
         rows = fetch_dicts(
             _FACETS_SQL.format(where=f"{sql.where} AND {bucket} < %s"), [*sql.params, buckets]
@@ -2037,6 +2142,24 @@ def _sampled_facet_rows(sql: _Sql) -> tuple[list[dict], float]:
         if buckets == SAMPLE_BUCKETS or _sample_is_enough(sampled):
             return rows, SAMPLE_BUCKETS / buckets
         buckets = _more_buckets(buckets, sampled)
+
+
+# Up to this many matches of a text with the keys of the hours asked, the facets read
+# them all in one scan (see _few_keyed_matches).
+FACETS_OF_EVERY_KEYED_MATCH = 5_000
+
+
+def _few_keyed_matches(sql: _Sql) -> bool:
+    """Whether the statement finds its rows through the keys of the hours (OPEN_KEYS), and
+    they are few: the scan of the text's index with the keys costs each sample what it
+    costs for all of them (the bucket is checked on the rows it gives), so they are all
+    read at once. At a million services "psicologo" on a Sunday (3,160 rows with the
+    keys of the day) read 1, 4 and 16 buckets, 6 + 19 + 18 ms."""
+    if not sql.open_keyed:
+        return False
+    tsquery = text_tsqueries(sql.query.q).ranked
+    share = _open_share(tsquery, keyed_schedule_sql(sql.query))
+    return _estimated_matches(tsquery) * share <= FACETS_OF_EVERY_KEYED_MATCH
 
 
 def _bucket(query: SearchQuery) -> str:
