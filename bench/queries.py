@@ -73,6 +73,15 @@ QUERIES: dict[str, str] = {
     "text, few of its matches open that day": (
         "/api/v1/cerca/?q=badante&aperto_giorno=2026-12-13&facette=false"
     ),
+    # The same at a moment: the planner expected many of them open.
+    "text, few of its matches open at that moment": (
+        "/api/v1/cerca/?q=badante&aperto_il=2026-12-13T10:00:00%2B01:00&facette=false"
+    ),
+    # A word ranked whole (not broad), few of its matches open: "asilo" on a Sunday,
+    # about 700 of its 37,500 rows; RUM's order read them until 1,001 were open.
+    "ranked text, few of its matches open that day": (
+        "/api/v1/cerca/?q=asilo&aperto_giorno=2026-12-13&facette=false"
+    ),
     # The map page: a circle of 10 km around the Duomo (124,000 places), the view fitted
     # to it; the services of two categories ticked; the list of the circle by date.
     "map clusters, 10 km radius": (
