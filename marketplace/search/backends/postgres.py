@@ -1360,7 +1360,7 @@ def _few_open_ranked_each(query: SearchQuery, all_words: float) -> bool:
     Sunday (700 of its 37,500 matches open) read 37,700 rows in RUM, 68 ms."""
     if not query.has_text or schedule_sql(query) is None or not _few_open(query):
         return False
-    share = _open_share(text_tsqueries(query.q).ranked, keyed_schedule_sql(query))
+    share = _keyed_open_share(query)
     read_in_rank_order = min(all_words, (COUNT_CAP + 1) / share) if share else all_words
     return all_words * share * RANKED_ROW_IN_ROWS_READ < read_in_rank_order
 
@@ -1443,10 +1443,14 @@ FEW_OPEN_SHARE = 0.1
 
 
 def _few_open(query: SearchQuery) -> bool:
-    """Whether few of the text's matches pass the query's opening hours (FEW_OPEN_SHARE),
-    as their keys tell (keyed_schedule_sql)."""
-    share = _open_share(text_tsqueries(query.q).ranked, keyed_schedule_sql(query))
-    return share < FEW_OPEN_SHARE
+    """Whether few of the text's matches pass the query's opening hours (FEW_OPEN_SHARE)."""
+    return _keyed_open_share(query) < FEW_OPEN_SHARE
+
+
+def _keyed_open_share(query: SearchQuery) -> float:
+    """The share of the text's matches that the keys of the query's hours give: open at
+    the hours asked (a moment: in its part of the day), see keyed_schedule_sql."""
+    return _open_share(text_tsqueries(query.q).ranked, keyed_schedule_sql(query))
 
 
 def _open_share(tsquery: str, schedule: tuple[str, list]) -> float:
@@ -1517,8 +1521,7 @@ def _collect_matches(
     # Sunday, 550,000 (1,050 ms) for 1,600 matches open of its 67,700. "assistenza" on a
     # Saturday walks 13,000 rows for its 1,001 most recent open matches, where 76,000
     # of its 170,000 rows are.
-    keyed = _open_share(text_tsqueries(query.q).ranked, keyed_schedule_sql(query))
-    return all_words * keyed < passed
+    return all_words * _keyed_open_share(query) < passed
 
 
 # The costs of finding a text's matches in several Comuni (_collect_in_comuni), in words
@@ -2158,8 +2161,7 @@ def _few_keyed_matches(sql: _Sql) -> bool:
     if not sql.open_keyed:
         return False
     tsquery = text_tsqueries(sql.query.q).ranked
-    share = _open_share(tsquery, keyed_schedule_sql(sql.query))
-    return _estimated_matches(tsquery) * share <= FACETS_OF_EVERY_KEYED_MATCH
+    return _estimated_matches(tsquery) * _keyed_open_share(sql.query) <= FACETS_OF_EVERY_KEYED_MATCH
 
 
 def _bucket(query: SearchQuery) -> str:
