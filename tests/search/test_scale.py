@@ -662,7 +662,7 @@ def test_a_broad_texts_matches_open_collected_through_its_index_are_those_the_wa
     collected, statements = _texts_and_plans(client, params)
     older = [sql for sql in statements if sql not in _recent_statements(statements)]
     (statement,) = [sql for sql in older if "OFFSET 0" in sql]
-    assert "strip(d.vettore) @@" in statement and "d.settimana" in statement
+    assert "strip(d.vettore) @@" in statement and _asks_open_keys(statement, hours)
     _assert_one_scan(statement, "search_doc_testo_insiemi", "search_chiavi_orario(")
     assert collected["results"] and collected["results"] == walked["results"]
     assert collected["count"] == walked["count"]
@@ -709,7 +709,7 @@ def test_few_matches_open_are_found_through_the_keys_of_the_hours_and_each_ranke
         without_keys.setattr(postgres, "_few_open", lambda query: False)
         without_keys.setattr(postgres, "_few_open_ranked_each", lambda *args: False)
         checked, statements = _texts_and_plans(client, params)
-    assert not any("search_chiavi_orario(" in sql for sql in statements)
+    assert not any(_asks_open_keys(sql, hours) for sql in statements)
     assert checked["results"]
     monkeypatch.setattr(postgres, "_at_least", lambda tsquery, matches, estimate: True)
     monkeypatch.setattr("marketplace.search.results.COUNT_CAP", 3)
@@ -717,11 +717,11 @@ def test_few_matches_open_are_found_through_the_keys_of_the_hours_and_each_ranke
     assert postgres._few_open_ranked_each(_query(**params), 48)
     keyed, statements = _texts_and_plans(client, {**params, "per_pagina": 3})
     (page,) = [sql for sql in statements if "ORDER BY score DESC" in sql]
-    assert "search_chiavi_orario(" in page and "<=>" not in page
+    assert _asks_open_keys(page, hours) and "<=>" not in page
     _assert_one_scan(page, "search_doc_testo_insiemi", "search_chiavi_orario(")
     (facets,) = [sql for sql in statements if sql.lstrip().startswith("WITH m AS")]
     if checked["count"] > 3:  # more than the cap: every keyed match, not a sample
-        assert "search_chiavi_orario(" in facets and "d.campione < 64" in facets
+        assert _asks_open_keys(facets, hours) and "d.campione < 64" in facets
     else:  # counted: the facets of the rows read
         assert "d.id = ANY" in facets
     assert keyed["results"] == checked["results"][:3]
@@ -1545,6 +1545,58 @@ def test_a_map_of_a_text_through_the_keys_of_its_index_is_that_of_the_bitmaps(
     assert not any("::int8[]" in q["sql"] for q in captured.captured_queries)
     if raggio_km != 2:
         assert keyed["clusters"] or keyed["points"]
+
+
+@pytest.mark.parametrize("zoom", [9, 16])
+@pytest.mark.parametrize(
+    "hours",
+    [
+        {"aperto_giorno": "2026-12-20"},
+        {"aperto_il": "2026-12-21T19:00:00+01:00"},
+        {"aperto_parte": "sera"},
+        {"aperto_giorno": "2026-12-20", "raggio_km": 13},
+    ],
+)
+def test_a_map_of_a_text_open_through_the_keys_of_the_hours_is_that_of_checking_each(
+    client, varied, monkeypatch, django_capture_on_commit_callbacks, zoom, hours
+):
+    """A text's places open at the hours asked, grouped from the rows the keys of the
+    hours give (OPEN_KEYS), are those of checking the hours on every match."""
+    sunday = date(2026, 12, 20)
+    weeks = ["dom 10:00-12:00", "lun-ven 18:30-20:00", "sab 09:00-12:00"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for number, servizio in enumerate(Servizio.objects.order_by("pk")):
+            exceptions = (
+                [orari.Eccezione(sunday, sunday, False, time(17), time(19))]
+                if number % 5 == 2
+                else []
+            )
+            servizio_update(
+                servizio=servizio,
+                fasce=orari.parse_orario(weeks[number % 3]),
+                eccezioni=exceptions,
+            )
+    area = {"q": "servizio", "bbox": "8.5,44.7,11.4,46.6", "zoom": zoom, **hours}
+    if "raggio_km" in hours:
+        area.update(lat=MELEGNANO.y, lon=MELEGNANO.x)
+
+    def mapped(share: float) -> tuple[dict, bool]:
+        monkeypatch.setattr(postgres, "_keyed_open_share", lambda query: share)
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/api/v1/cerca/mappa/", area).json()
+        statements = [q["sql"] for q in captured.captured_queries]
+        return body, any(_asks_open_keys(sql, hours) for sql in statements)
+
+    keyed, with_keys = mapped(0.0)
+    checked, without_keys = mapped(1.0)
+    assert with_keys and not without_keys
+    assert keyed == checked and (keyed["clusters"] or keyed["points"])
+
+
+def _asks_open_keys(statement: str, hours: dict) -> bool:
+    """Whether the statement asks the keys of the hours `hours` (request parameters)."""
+    asked = {name: value for name, value in hours.items() if name.startswith("aperto_")}
+    return str(postgres.open_keys(_query(**asked))[0]) in statement
 
 
 def test_a_rows_keys_are_its_tiles_and_its_filters_values(varied):
