@@ -706,7 +706,7 @@ def test_few_matches_open_are_found_through_the_keys_of_the_hours_and_each_ranke
         cursor.execute("UPDATE search_documento SET campione = 0")  # all in the sample
     params = {"q": "assistenza domiciliare", "per_pagina": 100, **hours}
     with monkeypatch.context() as without_keys:
-        without_keys.setattr(postgres, "_few_open", lambda query: False)
+        without_keys.setattr(postgres, "_keyed_open_share", lambda query: 1.0)
         without_keys.setattr(postgres, "_few_open_ranked_each", lambda *args: False)
         checked, statements = _texts_and_plans(client, params)
     assert not any(_asks_open_keys(sql, hours) for sql in statements)

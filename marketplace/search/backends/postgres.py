@@ -1363,9 +1363,11 @@ def _few_open_ranked_each(query: SearchQuery, all_words: float) -> bool:
     RUM's order, which reads the matches until COUNT_CAP + 1 are open, or the walk by
     date, which passes the rows until as many are. At a million services "asilo" on a
     Sunday (700 of its 37,500 matches open) read 37,700 rows in RUM, 68 ms."""
-    if not query.has_text or schedule_sql(query) is None or not _few_open(query):
+    if not query.has_text or schedule_sql(query) is None:
         return False
     share = _keyed_open_share(query)
+    if share >= FEW_OPEN_SHARE:
+        return False
     read_in_rank_order = min(all_words, (COUNT_CAP + 1) / share) if share else all_words
     return all_words * share * RANKED_ROW_IN_ROWS_READ < read_in_rank_order
 
@@ -1451,11 +1453,6 @@ FEW_OPEN_SHARE = 0.1
 # "servizio" on a Monday (91%) 738 -> 935, "assistenza domiciliare" in the morning (96%)
 # 100 -> 149; Milan at zoom 12, "badante" on Monday at 10 (59%) 56 -> 82.
 FEW_OPEN_SHARE_GROUPED = 0.5
-
-
-def _few_open(query: SearchQuery) -> bool:
-    """Whether few of the text's matches pass the query's opening hours (FEW_OPEN_SHARE)."""
-    return _keyed_open_share(query) < FEW_OPEN_SHARE
 
 
 def _keyed_open_share(query: SearchQuery) -> float:
