@@ -13,11 +13,14 @@ from django.utils import timezone
 from marketplace.search.backends import postgres
 from marketplace.search.backends.postgres import (
     OPEN_KEYS,
+    closed_key,
+    closed_keys,
     open_at_sql,
     open_in_part_of_week_sql,
     open_key,
     open_keys,
     open_on_sql,
+    small_hours_key,
 )
 from marketplace.search.index import schedule_values
 from marketplace.search.query import SearchQuery
@@ -138,7 +141,9 @@ def _open_keys() -> dict[int, set[int]]:
         return {pk: set(keys) for pk, keys in cursor.fetchall()}
 
 
-def test_a_schedules_open_keys_are_the_weekdays_and_parts_its_weekly_slots_meet():
+def test_a_schedules_keys_are_the_weekdays_and_parts_its_weekly_slots_meet_or_not():
+    """Each weekday, whole and in each part, and each part of the week: open or closed
+    (closed_key); and each weekday whose small hours the slots meet."""
     weekly = {
         text: orario_replace(fasce=orari.parse_orario(text), descrizione=text)
         for text in ("lun-ven 09:00-12:30, 14:00-17:00", "gio-ven 21:00-03:00", "dom 17:30-18:00")
@@ -147,20 +152,44 @@ def test_a_schedules_open_keys_are_the_weekdays_and_parts_its_weekly_slots_meet(
     monday = date(2026, 12, 21)
     for text, orario in weekly.items():
         fasce = orari.parse_orario(text)
-        expected = {
-            open_key(day, parte)
+        days = [
+            (
+                open_key,
+                closed_key,
+                day,
+                parte,
+                orari.is_open_on(fasce, [], monday + timedelta(days=day), parte),
+            )
             for day in range(7)
             for parte in (None, *orari.PARTI_DEL_GIORNO)
-            if orari.is_open_on(fasce, [], monday + timedelta(days=day), parte)
-        } | {
-            open_key(None, parte)
+        ]
+        parts = [
+            (open_key, closed_key, None, parte, orari.is_open_in_part_of_week(fasce, parte))
             for parte in orari.PARTI_DEL_GIORNO
-            if orari.is_open_in_part_of_week(fasce, parte)
+        ]
+        expected = {
+            (opened if is_open else closed)(day, parte)
+            for opened, closed, day, parte, is_open in [*days, *parts]
+        } | {
+            small_hours_key(day)
+            for day in range(7)
+            if any(
+                orari.is_open_at(
+                    fasce,
+                    [],
+                    datetime.combine(monday + timedelta(days=day), time())
+                    + timedelta(minutes=minute),
+                )
+                for minute in range(6 * 60)
+            )
         }
         assert keys[orario.pk] == expected, text
-    # Friday's slot runs past midnight into Saturday's small hours: no part of the day.
+    # Friday's slot runs past midnight into Saturday's small hours: no part of the day,
+    # but their key.
     night = keys[weekly["gio-ven 21:00-03:00"].pk]
     assert open_key(5) in night and open_key(5, "mattina") not in night
+    assert closed_key(5, "mattina") in night and small_hours_key(5) in night
+    assert small_hours_key(3) not in night  # no slot runs into Thursday
     # A slot that closes at 18:00 ends with the afternoon: the evening begins then.
     sunday = keys[weekly["dom 17:30-18:00"].pk]
     assert open_key(6, "pomeriggio") in sunday and open_key(6, "sera") not in sunday
@@ -200,6 +229,49 @@ def test_every_schedule_open_holds_one_of_the_keys_the_query_asks():
     # and held by the schedules with special hours only.
     with_special = {o.pk for o in schedules if postgres.SPECIAL_HOURS_KEY in keys[o.pk]}
     assert with_special == special
+
+
+def test_every_schedule_closed_holds_the_closed_key_or_an_exception_on_the_day():
+    """The rows a map takes back from a word's cells (postgres._CLOSED_ROWS) are those
+    with the closed key of the day or part asked, or with an exception on that day or
+    the day before: every schedule closed then is among them."""
+    schedules = [
+        orario_replace(fasce=orari.parse_orario(text), eccezioni=exceptions, descrizione=name)
+        for name, (text, exceptions) in SCHEDULES.items()
+    ]
+    keys = _open_keys()
+    taken_back = 0
+    for offset in range(14):
+        day = date(2026, 12, 21) + timedelta(days=offset)
+        for parte in (None, *orari.PARTI_DEL_GIORNO):
+            (closed,) = closed_keys(SearchQuery(aperto_giorno=day, aperto_parte=parte or ""))
+            for orario in schedules:
+                if orario.aperto_nel_giorno(day, parte):
+                    continue
+                near = any(
+                    e.data_inizio <= d <= e.data_fine
+                    for e in orario.eccezioni.all()
+                    for d in (day - timedelta(days=1), day)
+                )
+                assert closed in keys[orario.pk] or near, (orario.descrizione, day, parte)
+                taken_back += closed in keys[orario.pk]
+    for parte in orari.PARTI_DEL_GIORNO:
+        (closed,) = closed_keys(SearchQuery(aperto_parte=parte))
+        for orario in schedules:
+            assert (closed in keys[orario.pk]) != orario.aperto_nella_parte(parte), orario
+    assert taken_back > 50
+    # A moment: its closed places cannot be told by the keys.
+    assert closed_keys(SearchQuery(aperto_il=datetime(2026, 12, 21, 10, tzinfo=ROME))) is None
+
+
+def test_a_moment_in_the_small_hours_asks_their_key_not_the_whole_days():
+    sunday_night = SearchQuery(aperto_il=datetime(2026, 12, 21, 1, 30, tzinfo=ROME))
+    assert open_keys(sunday_night) == [small_hours_key(0), postgres.SPECIAL_HOURS_KEY]
+    clause, params = postgres.keyed_schedule_sql(sunday_night)
+    # The rows the key gives pass the condition counted for its share: open then.
+    assert _schedules_where(clause, params) == _schedules_where(
+        *postgres.open_in_hours_sql("d", date(2026, 12, 21), (0, 6))
+    )
 
 
 def test_a_slot_opens_on_its_first_second_and_closes_on_its_last():

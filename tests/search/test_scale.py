@@ -663,7 +663,7 @@ def test_a_broad_texts_matches_open_collected_through_its_index_are_those_the_wa
     older = [sql for sql in statements if sql not in _recent_statements(statements)]
     (statement,) = [sql for sql in older if "OFFSET 0" in sql]
     assert "strip(d.vettore) @@" in statement and _asks_open_keys(statement, hours)
-    _assert_one_scan(statement, "search_doc_testo_insiemi", "search_chiavi_orario(")
+    _assert_one_scan(statement, "search_doc_testo_insiemi", "search_chiavi_settimana(")
     assert collected["results"] and collected["results"] == walked["results"]
     assert collected["count"] == walked["count"]
     assert collected["facets"] == walked["facets"]
@@ -718,7 +718,7 @@ def test_few_matches_open_are_found_through_the_keys_of_the_hours_and_each_ranke
     keyed, statements = _texts_and_plans(client, {**params, "per_pagina": 3})
     (page,) = [sql for sql in statements if "ORDER BY score DESC" in sql]
     assert _asks_open_keys(page, hours) and "<=>" not in page
-    _assert_one_scan(page, "search_doc_testo_insiemi", "search_chiavi_orario(")
+    _assert_one_scan(page, "search_doc_testo_insiemi", "search_chiavi_settimana(")
     (facets,) = [sql for sql in statements if sql.lstrip().startswith("WITH m AS")]
     if checked["count"] > 3:  # more than the cap: every keyed match, not a sample
         assert _asks_open_keys(facets, hours) and "d.campione < 64" in facets

@@ -3,6 +3,8 @@ and draws what grouping the matching rows would draw (models.Lessema.nelle_celle
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, time
 from importlib import import_module
 
 import pytest
@@ -15,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from marketplace.search.backends import postgres
 from marketplace.search.models import CellaMappa, Lessema
 from marketplace.search.sql import quoted_lexeme, unquoted_lexeme
+from servizi import orari
 from servizi.models import Servizio
 from servizi.services import servizio_update
 from tests.search.conftest import MELEGNANO, PLACES, all_cells, categorie
@@ -149,6 +152,107 @@ def test_a_map_of_a_common_word_with_cost_access_or_provider_is_grouping_its_row
     monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
     assert from_cells == _clusters(client, **area)
     assert from_cells  # each combination has some places in the region
+
+
+MONDAY, SUNDAY = date(2026, 12, 21), date(2026, 12, 20)
+
+
+@pytest.fixture
+def word_with_hours(varied, settings, django_capture_on_commit_callbacks):
+    """`varied` (21 services "Servizio N"), with cells for "servizio", open at varied
+    hours: some closed on Monday by an exception, some opened on Sunday by special
+    hours, some whose night from Thursday runs into Friday."""
+    weeks = [
+        "lun-ven 09:00-17:00",
+        "lun-sab 18:30-20:00",
+        "dom 10:00-12:00",
+        "gio 21:00-03:00",
+        "sab 08:00-13:00",
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for number, servizio in enumerate(Servizio.objects.order_by("pk")):
+            exceptions = []
+            if number % 3 == 1:
+                exceptions.append(orari.Eccezione(MONDAY, MONDAY))
+            if number % 7 == 3:
+                exceptions.append(orari.Eccezione(SUNDAY, SUNDAY, False, time(17), time(19)))
+            servizio_update(
+                servizio=servizio,
+                fasce=orari.parse_orario(weeks[number % 5]),
+                eccezioni=exceptions,
+            )
+    _rebuild(settings, 15)
+
+
+@pytest.mark.parametrize("zoom", [9, 13])
+@pytest.mark.parametrize("filtri", [{}, {"gratuito": "true"}])
+@pytest.mark.parametrize(
+    "hours",
+    [
+        {"aperto_giorno": "2026-12-21"},
+        {"aperto_giorno": "2026-12-20"},
+        {"aperto_giorno": "2026-12-25"},
+        {"aperto_giorno": "2026-12-21", "aperto_parte": "sera"},
+        {"aperto_parte": "mattina"},
+        {"aperto_giorno": "2026-12-21", "raggio_km": 13},
+    ],
+)
+def test_a_map_of_a_common_word_open_then_is_its_cells_less_its_places_closed(
+    client, word_with_hours, monkeypatch, zoom, filtri, hours
+):
+    """Where most of the word's matches are open, its cells less the places closed at
+    the hours asked (postgres._CLOSED_ROWS) count and centre the clusters as grouping
+    the open places does; their bounds are those of the word's places in the clusters'
+    cells, open or not, and hold the open places'."""
+    area = {**REGION, "zoom": zoom, "q": "servizio", **filtri, **hours}
+    if "raggio_km" in hours:
+        area.update(lat=MELEGNANO.y, lon=MELEGNANO.x)
+    monkeypatch.setattr(postgres, "_keyed_open_share", lambda query: 0.9)
+    with CaptureQueriesContext(connection) as captured:
+        less_closed = client.get("/api/v1/cerca/mappa/", area).json()
+    (statement,) = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+    asked = {name: value for name, value in hours.items() if name.startswith("aperto_")}
+    closed = postgres.closed_keys(_query(**asked))
+    assert "FROM search_cella WHERE" in statement and str(closed[0]) in statement
+    monkeypatch.setattr(postgres, "cells_filter", lambda query: None)
+    grouped = client.get("/api/v1/cerca/mappa/", area).json()
+
+    def counted(body: dict) -> list:
+        return sorted((c["count"], c["centro"]) for c in body["clusters"])
+
+    assert counted(less_closed) == counted(grouped)
+    exact = {(c["count"], tuple(c["centro"])): c["bounds"] for c in grouped["clusters"]}
+    for cluster in less_closed["clusters"]:
+        west, south, east, north = exact[(cluster["count"], tuple(cluster["centro"]))]
+        wider = cluster["bounds"]
+        assert wider[0] <= west and wider[1] <= south and wider[2] >= east and wider[3] >= north
+    if "raggio_km" not in hours:
+        open_places = sum(count for count, _centre in counted(grouped))
+        assert 0 < open_places < (len(PLACES) if not filtri else 11)
+
+
+def test_a_common_word_open_then_reads_its_cells_only_where_most_of_its_matches_are(
+    word_with_hours, monkeypatch
+):
+    monday = _query(**REGION, q="servizio", aperto_giorno="2026-12-21")
+    monkeypatch.setattr(postgres, "_keyed_open_share", lambda query: 0.5)
+    assert postgres.cells_filter(monday) == postgres.CellsKey(
+        "parola=serviz", giorno=MONDAY, parte=""
+    )
+    assert postgres.cells_filter(monday).less_closed
+    evening = _query(**REGION, q="servizio", aperto_parte="sera", gratuito="true")
+    assert postgres.cells_filter(evening) == postgres.CellsKey(
+        "parola=serviz", (("gratuito", True),), parte="sera"
+    )
+    # Fewer than half open: the open matches are grouped, found through the keys of
+    # the hours; a moment's closed places the keys cannot tell.
+    monkeypatch.setattr(postgres, "_keyed_open_share", lambda query: 0.4)
+    assert postgres.cells_filter(monday) is None
+    monkeypatch.setattr(postgres, "_keyed_open_share", lambda query: 0.9)
+    at_ten = _query(**REGION, q="servizio", aperto_il="2026-12-21T10:00:00+01:00")
+    assert postgres.cells_filter(at_ten) is None
+    # Another filter than cost, access and provider kind: no cells.
+    assert postgres.cells_filter(replace(monday, categorie=("anziani",))) is None
 
 
 def test_migration_0027_adds_the_split_cells_of_the_words_a_rebuild_writes(varied, settings):
