@@ -937,6 +937,21 @@ def test_a_texts_matches_in_several_comuni_are_found_in_one_scan_with_their_prov
     _assert_one_scan(statement, "search_doc_testo_insiemi", "&& '{576460752303423503}'")
 
 
+def test_the_comuni_of_whole_provinces_are_checked_on_the_rows_their_keys_give(catalogo):
+    """The provinces' keys give the rows of a province asked (or named in the text)
+    alone: its Comuni are checked on each, not read from their index too. An Ambito's
+    are a part of their province: their index narrows the rows the keys give."""
+    province = _query(q="assistenza", provincia="MI")
+    ambito = _query(q="assistenza", ambito="paullese")
+    assert postgres._whole_provinces(province.comuni)
+    assert not postgres._whole_provinces(ambito.comuni)
+    assert not postgres._whole_provinces(province.comuni[1:])
+    (placed, _params), _at_home = postgres._in_comuni(province)[1]
+    assert placed.startswith("(d.comune_id = ANY(%s)) IS TRUE AND ")
+    (placed, _params), _at_home = postgres._in_comuni(ambito)[1]
+    assert placed.startswith("d.comune_id = ANY(%s) AND ")
+
+
 def test_the_rows_delivered_at_home_in_several_comuni_are_read_from_their_own_index(
     catalogo,
 ):

@@ -1906,6 +1906,12 @@ def _in_comuni(
     if len(comuni) > 1 and query.has_text and not text_per_row:
         # Their provinces' keys, in the scan of the text's index (see PROVINCE_KEY).
         condition, condition_params = placed
+        if _whole_provinces(query.comuni):
+            # The keys give the provinces' rows alone: the Comuni are checked on each (a
+            # hashed array), not read from their own index too, which cost as much as
+            # the scan ("badante" in the province of Bergamo: 110,000 rows of its
+            # Comuni, 7.5 ms, for the scan's 8,300, 9 ms).
+            condition = f"({condition}) IS TRUE"
         placed = (
             f"{condition} AND {ROW_KEYS.format(a='d')} && %s::int8[]",
             [*condition_params, province_keys(query.comuni)],
@@ -1917,6 +1923,21 @@ def _in_comuni(
         [comuni, comuni],
     )
     return _Sql(query, text_per_row=text_per_row, comuni=False), [placed, at_home]
+
+
+def _whole_provinces(comuni: tuple[str, ...]) -> bool:
+    """Whether `comuni` are every Comune of their provinces (a province asked, or named
+    in the text)."""
+
+    def read() -> bool:
+        provinces = sorted({codice[:3] for codice in comuni})
+        (row,) = fetch_dicts(
+            "SELECT count(*) AS n FROM geo_data_comune WHERE left(codice_istat, 3) = ANY(%s)",
+            [provinces],
+        )
+        return row["n"] == len(set(comuni))
+
+    return memo(("search_whole_provinces", comuni), read)
 
 
 def _recent_in_comuni(
