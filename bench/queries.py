@@ -100,6 +100,17 @@ QUERIES: dict[str, str] = {
     "map clusters, a common word + not free": (
         "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&q=servizio&gratuito=false"
     ),
+    # A common word open on a day when most of its services are: its cells less its
+    # places closed then (postgres._CLOSED_ROWS). "assistenza" on a Monday, 150,000 of
+    # its 170,000 places (grouped: 400 ms); "servizio", 449,000 of 493,000 (831 ms).
+    "map clusters, a common word open on a day": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&q=assistenza"
+        "&aperto_giorno=2026-12-07"
+    ),
+    "map clusters, the commonest word open on a day": (
+        "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&q=servizio"
+        "&aperto_giorno=2026-12-07"
+    ),
     "10 km radius, most recent": (
         "/api/v1/cerca/?lat=45.4642&lon=9.19&raggio_km=10&ordinamento=aggiornamento&facette=false"
     ),
