@@ -14,6 +14,12 @@ through a database execute wrapper (driver and server). One sample is the mean o
 interleaved, the median kept: on a shared machine the spread between runs is larger
 than the differences looked for.
 
+The application is loaded as a gunicorn worker loads it (`marketplace.wsgi`). After the
+queries, a full collection of the cycle collector is timed: the pause of the request
+during which a worker makes one. The test client adds a few objects of its own per
+request (finalizers of its signal receivers, a bounded cache of their signatures), so
+the figure is somewhat above a gunicorn worker's.
+
 `--code DIR` loads the application from another checkout (a `git worktree` of an
 older commit): the figures are then written under `--label`, next to the current
 code's, in bench/results/request_cost.json, so one file compares both measured on the
@@ -24,6 +30,8 @@ is measured over HTTP by bench_search.py; this benchmark says where the rest goe
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
 import json
 import os
 import statistics
@@ -59,9 +67,8 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     sys.path.insert(0, str(args.code.resolve()))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
     os.environ.setdefault("DEBUG", "false")
-    import django
-
-    django.setup()
+    # The application as a gunicorn worker loads it (what it does at start included).
+    importlib.import_module("marketplace.wsgi")
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -111,6 +118,22 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     return figures
 
 
+def full_collection() -> dict[str, float]:
+    """What a full collection of the cycle collector costs in this process, which has
+    answered every query: the pause of the request during which a worker makes one
+    (they come every few hundred requests); the median of five."""
+    pauses = []
+    for _ in range(5):
+        start = time.perf_counter()
+        gc.collect()
+        pauses.append((time.perf_counter() - start) * 1000)
+    return {
+        "pause ms": round(statistics.median(pauses), 2),
+        "objects tracked": len(gc.get_objects()),
+        "objects frozen": gc.get_freeze_count(),
+    }
+
+
 def code_version(code: Path) -> str:
     try:
         return subprocess.run(
@@ -142,11 +165,13 @@ def save_figures(path: Path, args: argparse.Namespace, **figures) -> dict:
 def main() -> None:
     args = parse_args()
     figures = measure(args)
+    collection = full_collection()
     entry = save_figures(
         RESULTS_JSON,
         args,
         memo=os.environ.get("SEARCH_MEMO", "default (on)"),
         queries=figures,
+        full_collection=collection,
     )
     print(f"{args.label} ({entry['commit']}), medians of {args.rounds} rounds:")
     print(f"{'query':32} {'request ms':>11} {'SQL ms':>8} {'outside SQL':>12} {'statements':>10}")
@@ -155,6 +180,11 @@ def main() -> None:
             f"{name:32} {row['request ms']:11.2f} {row['SQL ms']:8.2f} "
             f"{row['outside SQL ms']:12.2f} {row['statements']:10.1f}"
         )
+    print(
+        f"a full collection of the cycle collector: {collection['pause ms']:.1f} ms "
+        f"({collection['objects tracked']:,} objects tracked, "
+        f"{collection['objects frozen']:,} frozen)"
+    )
     print(f"-> {RESULTS_JSON.relative_to(HERE.parent)}")
 
 

@@ -17,11 +17,13 @@ LEXICON_PATH = Path(__file__).resolve().parent / "parole_italiane.txt.gz"
 
 
 @cache
-def _italian_words() -> frozenset[str]:
+def _italian_words() -> dict[str, None]:
     # Read at the first word that matches nothing (30 ms, about 11 MB in each process),
-    # never for a search whose words all match.
+    # never for a search whose words all match. The keys of a dict, not a frozenset: a
+    # dict of strings alone is not tracked by the cycle collector, a set always is, and
+    # each full collection of a worker walked its 106,000 entries (4 ms of the pause).
     with gzip.open(LEXICON_PATH, "rt", encoding="utf-8") as lines:
-        return frozenset(lines.read().split())
+        return dict.fromkeys(lines.read().split())
 
 
 def is_italian_word(word: str) -> bool:

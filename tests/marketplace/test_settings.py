@@ -92,3 +92,26 @@ def test_words_with_map_cells_need_at_least_one_row(value):
     result = _manage("check", env={**env, "SEARCH_MAP_WORD_CELLS_MIN_ROWS": value})
     assert result.returncode != 0
     assert "SEARCH_MAP_WORD_CELLS_MIN_ROWS must be at least 1" in result.stderr
+
+
+def test_a_web_worker_keeps_what_it_loads_at_start_out_of_the_cycle_collector():
+    # What gunicorn imports in each worker: the URLconf is loaded, and the objects that
+    # live as long as the worker are frozen, so that a full collection does not visit
+    # them while a request waits.
+    probe = (
+        "import gc, sys; import marketplace.wsgi; "
+        "print(gc.get_freeze_count(), 'marketplace.urls' in sys.modules, "
+        "'marketplace.search.api' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=_environment(DJANGO_SETTINGS_MODULE="marketplace.settings.base"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, urls_loaded, views_loaded = result.stdout.split()
+    assert int(frozen) > 50_000
+    assert urls_loaded == views_loaded == "True"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 
 import pytest
@@ -39,3 +40,12 @@ def test_the_list_holds_folded_words_of_four_letters_or_more_sorted_once_each():
     assert listed == sorted(set(listed))
     assert all(len(word) >= 4 and word.isascii() and word.isalpha() for word in listed)
     assert all(fold(word) == word for word in listed)
+
+
+def test_the_words_are_not_walked_by_the_cycle_collector():
+    # Strings never form cycles: held by a set, each full collection of a web worker
+    # still visited every one of them.
+    from marketplace.search.lexicon import _italian_words
+
+    is_italian_word("palestra")
+    assert not gc.is_tracked(_italian_words())
