@@ -20,6 +20,8 @@ from geo_data.services import comuni_import
 from marketplace.search.api import CercaParamsSerializer
 from marketplace.search.cache import memo, memo_clear
 from servizi.models import Categoria
+from tests.search.conftest import DUOMO, MELEGNANO
+from tests.servizi.builders import make_ente, make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,35 @@ def test_a_comune_imported_is_a_valid_code_at_once(
     assert "015999" in str(response.json()["comune"])
     import_like_melegnano("015999", "Comune nuovo", django_capture_on_commit_callbacks)
     assert client.get("/api/v1/cerca/", {"comune": "015999"}).status_code == 200
+
+
+def test_a_search_that_filters_by_nothing_counts_the_catalogue_once_until_it_changes(
+    client, memo_on, catalogo, django_capture_on_commit_callbacks
+):
+    """The nearest to a point, the latest updated: the same count for any point and
+    order, read once per index version and day."""
+
+    def search(params) -> tuple[dict, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/api/v1/cerca/", {**params, "facette": "false"}).json()
+        return body, [query["sql"] for query in captured.captured_queries]
+
+    counting = "SELECT count(*) AS n FROM (SELECT 1 FROM search_documento d"
+    near_duomo = {"lat": DUOMO.y, "lon": DUOMO.x, "ordinamento": "distanza"}
+    first, statements = search(near_duomo)
+    assert any(counting in sql for sql in statements)
+    assert first["count_esatto"] is True and first["count"] > 0
+    for params in ({"lat": MELEGNANO.y, "lon": MELEGNANO.x}, {"ordinamento": "aggiornamento"}):
+        body, statements = search(params)
+        assert not any(counting in sql for sql in statements)
+        assert (body["count"], body["count_esatto"]) == (first["count"], True)
+    # Any filter counts its own matches.
+    body, statements = search({**near_duomo, "tipo_ente": "impresa"})
+    assert any(counting in sql for sql in statements)
+    assert body["count"] < first["count"]
+    # A new service counts at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        ente = make_ente(nome="Cooperativa Nuova")
+        make_servizio(ente=ente, sedi=[make_sede(ente=ente, punto=DUOMO)], titolo="Pedibus")
+    body, _statements = search(near_duomo)
+    assert body["count"] == first["count"] + 1
