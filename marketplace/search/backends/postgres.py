@@ -1759,7 +1759,7 @@ def _text_alone(query: SearchQuery) -> bool:
 
 
 def _unfiltered(query: SearchQuery) -> bool:
-    """Whether the query filters by nothing, neither a text (the day aside)."""
+    """Whether the query filters by nothing, not even by a text (the day aside)."""
     return not query.has_text and _text_alone(query)
 
 
