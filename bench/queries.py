@@ -36,6 +36,9 @@ QUERIES: dict[str, str] = {
     "nearest 20": (
         "/api/v1/cerca/?lat=45.4642&lon=9.19&ordinamento=distanza&per_pagina=20&facette=false"
     ),
+    # The API's answer when nothing is asked, its facets included (as by default): the
+    # whole catalogue valid today.
+    "nothing asked, with facets": "/api/v1/cerca/",
     "map clusters, region, zoom 9": "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9",
     "map clusters, one category": (
         "/api/v1/cerca/mappa/?bbox=8.49,44.67,11.43,46.64&zoom=9&categoria=anziani"

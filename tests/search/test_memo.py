@@ -229,3 +229,37 @@ def test_a_search_that_filters_by_nothing_counts_the_catalogue_once_until_it_cha
         make_servizio(ente=ente, sedi=[make_sede(ente=ente, punto=DUOMO)], titolo="Pedibus")
     body, _statements = search(near_duomo)
     assert body["count"] == first["count"] + 1
+
+
+def test_a_search_that_filters_by_nothing_reads_the_catalogues_facets_once_until_it_changes(
+    client, memo_on, catalogo, django_capture_on_commit_callbacks
+):
+    """The search page before anything is asked, the nearest to a point: the facets of
+    the whole catalogue, the same for any point and order, read once per index version
+    and day."""
+
+    def search(params) -> tuple[dict, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/api/v1/cerca/", params).json()
+        return body, [query["sql"] for query in captured.captured_queries]
+
+    faceting = "WITH m AS MATERIALIZED ("
+    first, statements = search({})
+    assert any(faceting in sql for sql in statements)
+    assert first["facets"]["tipo_ente"]
+    for params in ({"lat": DUOMO.y, "lon": DUOMO.x}, {"ordinamento": "aggiornamento"}):
+        body, statements = search(params)
+        assert not any(faceting in sql for sql in statements)
+        assert body["facets"] == first["facets"]
+    # Any filter has its own facets.
+    body, statements = search({"tipo_ente": "impresa"})
+    assert any(faceting in sql for sql in statements)
+    assert body["facets"] != first["facets"]
+    # A new service counts in them at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        ente = make_ente(nome="Comune di Prova", tipo="pubblico")
+        make_servizio(ente=ente, sedi=[make_sede(ente=ente, punto=DUOMO)], titolo="Pedibus")
+    body, _statements = search({})
+    assert {f["valore"] for f in body["facets"]["tipo_ente"]} == {
+        f["valore"] for f in first["facets"]["tipo_ente"]
+    } | {"pubblico"}
