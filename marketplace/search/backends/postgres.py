@@ -2017,11 +2017,11 @@ _Kept = TypeVar("_Kept")
 
 def _kept_when_unfiltered(query: SearchQuery, name: str, compute: Callable[[], _Kept]) -> _Kept:
     """`compute()`, kept for the index version and the day when the query filters by
-    nothing (the nearest to a point, the latest updated, the search page before anything
-    is asked): what it computes over the matches is then the catalogue's valid that day,
-    the same for any point and order. At a million services its count was a statement of
-    0.6 ms of the 2.3 that the nearest 20 to the Duomo ran, its facets 53-55 ms of the
-    60 that the search page took."""
+    nothing (the nearest to a point, the latest updated, the API asked nothing): what it
+    computes over the matches is then the catalogue's valid that day, the same for any
+    point and order. At a million services its count was a statement of 0.6 ms of the
+    2.3 that the nearest 20 to the Duomo ran, its facets 53-55 ms of the 60 that
+    `/api/v1/cerca/` without parameters took (facets are on by default)."""
     if _unfiltered(query):
         return memo((name, query.oggi), compute)
     return compute()
