@@ -10,15 +10,19 @@ backend is configured. What is left is the age of "open now", at most
 SEARCH_CACHE_SECONDS.
 
 The same key, less the question, serves `memo`: the small reference data every
-answer is built from (agreements in force per Ente, category codes and names), kept
-in the process for as long as the index version and the day stay the same, so that a
-cheap search does not rebuild them with the ORM on every request.
+answer is built from (agreements in force per Ente, category codes and names), and what
+a text's answers share however they are filtered, ordered or paged (how the text is
+read, the planner's estimates of its rows), kept in the process for as long as the
+index version and the day stay the same: a cheap search does not rebuild them with the
+ORM on every request, and a reader clicking the facets of a text does not read the text
+again on each click.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -44,11 +48,16 @@ def index_version() -> int:
 # The index version read for the request being answered (set by cached_answer), so
 # that its memos do not read it again.
 _request_version: ContextVar[int | None] = ContextVar("search_request_version", default=None)
-# What `memo` holds: (version, day) it was computed for, and the values by key.
-_memo_state: dict = {"stamp": None, "values": {}}
+# What `memo` holds: (version, day) it was computed for, and the values by key, the
+# least recently used first.
+_memo_state: dict = {"stamp": None, "values": OrderedDict()}
 _memo_lock = threading.Lock()
-# A bound on the values kept for one index version (one per language and beneficiary).
-MEMO_MAX_VALUES = 256
+# A bound on the values kept for one index version. Beside the few every answer reads
+# (categories, names, agreements per beneficiary) each text searched keeps its reading
+# and its estimates: when the bound is reached the value used least recently goes, so
+# that a busy day of different texts never stops the memo from keeping what every
+# answer reads (it kept nothing more once 256 values were in).
+MEMO_MAX_VALUES = 2048
 
 
 def memo(key: Hashable, compute: Callable[[], object]):
@@ -63,20 +72,23 @@ def memo(key: Hashable, compute: Callable[[], object]):
     full_key = (key, get_language())
     with _memo_lock:
         if _memo_state["stamp"] != stamp:
-            _memo_state["stamp"], _memo_state["values"] = stamp, {}
+            _memo_state["stamp"], _memo_state["values"] = stamp, OrderedDict()
         values = _memo_state["values"]
         if full_key in values:
+            values.move_to_end(full_key)
             return values[full_key]
     value = compute()
     with _memo_lock:
-        if _memo_state["stamp"] == stamp and len(values) < MEMO_MAX_VALUES:
+        if _memo_state["stamp"] == stamp:
             values[full_key] = value
+            if len(values) > MEMO_MAX_VALUES:
+                values.popitem(last=False)
     return value
 
 
 def memo_clear() -> None:
     with _memo_lock:
-        _memo_state["stamp"], _memo_state["values"] = None, {}
+        _memo_state["stamp"], _memo_state["values"] = None, OrderedDict()
 
 
 def cache_key(endpoint: str, request: HttpRequest, version: int) -> str:

@@ -113,7 +113,19 @@ class TextReading(NamedTuple):
 def read_text(text: str, *, places: bool, oggi: date) -> TextReading:
     """The text's words to search, and the place named at its end when `places` (see the
     module's docstring). Typos are corrected after the place is read: a Comune that no
-    text names would otherwise be "corrected" into some other word."""
+    text names would otherwise be "corrected" into some other word.
+
+    Kept in the memo for the index version and the day: reading a text asks the index
+    up to seven statements (its words, their typos, the place and whether anything is
+    there), and the same text comes back as its reader clicks a facet, turns a page or
+    moves the map. What they read (the lexemes, the vocabulary, the Comuni, the rows in
+    force) raises the index version when it changes."""
+    return memo(
+        ("read_text", text, places, oggi), lambda: _read_text(text, places=places, oggi=oggi)
+    )
+
+
+def _read_text(text: str, *, places: bool, oggi: date) -> TextReading:
     if places:
         rest, luogo = read_place(text)
         if luogo is None:

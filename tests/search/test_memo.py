@@ -263,3 +263,63 @@ def test_a_search_that_filters_by_nothing_reads_the_catalogues_facets_once_until
     assert {f["valore"] for f in body["facets"]["tipo_ente"]} == {
         f["valore"] for f in first["facets"]["tipo_ente"]
     } | {"pubblico"}
+
+
+def test_the_value_used_least_recently_goes_when_the_memo_is_full(memo_on, monkeypatch):
+    monkeypatch.setattr("marketplace.search.cache.MEMO_MAX_VALUES", 3)
+    computed = []
+
+    def value(name: str):
+        def compute():
+            computed.append(name)
+            return name
+
+        return memo(("prova", name), compute)
+
+    for name in ("a", "b", "c", "a", "d"):  # "a" used again before "d" fills the memo
+        value(name)
+    assert computed == ["a", "b", "c", "d"]
+    value("a")
+    value("b")  # the least recently used when "d" came in
+    assert computed == ["a", "b", "c", "d", "b"]
+
+
+def reading_statements(client, **params) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/cerca/", {"facette": "false", **params})
+    assert response.status_code == 200, response.content
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "search_lessema" in q["sql"] or "search_vocabolo" in q["sql"] or "EXPLAIN" in q["sql"]
+    ]
+
+
+def test_a_text_is_read_once_as_its_reader_clicks_and_turns_pages(client, memo_on, catalogo):
+    assert reading_statements(client, q="asilo nido")
+    assert reading_statements(client, q="asilo nido", tipo_ente="terzo_settore") == []
+    assert reading_statements(client, q="asilo nido", per_pagina=1, pagina=2) == []
+    assert reading_statements(client, q="asilo nido melegnano") != []  # another text
+
+
+def test_a_word_found_nowhere_is_found_once_a_service_holds_it(
+    client, memo_on, catalogo, django_capture_on_commit_callbacks
+):
+    def search(q: str) -> dict:
+        response = client.get("/api/v1/cerca/", {"q": q, "facette": "false"})
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    before = search("ludoteca")
+    assert (before["count"], before["parole_non_trovate"]) == (0, ["ludoteca"])
+    with django_capture_on_commit_callbacks(execute=True):
+        ente = make_ente()
+        make_servizio(
+            ente=ente,
+            titolo="Ludoteca Arcobaleno",
+            categorie=[Categoria.objects.get(codice="infanzia.nido")],
+            sedi=[make_sede(ente=ente, punto=MELEGNANO)],
+        )
+    found = search("ludoteca")
+    assert [hit["titolo"] for hit in found["results"]] == ["Ludoteca Arcobaleno"]
+    assert found["parole_non_trovate"] == []
