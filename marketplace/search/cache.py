@@ -80,6 +80,7 @@ def memo(key: Hashable, compute: Callable[[], object]):
     value = compute()
     with _memo_lock:
         if _memo_state["stamp"] == stamp:
+            values = _memo_state["values"]
             values[full_key] = value
             if len(values) > MEMO_MAX_VALUES:
                 values.popitem(last=False)
