@@ -323,3 +323,42 @@ def test_a_word_found_nowhere_is_found_once_a_service_holds_it(
     found = search("ludoteca")
     assert [hit["titolo"] for hit in found["results"]] == ["Ludoteca Arcobaleno"]
     assert found["parole_non_trovate"] == []
+
+
+MELEGNANO_AREA = (
+    '{"type": "Polygon", "coordinates": [[[9.25, 45.3], [9.45, 45.3], [9.45, 45.45], '
+    "[9.25, 45.45], [9.25, 45.3]]]}"
+)
+EVERY_KIND_OF_FILTER = [
+    {"q": "nido"},
+    {"q": "asilo nido melegnano"},
+    {"q": "babysiter"},
+    {"q": "assistente familiare", "tipo_ente": "impresa", "lingua": "ro"},
+    {"q": "nido", "categoria": "infanzia", "comune": "015140", "destinatari": "famiglie"},
+    {"q": "nido", "provincia": "MI", "gratuito": "false", "accessibile": "true"},
+    {"q": "caffe", "poligono": MELEGNANO_AREA, "aperto_giorno": "2026-12-10"},
+    {"q": "nido", "bbox": "9.2,45.3,9.5,45.5", "aperto_il": "2026-12-07T10:00"},
+    {"q": "nido aperto sabato sera"},
+    {"q": "lavanderia", "lat": "45.4641", "lon": "9.1916", "raggio_km": "20"},
+    {"q": "baby", "ordinamento": "distanza", "lat": "45.3573", "lon": "9.3237"},
+]
+
+
+@pytest.mark.parametrize("params", EVERY_KIND_OF_FILTER, ids=lambda p: " ".join(p.values()))
+def test_a_text_with_any_filter_has_the_same_answer_from_the_memo(
+    client, settings, catalogo, params
+):
+    def answer(path: str, asked: dict) -> dict:
+        response = client.get(path, asked)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    on_the_map = {"bbox": "9.0,45.2,9.6,45.6", **params, "zoom": "12"}
+    for path, asked in (("/api/v1/cerca/", params), ("/api/v1/cerca/mappa/", on_the_map)):
+        settings.SEARCH_MEMO = False
+        without = answer(path, asked)
+        settings.SEARCH_MEMO = True
+        memo_clear()
+        assert answer(path, asked) == without
+        assert answer(path, asked) == without  # what the memo kept
+    memo_clear()
