@@ -17,7 +17,9 @@ from convenzioni.services import adesione_create, convenzione_ritira
 from geo_data.boundaries import ComuneRecord
 from geo_data.models import Comune
 from geo_data.services import comuni_import
+from marketplace.search import cache as search_cache
 from marketplace.search.api import CercaParamsSerializer
+from marketplace.search.backends.postgres import _estimated_rows
 from marketplace.search.cache import memo, memo_clear
 from servizi.models import Categoria
 from tests.search.conftest import DUOMO, MELEGNANO
@@ -300,6 +302,21 @@ def test_a_text_is_read_once_as_its_reader_clicks_and_turns_pages(client, memo_o
     assert reading_statements(client, q="asilo nido", tipo_ente="terzo_settore") == []
     assert reading_statements(client, q="asilo nido", per_pagina=1, pagina=2) == []
     assert reading_statements(client, q="asilo nido melegnano") != []  # another text
+
+
+def test_an_estimate_is_kept_unless_it_names_a_moment(memo_on, catalogo):
+    """A moment (open now) is never asked again: its estimate would only push out of
+    the memo, one value per request, what other requests do ask again."""
+
+    def kept() -> int:
+        return len(search_cache._memo_state["values"])
+
+    at_a_day = kept()
+    _estimated_rows("d.aggiornato_il >= %s", [timezone.localdate()])
+    assert kept() == at_a_day + 1
+    for _moment in range(3):
+        _estimated_rows("d.aggiornato_il >= %s", [timezone.now()])
+    assert kept() == at_a_day + 1
 
 
 def test_a_word_found_nowhere_is_found_once_a_service_holds_it(

@@ -1667,7 +1667,9 @@ def _estimated_rows(where: str, params: list) -> float:
     """The planner's estimate of the rows of the condition `where` (one `EXPLAIN`).
 
     Kept in the memo for the index version and the day: a text's request asks three or
-    four of them, the same again as its reader clicks a facet or turns a page."""
+    four of them, the same again as its reader clicks a facet or turns a page. Not one
+    that names a moment (open now): no request asks it again, and kept it would only
+    push out of the memo what others do ask again, one value per request."""
 
     def explain() -> float:
         (plan,) = fetch_dicts(
@@ -1675,6 +1677,8 @@ def _estimated_rows(where: str, params: list) -> float:
         )
         return plan["QUERY PLAN"][0]["Plan"]["Plan Rows"]
 
+    if any(isinstance(param, datetime) for param in params):
+        return explain()
     return memo(("search_estimated_rows", where, _hashable(params)), explain)
 
 
