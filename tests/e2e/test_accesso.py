@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from tests.convenzioni.builders import make_rete
 from tests.punti_informazione.builders import (
@@ -43,7 +44,8 @@ def test_an_operator_logs_in_once_from_the_console_and_out_again(
     page.get_by_label("Nome utente").fill("operatrice")
     page.get_by_label("Password").fill("sbagliata")
     page.get_by_role("button", name="Accedi").click()
-    assert page.get_by_role("alert").is_visible()
+    # The answer is a new page at the same address: wait for it, not for the address.
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("Nome utente").input_value() == "operatrice"
 
     login(page, "operatrice")
@@ -70,7 +72,7 @@ def test_the_old_logins_lead_to_the_one_login_and_each_user_lands_in_their_area(
     page.wait_for_url("**/pit/")  # the first area a network administrator may open
     assert areas(page) == ["Console dei PIT", "Moderazione convenzioni"]
     page.get_by_role("link", name="Moderazione convenzioni").click()
-    assert page.get_by_role("heading", name="Moderazione delle convenzioni").is_visible()
+    expect(page.get_by_role("heading", name="Moderazione delle convenzioni")).to_be_visible()
 
 
 def test_the_navigation_works_from_the_keyboard(live_server, territorio_live, page):
