@@ -20,7 +20,6 @@ database as migrated by the current one (its indexes included).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_request_cost import parse_args, save_figures  # noqa: E402
+from bench_request_cost import load_checkout, parse_args, save_figures  # noqa: E402
 
 RESULTS_JSON = HERE / "results" / "admin.json"
 USERNAME = "bench.admin"
@@ -50,20 +49,13 @@ PAGES = {
 
 
 def measure(args: argparse.Namespace) -> tuple[dict[str, dict], int]:
-    sys.path.insert(0, str(args.code.resolve()))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
-    os.environ.setdefault("DEBUG", "false")
-    import django
-
-    django.setup()
-    from django.conf import settings
+    load_checkout(args.code)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
 
     from servizi.models import Servizio
 
-    settings.ALLOWED_HOSTS = ["*"]
     user_model = get_user_model()
     user_model.objects.filter(username=USERNAME).delete()
     user = user_model.objects.create_superuser(USERNAME, "bench@example.org", None)

@@ -63,18 +63,25 @@ def parse_args(description: str = __doc__, requests: int = 300) -> argparse.Name
     return args
 
 
-def measure(args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    sys.path.insert(0, str(args.code.resolve()))
+def load_checkout(code: Path) -> None:
+    """Load the application of the checkout `code` as a gunicorn worker loads it (what
+    it does at start included), to be asked through Django's test client."""
+    sys.path.insert(0, str(code.resolve()))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
     os.environ.setdefault("DEBUG", "false")
-    # The application as a gunicorn worker loads it (what it does at start included).
     importlib.import_module("marketplace.wsgi")
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+
+
+def measure(args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    load_checkout(args.code)
     from django.conf import settings
     from django.db import connection
     from django.test import Client
 
     settings.SEARCH_CACHE_SECONDS = 0
-    settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     sql = {"seconds": 0.0, "statements": 0}
 

@@ -14,18 +14,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
+from geo_data.models import Comune
 from servizi.io import (
     COLUMNS,
     MAX_ROWS,
     export_queryset,
     export_servizi_csv,
     export_servizi_geojson,
+    exported,
     import_servizi,
     servizio_row,
 )
-from servizi.models import Sede, Servizio, StatoServizio, TipoEnte
+from servizi.models import Categoria, Sede, Servizio, StatoServizio, TipoEnte
 from servizi.services import ente_create
 from tests.conftest import MUNICIPIO_SAN_DONATO
+from tests.servizi.builders import MELEGNANO, SAN_DONATO, make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
 
@@ -334,7 +337,8 @@ def test_a_service_in_several_places_lists_them_with_bars(ente, curator):
         "Melegnano",
         "San Donato Milanese",
     ]
-    row = servizio_row(export_queryset(pubblicati=False).get())
+    (servizio,) = exported(export_queryset(pubblicati=False))
+    row = servizio_row(servizio)
     assert row["sede_nome"] == "Municipio|Centro civico"
     assert row["lat"] == "45.4103|45.3573"
 
@@ -398,7 +402,8 @@ def test_an_exported_csv_imports_again_identically(ente, curator):
 
     assert report.ok, report.errors
     assert (report.created, report.sedi_created) == (3, 0)  # the places are reused
-    rows = sorted((servizio_row(s) for s in export_queryset(pubblicati=False)), key=str)
+    exports = exported(export_queryset(pubblicati=False))
+    rows = sorted((servizio_row(s) for s in exports), key=str)
     assert len(rows) == 6
     assert rows[0::2] == rows[1::2]  # every service twice, identical
     assert Servizio.objects.filter(titolo='=HYPERLINK("x")').count() == 2
@@ -423,6 +428,56 @@ def test_the_geojson_export_puts_each_place_on_the_map(ente, curator):
     assert domicilio["properties"]["comuni_copertura"] == ["015140", "015192"]
     published = _geojson(export_queryset())
     assert len(published["features"]) == 2  # the draft is not public
+
+
+def test_every_related_row_of_a_chunk_is_read_at_once_and_written_in_its_column(ente):
+    """The exports read a chunk's places, categories, Comuni served and hours in four
+    statements, however many services it holds: as model instances, through the ORM's
+    prefetching, they wrote about a thousand services a second, a quarter of an hour of a
+    worker's CPU for the public file at a million services."""
+    categorie = Categoria.objects.filter(codice__in=["anziani", "disabilita"])
+    comuni = Comune.objects.filter(codice_istat__in=["015192", "015140"])
+    sedi = [
+        make_sede(ente, nome="Centro civico", punto=MELEGNANO, cap="20077"),
+        make_sede(ente, nome="Municipio", punto=SAN_DONATO, cap="20097"),
+    ]
+    make_servizio(
+        ente,
+        titolo="Centro diurno",
+        categorie=categorie,
+        sedi=sedi,
+        comuni_copertura=comuni,
+        orario="lun-ven 09:00-12:30, 14:00-17:00; sab 22:00-02:00",
+        eta_min=65,
+        lingue=["it", "en"],
+    )
+    make_servizio(ente, titolo="Orario da definire", orario="")
+    make_servizio(ente, titolo="Solo a domicilio", comuni_copertura=comuni)
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = {row["titolo"]: row for row in map(servizio_row, exported(export_queryset()))}
+
+    assert len(captured) == 1 + 4  # the services, then their related rows
+    centro = rows["Centro diurno"]
+    assert centro["categorie"] == "anziani|disabilita"
+    assert centro["sede_nome"] == "Centro civico|Municipio"  # in the order they were added
+    assert (centro["sede_cap"], centro["lat"], centro["lon"]) == (
+        "20077|20097",
+        "45.3573|45.4103",
+        "9.3237|9.2686",
+    )
+    assert centro["comuni_copertura"] == "015140|015192"
+    assert centro["orario"] == (
+        "lun 09:00-12:30, 14:00-17:00; mar 09:00-12:30, 14:00-17:00; "
+        "mer 09:00-12:30, 14:00-17:00; gio 09:00-12:30, 14:00-17:00; "
+        "ven 09:00-12:30, 14:00-17:00; sab 22:00-02:00"
+    )
+    assert (centro["eta_min"], centro["eta_max"], centro["lingue"]) == ("65", "", "it|en")
+    assert (rows["Orario da definire"]["orario"], rows["Orario da definire"]["sede_nome"]) == (
+        "",
+        "",
+    )
+    assert rows["Solo a domicilio"]["comuni_copertura"] == "015140|015192"
 
 
 def _geojson(queryset) -> dict:
