@@ -457,7 +457,8 @@ def test_every_related_row_of_a_chunk_is_read_at_once_and_written_in_its_column(
     with CaptureQueriesContext(connection) as captured:
         rows = {row["titolo"]: row for row in map(servizio_row, exported(export_queryset()))}
 
-    assert len(captured) == 1 + 4  # the services, then their related rows
+    statements = [q for q in captured if "SAVEPOINT" not in q["sql"]]  # the transaction's
+    assert len(statements) == 1 + 4  # the services, then their related rows
     centro = rows["Centro diurno"]
     assert centro["categorie"] == "anziani|disabilita"
     assert centro["sede_nome"] == "Centro civico|Municipio"  # in the order they were added
