@@ -434,7 +434,11 @@ def test_every_related_row_of_a_chunk_is_read_at_once_and_written_in_its_column(
     """The exports read a chunk's places, categories, Comuni served and hours in four
     statements, however many services it holds: as model instances, through the ORM's
     prefetching, they wrote about a thousand services a second, a quarter of an hour of a
-    worker's CPU for the public file at a million services."""
+    worker's CPU for the public file at a million services.
+
+    They read in a transaction of their own: outside of one, Django's server-side cursor
+    is declared WITH HOLD, and PostgreSQL computes the whole result before the first row
+    (at a million services, 3.7 s and half a gigabyte of temporary file)."""
     categorie = Categoria.objects.filter(codice__in=["anziani", "disabilita"])
     comuni = Comune.objects.filter(codice_istat__in=["015192", "015140"])
     sedi = [
@@ -454,8 +458,13 @@ def test_every_related_row_of_a_chunk_is_read_at_once_and_written_in_its_column(
     make_servizio(ente, titolo="Orario da definire", orario="")
     make_servizio(ente, titolo="Solo a domicilio", comuni_copertura=comuni)
 
+    transactions_open = len(connection.savepoint_ids)  # the test's own
     with CaptureQueriesContext(connection) as captured:
-        rows = {row["titolo"]: row for row in map(servizio_row, exported(export_queryset()))}
+        services = exported(export_queryset())
+        first = next(services)
+        assert len(connection.savepoint_ids) == transactions_open + 1
+        rows = {row["titolo"]: row for row in map(servizio_row, [first, *services])}
+    assert len(connection.savepoint_ids) == transactions_open
 
     statements = [q for q in captured if "SAVEPOINT" not in q["sql"]]  # the transaction's
     assert len(statements) == 1 + 4  # the services, then their related rows
