@@ -27,6 +27,8 @@ urlpatterns = [
     # First: every request is matched against the patterns in order, and the API's are
     # the most asked for (the search's, first among them, resolve in 30 µs, not 60-75).
     path("api/v1/", include(api_v1)),
+    # The catalogue in Open Referral's HSDS, for integrators (servizi.api.hsds_views).
+    path("api/hsds/", include("servizi.api.hsds_urls")),
     path("", views.home, name="home"),
     # The public detail pages, named `scheda-<tipo>` (servizi, enti, pit, convenzioni).
     path("", include("servizi.urls")),

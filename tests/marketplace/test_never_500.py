@@ -9,7 +9,7 @@ UTC's hour, is year 0), which fuzzing the search found."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -60,6 +60,17 @@ PARAMETERS = [
     "page_size",
     "next",
     "cerca",
+    # The HSDS API's (servizi.api.hsds_views).
+    "per_page",
+    "search",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "organization_id",
+    "modified_after",
+    "minimal",
+    "full",
+    "parent_id",
+    "top_only",
 ]
 VALUES = [
     "", " ", "0", "-1", "1", "99999999999999999999999", "1e309", "nan", "inf", "abc", "\x00",
@@ -76,7 +87,13 @@ READ = [
     "/api/v1/enti/", "/api/v1/sedi/", "/api/v1/comuni/", "/api/v1/convenzioni/", "/api/v1/pit/",
     "/api/v1/pit/piu-vicino/", "/api/v1/schede/", "/api/v1/consultazioni/", "/api/v1/osservatorio/",
     "/", "/convenzioni/", "/convenzioni/gestione/nuova/", "/pit/osservatorio/",
-    "/admin/servizi/servizio/",
+    "/admin/servizi/servizio/", "/api/hsds/services", "/api/hsds/organizations",
+    "/api/hsds/taxonomies", "/api/hsds/taxonomy_terms",
+]  # fmt: skip
+# The HSDS API's objects by id: each bad value is the id.
+BY_ID = [
+    "/api/hsds/services/", "/api/hsds/organizations/", "/api/hsds/taxonomies/",
+    "/api/hsds/taxonomy_terms/",
 ]  # fmt: skip
 WRITE = ["/api/v1/servizi/", "/api/v1/sedi/", "/api/v1/convenzioni/", "/api/v1/consultazioni/"]
 FIELDS = [
@@ -119,6 +136,16 @@ def test_every_parameter_with_each_bad_value_is_never_a_500(catalogue, admin_cli
             url = f"{path}?{urlencode(dict.fromkeys(PARAMETERS, value))}"
             if admin_client.get(url, HTTP_ACCEPT=accept).status_code >= 500:
                 failures.append((value, accept))
+    assert failures == []
+
+
+@pytest.mark.parametrize("path", BY_ID)
+def test_each_bad_value_as_an_id_is_never_a_500(catalogue, client, path):
+    failures = [
+        value
+        for value in [*VALUES, "00000000-0002-8000-8000-ffffffffffff"]
+        if value.strip("/ ") and client.get(path + quote(value, safe="")).status_code >= 500
+    ]
     assert failures == []
 
 

@@ -1,0 +1,475 @@
+"""The catalogue as an Open Referral HSDS 3.1 API (servizi.hsds): the published services,
+their providers and the two taxonomies, read-only and public, for integrators that speak
+HSDS (directories, 211-style referral systems, the Open Referral tools).
+
+Lists are HSDS pages (`total_items`, `total_pages`, `page_number`, `size`, `first_page`,
+`last_page`, `empty`, `contents`), in a stable order (by id), so that a client can walk
+them all. Every parameter is checked: a wrong one is a 400 naming it, in Italian.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_orjson_renderer.renderers import ORJSONRenderer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.api_fields import BooleanParam, FieldsBoundOnce, MomentParam
+from marketplace.search.backends.postgres import text_tsqueries
+from marketplace.search.query import MAX_Q
+from marketplace.search.text import text_groups
+from servizi import hsds
+from servizi.hsds import Oggetto, Tassonomia
+from servizi.models import Categoria, Destinatario, Ente, Servizio, StatoServizio
+from servizi.selectors import (
+    categorie_con_discendenti,
+    ente_list,
+    sede_list,
+    servizio_list,
+)
+
+MAX_PER_PAGE = 200
+
+
+class HsdsEndpoint(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+
+
+class PageParams(FieldsBoundOnce, serializers.Serializer):
+    page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=1_000_000)
+    per_page = serializers.IntegerField(
+        required=False, default=50, min_value=1, max_value=MAX_PER_PAGE
+    )
+    search = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_Q, trim_whitespace=True
+    )
+
+
+def _params(serializer_class, request: Request) -> dict:
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
+def _page(queryset, params: dict, item) -> dict:
+    """An HSDS page of `queryset` (ordered), each object written by `item`. A page past
+    the last is empty, as HSDS has it, and says how many there are."""
+    per_page = params["per_page"]
+    total = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+    number = params["page"]
+    start = (number - 1) * per_page
+    objects = list(queryset[start : start + per_page]) if start < total else []
+    total_pages = max(1, math.ceil(total / per_page))
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": number,
+        "size": len(objects),
+        "first_page": number == 1,
+        "last_page": number >= total_pages,
+        "empty": not objects,
+        "contents": [item(obj) for obj in objects],
+    }
+
+
+def _ids(value: str, kind: Oggetto, field: str) -> int:
+    number = hsds.parse_id(value, kind)
+    if number is None:
+        raise serializers.ValidationError(
+            {field: [_("«%(value)s» non è un id di questo catalogo.") % {"value": value}]}
+        )
+    return number
+
+
+def _found(queryset: QuerySet, id: str, kind: Oggetto, missing: str):
+    """The object of `queryset` with this id, or a 404 saying `missing`."""
+    pk = hsds.parse_id(id, kind)
+    found = queryset.filter(pk=pk).first() if pk is not None else None
+    if found is None:
+        raise Http404(missing)
+    return found
+
+
+def _page_url(request: Request, name: str, pk: int) -> str:
+    return request.build_absolute_uri(reverse(name, args=[pk]))
+
+
+def _service(request: Request, servizio: Servizio, write=hsds.service_summary) -> dict:
+    """A service written by `write`, with the addresses of its page and its Ente's."""
+    return write(
+        servizio,
+        page_url=_page_url(request, "scheda-servizio", servizio.pk),
+        ente_page_url=_page_url(request, "scheda-ente", servizio.ente_id),
+    )
+
+
+# Root
+
+
+class HsdsRootView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_root",
+        tags=["hsds"],
+        summary="HSDS: versione e profilo",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        return Response(
+            {
+                "version": hsds.HSDS_VERSION,
+                "profile": hsds.HSDS_PROFILE,
+                "openapi_url": request.build_absolute_uri(reverse("schema")),
+                "description": _(
+                    "Catalogo dei servizi di welfare territoriale pubblicati, con i loro enti, "
+                    "sedi, orari e categorie, nel formato Open Referral HSDS 3.1."
+                ),
+                "publisher": {
+                    "name": _("Welfare territoriale"),
+                    "website": request.build_absolute_uri("/"),
+                },
+            }
+        )
+
+
+# Services
+
+
+class ServicesParams(PageParams):
+    taxonomy_term_id = serializers.CharField(required=False)
+    taxonomy_id = serializers.CharField(required=False)
+    organization_id = serializers.CharField(required=False)
+    modified_after = MomentParam(required=False)
+    minimal = BooleanParam(required=False, default=False)
+    full = BooleanParam(required=False, default=False)
+
+
+# The search index's document of the service (marketplace.search), its text matched as
+# the postgres backend matches it when it does not rank.
+_TEXT_MATCHES = (
+    "EXISTS (SELECT 1 FROM search_documento d WHERE d.tipo = 'servizio' "
+    "AND d.oggetto_id = servizi_servizio.id AND strip(d.vettore) @@ %s::tsquery)"
+)
+
+
+def _with_text(queryset: QuerySet, text: str) -> QuerySet:
+    """The services whose indexed text matches `text` as the site's search reads it:
+    Italian stems, accents folded, the domain's synonyms, the last word as a prefix."""
+    if not text_groups(text):
+        raise serializers.ValidationError(
+            {
+                "search": [
+                    _(
+                        "Nessuna parola da cercare: scrivi almeno una parola che non sia "
+                        "un articolo o una preposizione."
+                    )
+                ]
+            }
+        )
+    tsquery = text_tsqueries(text).matching
+    return queryset.filter(RawSQL(_TEXT_MATCHES, [tsquery], output_field=BooleanField()))
+
+
+def _services(params: dict) -> QuerySet[Servizio]:
+    if params["full"]:
+        queryset = servizio_list(pubblicati=True)
+    else:
+        queryset = Servizio.objects.filter(stato=StatoServizio.PUBBLICATO).select_related("ente")
+    if params.get("search"):
+        queryset = _with_text(queryset, params["search"])
+    if "organization_id" in params:
+        pk = _ids(params["organization_id"], Oggetto.ORGANIZATION, "organization_id")
+        if not Ente.objects.filter(pk=pk).exists():
+            raise serializers.ValidationError(
+                {"organization_id": [_("Nessun ente con questo id.")]}
+            )
+        queryset = queryset.filter(ente_id=pk)
+    if "taxonomy_term_id" in params:
+        queryset = _with_term(queryset, params["taxonomy_term_id"])
+    if "taxonomy_id" in params:
+        tassonomia = _taxonomy(params["taxonomy_id"], "taxonomy_id")
+        if tassonomia is Tassonomia.DESTINATARI:
+            queryset = queryset.exclude(destinatari=[])
+        else:
+            through = Servizio.categorie.through.objects.filter(servizio_id=OuterRef("pk"))
+            queryset = queryset.filter(Exists(through))
+    if "modified_after" in params:
+        queryset = queryset.filter(aggiornato_il__gte=params["modified_after"])
+    return queryset.order_by("pk")
+
+
+def _with_term(queryset: QuerySet, value: str) -> QuerySet:
+    """A category (with those below it) or a target group."""
+    destinatario = hsds.parse_target_term(value)
+    if destinatario is not None:
+        return queryset.filter(destinatari__contains=[destinatario.value])
+    pk = hsds.parse_id(value, Oggetto.TAXONOMY_TERM)
+    categoria = Categoria.objects.filter(pk=pk).first() if pk is not None else None
+    if categoria is None:
+        raise serializers.ValidationError(
+            {"taxonomy_term_id": [_("Nessun termine delle tassonomie con questo id.")]}
+        )
+    in_categoria = Servizio.categorie.through.objects.filter(
+        servizio_id=OuterRef("pk"),
+        categoria__in=categorie_con_discendenti([categoria.codice]),
+    )
+    return queryset.filter(Exists(in_categoria))
+
+
+def _taxonomy(value: str, field: str) -> Tassonomia:
+    number = hsds.parse_id(value, Oggetto.TAXONOMY)
+    if number not in set(Tassonomia):
+        raise serializers.ValidationError({field: [_("Nessuna tassonomia con questo id.")]})
+    return Tassonomia(number)
+
+
+_PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description=gettext_lazy("Numero di pagina, da 1.")),
+    OpenApiParameter(
+        "per_page", int, description=gettext_lazy("Elementi per pagina, da 1 a 200 (50).")
+    ),
+    OpenApiParameter(
+        "search",
+        str,
+        description=gettext_lazy(
+            "Parole da cercare (in italiano, con radici, accenti e sinonimi del dominio)."
+        ),
+    ),
+]
+
+
+class ServicesView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_services",
+        tags=["hsds"],
+        summary="HSDS: servizi pubblicati, una pagina alla volta",
+        parameters=[
+            *_PAGE_PARAMETERS,
+            OpenApiParameter(
+                "taxonomy_term_id",
+                str,
+                description=gettext_lazy(
+                    "Una categoria (con le sottocategorie) o un gruppo di destinatari."
+                ),
+            ),
+            OpenApiParameter("taxonomy_id", str),
+            OpenApiParameter("organization_id", str),
+            OpenApiParameter(
+                "modified_after",
+                OpenApiTypes.DATETIME,
+                description=gettext_lazy("Solo i servizi modificati da quel momento."),
+            ),
+            OpenApiParameter(
+                "minimal", bool, description=gettext_lazy("Solo id e ultima modifica.")
+            ),
+            OpenApiParameter(
+                "full",
+                bool,
+                description=gettext_lazy("Servizi completi: sedi, orari, lingue, categorie…"),
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        params = _params(ServicesParams, request)
+        queryset = _services(params)
+        if params["minimal"]:
+            queryset = (
+                queryset.select_related(None).prefetch_related(None).only("pk", "aggiornato_il")
+            )
+            return Response(_page(queryset, params, hsds.service_minimal))
+        write = hsds.service if params["full"] else hsds.service_summary
+        return Response(
+            _page(queryset, params, lambda servizio: _service(request, servizio, write))
+        )
+
+
+class ServiceView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_service",
+        tags=["hsds"],
+        summary="HSDS: un servizio pubblicato, completo",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, id):
+        servizio = _found(
+            servizio_list(pubblicati=True),
+            id,
+            Oggetto.SERVICE,
+            _("Nessun servizio pubblicato con questo id."),
+        )
+        return Response(_service(request, servizio, hsds.service))
+
+
+# Organizations
+
+
+class OrganizationsView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_organizations",
+        tags=["hsds"],
+        summary="HSDS: enti, una pagina alla volta",
+        parameters=_PAGE_PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        params = _params(PageParams, request)
+        queryset = ente_list().order_by("pk")
+        if params.get("search"):
+            queryset = queryset.filter(nome__icontains=params["search"])
+        return Response(
+            _page(
+                queryset,
+                params,
+                lambda ente: hsds.organization(
+                    ente, page_url=_page_url(request, "scheda-ente", ente.pk)
+                ),
+            )
+        )
+
+
+class OrganizationView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_organization",
+        tags=["hsds"],
+        summary="HSDS: un ente, con le sue sedi e i suoi servizi pubblicati",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, id):
+        ente = _found(ente_list(), id, Oggetto.ORGANIZATION, _("Nessun ente con questo id."))
+        pk = ente.pk
+        servizi = Servizio.objects.filter(ente=ente, stato=StatoServizio.PUBBLICATO).order_by("pk")
+        return Response(
+            {
+                **hsds.organization(ente, page_url=_page_url(request, "scheda-ente", pk)),
+                "locations": [
+                    hsds.location(sede) for sede in sede_list().filter(ente=ente).order_by("pk")
+                ],
+                # The services' own fields: each in full at services/{id}.
+                "services": [
+                    {
+                        "id": hsds.hsds_id(Oggetto.SERVICE, servizio.pk),
+                        "organization_id": hsds.hsds_id(Oggetto.ORGANIZATION, pk),
+                        "name": servizio.titolo,
+                        "status": "active",
+                    }
+                    for servizio in servizi.only("pk", "titolo")
+                ],
+            }
+        )
+
+
+# Taxonomies
+
+
+class TaxonomiesView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_taxonomies",
+        tags=["hsds"],
+        summary="HSDS: le tassonomie (bisogni, destinatari)",
+        parameters=_PAGE_PARAMETERS[:2],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        params = _params(PageParams, request)
+        return Response(_page(list(Tassonomia), params, hsds.taxonomy))
+
+
+class TaxonomyView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_taxonomy",
+        tags=["hsds"],
+        summary="HSDS: una tassonomia",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, id):
+        number = hsds.parse_id(id, Oggetto.TAXONOMY)
+        if number not in set(Tassonomia):
+            raise Http404(_("Nessuna tassonomia con questo id."))
+        return Response(hsds.taxonomy(Tassonomia(number)))
+
+
+class TaxonomyTermsParams(PageParams):
+    taxonomy_id = serializers.CharField(required=False)
+    parent_id = serializers.CharField(required=False)
+    top_only = BooleanParam(required=False, default=False)
+
+
+def _terms(params: dict) -> list[dict]:
+    """The terms of both taxonomies, the categories first (by code), as asked."""
+    categorie = Categoria.objects.order_by("codice")
+    destinatari = list(Destinatario)
+    if "taxonomy_id" in params:
+        if _taxonomy(params["taxonomy_id"], "taxonomy_id") is Tassonomia.CATEGORIE:
+            destinatari = []
+        else:
+            categorie = categorie.none()
+    if "parent_id" in params:
+        pk = _ids(params["parent_id"], Oggetto.TAXONOMY_TERM, "parent_id")
+        categorie, destinatari = categorie.filter(genitore_id=pk), []
+    if params["top_only"]:
+        categorie = categorie.filter(genitore__isnull=True)
+    if params.get("search"):
+        text = params["search"]
+        categorie = categorie.filter(Q(nome__icontains=text) | Q(codice__icontains=text))
+        destinatari = [d for d in destinatari if text.lower() in str(d.label).lower()]
+    return [
+        *map(hsds.category_term, categorie),
+        *map(hsds.target_term, destinatari),
+    ]
+
+
+class TaxonomyTermsView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_taxonomy_terms",
+        tags=["hsds"],
+        summary="HSDS: i termini delle tassonomie",
+        parameters=[
+            *_PAGE_PARAMETERS,
+            OpenApiParameter("taxonomy_id", str),
+            OpenApiParameter(
+                "parent_id", str, description=gettext_lazy("Le sottocategorie di questa.")
+            ),
+            OpenApiParameter(
+                "top_only", bool, description=gettext_lazy("Solo i termini senza madre.")
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        params = _params(TaxonomyTermsParams, request)
+        return Response(_page(_terms(params), params, lambda term: term))
+
+
+class TaxonomyTermView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_taxonomy_term",
+        tags=["hsds"],
+        summary="HSDS: un termine delle tassonomie",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, id):
+        destinatario = hsds.parse_target_term(id)
+        if destinatario is not None:
+            return Response(hsds.target_term(destinatario))
+        categoria = _found(
+            Categoria.objects.all(),
+            id,
+            Oggetto.TAXONOMY_TERM,
+            _("Nessun termine delle tassonomie con questo id."),
+        )
+        return Response(hsds.category_term(categoria))
