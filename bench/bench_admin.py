@@ -22,12 +22,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_request_cost import load_checkout, parse_args, save_figures  # noqa: E402
+from bench_request_cost import load_checkout, parse_args, sampled, save_figures  # noqa: E402
 
 RESULTS_JSON = HERE / "results" / "admin.json"
 USERNAME = "bench.admin"
@@ -51,7 +50,6 @@ PAGES = {
 def measure(args: argparse.Namespace) -> tuple[dict[str, dict], int]:
     load_checkout(args.code)
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
 
     from servizi.models import Servizio
@@ -59,38 +57,18 @@ def measure(args: argparse.Namespace) -> tuple[dict[str, dict], int]:
     user_model = get_user_model()
     user_model.objects.filter(username=USERNAME).delete()
     user = user_model.objects.create_superuser(USERNAME, "bench@example.org", None)
-    statements = {"n": 0}
-
-    def counted(execute, statement, params, many, context):
-        statements["n"] += 1
-        return execute(statement, params, many, context)
-
     try:
         client = Client()
         client.force_login(user)
-        samples: dict[str, list[float]] = {name: [] for name in PAGES}
-        counts: dict[str, float] = {}
-        for name, path in PAGES.items():
-            response = client.get(path)
-            if response.status_code != 200:
-                sys.exit(f"{name}: {path} answered {response.status_code}")
-        for _round in range(args.rounds):
-            for name, path in PAGES.items():
-                statements["n"] = 0
-                with connection.execute_wrapper(counted):
-                    start = time.perf_counter()
-                    for _ in range(args.requests):
-                        client.get(path)
-                    samples[name].append((time.perf_counter() - start) / args.requests * 1000)
-                counts[name] = statements["n"] / args.requests
+        samples = sampled(client, PAGES, args)
         services = Servizio.objects.count()
     finally:
         user_model.objects.filter(username=USERNAME).delete()
     figures = {
         name: {
-            "page ms": round(statistics.median(values), 1),
-            "statements": counts[name],
-            "samples page ms": [round(v, 1) for v in values],
+            "page ms": round(statistics.median(values["ms"]), 1),
+            "statements": statistics.median(values["statements"]),
+            "samples page ms": [round(v, 1) for v in values["ms"]],
         }
         for name, values in samples.items()
     }

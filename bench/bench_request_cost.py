@@ -125,6 +125,38 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     return figures
 
 
+def sampled(client, asked: dict[str, str], args: argparse.Namespace, warmup: int = 1) -> dict:
+    """Each path of `asked` (name -> path) asked `warmup` times, then `args.rounds`
+    samples of `args.requests` requests, the paths interleaved: per name, the mean ms of
+    a request in each sample and the statements a request ran (`ms`, `statements`).
+    A path that does not answer 200 stops the benchmark, naming it."""
+    from django.db import connection
+
+    statements = {"n": 0}
+
+    def counted(execute, statement, params, many, context):
+        statements["n"] += 1
+        return execute(statement, params, many, context)
+
+    for name, path in asked.items():
+        for _ in range(warmup):
+            response = client.get(path)
+            if response.status_code != 200:
+                sys.exit(f"{name}: {path} answered {response.status_code}")
+    samples = {name: {"ms": [], "statements": []} for name in asked}
+    for _round in range(args.rounds):
+        for name, path in asked.items():
+            statements["n"] = 0
+            with connection.execute_wrapper(counted):
+                start = time.perf_counter()
+                for _ in range(args.requests):
+                    client.get(path)
+                seconds = time.perf_counter() - start
+            samples[name]["ms"].append(seconds / args.requests * 1000)
+            samples[name]["statements"].append(statements["n"] / args.requests)
+    return samples
+
+
 def full_collection() -> dict[str, float]:
     """What a full collection of the cycle collector costs in this process, which has
     answered every query: the pause of the request during which a worker makes one

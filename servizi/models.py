@@ -426,6 +426,13 @@ class Servizio(models.Model):
             # The catalogue's lists (API, admin) in their order, read a page at a time:
             # without it each page sorted every service (a million at scale).
             models.Index(fields=["titolo", "id"], name="servizio_titolo_id"),
+            # The published services in id order, the HSDS API's pages (api/hsds_views):
+            # counted, and the rows before a page skipped, from this index alone.
+            models.Index(
+                fields=["id"], condition=Q(stato="pubblicato"), name="servizio_pubblicato_id"
+            ),
+            # What changed since a moment: an integrator's sync (HSDS's modified_after).
+            models.Index(fields=["aggiornato_il"], name="servizio_aggiornato_il"),
             contains_index("titolo", "servizio_titolo_trgm"),
             contains_index("descrizione", "servizio_descrizione_trgm"),
         ]

@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from geo_data.models import Ambito, Comune
@@ -57,6 +58,56 @@ def servizio_list(*, pubblicati: bool = True, today: date | None = None) -> Quer
             output_field=BooleanField(),
         )
     )
+
+
+# The search index's document of the service (marketplace.search), its text matched as
+# the postgres backend matches it when it does not rank.
+_TEXT_MATCHES = (
+    "EXISTS (SELECT 1 FROM search_documento d WHERE d.tipo = 'servizio' "
+    "AND d.oggetto_id = servizi_servizio.id AND strip(d.vettore) @@ %s::tsquery)"
+)
+
+
+def servizi_per_integratori(
+    *,
+    completi: bool = False,
+    testo: str = "",
+    ente_id: int | None = None,
+    categoria: Categoria | None = None,
+    destinatario: str | None = None,
+    con_categorie: bool = False,
+    con_destinatari: bool = False,
+    modificati_dal: datetime | None = None,
+) -> QuerySet[Servizio]:
+    """The published services in id order, as the HSDS API lists them (all the
+    conditions hold): `completi` with everything servizio_list reads, otherwise with
+    their Ente only. `testo` matches the indexed text as the site's search reads it
+    (Italian stems, accents folded, the domain's synonyms, the last word as a prefix);
+    `categoria` takes those below it too."""
+    # Here: the search reads this module's selectors as it loads.
+    from marketplace.search.backends.postgres import text_tsqueries
+
+    if completi:
+        queryset = servizio_list(pubblicati=True)
+    else:
+        queryset = Servizio.objects.filter(stato=StatoServizio.PUBBLICATO).select_related("ente")
+    if testo:
+        tsquery = text_tsqueries(testo).matching
+        queryset = queryset.filter(RawSQL(_TEXT_MATCHES, [tsquery], output_field=BooleanField()))
+    if ente_id is not None:
+        queryset = queryset.filter(ente_id=ente_id)
+    if categoria is not None:
+        queryset = filter_servizi_in_categorie(queryset, [categoria.codice])
+    if destinatario is not None:
+        queryset = queryset.filter(destinatari__contains=[destinatario])
+    if con_categorie:
+        in_any = Servizio.categorie.through.objects.filter(servizio_id=OuterRef("pk"))
+        queryset = queryset.filter(Exists(in_any))
+    if con_destinatari:
+        queryset = queryset.exclude(destinatari=[])
+    if modificati_dal is not None:
+        queryset = queryset.filter(aggiornato_il__gte=modificati_dal)
+    return queryset.order_by("pk")
 
 
 def filter_servizi_in_categorie(queryset: QuerySet[Servizio], codici: list[str]) -> QuerySet:

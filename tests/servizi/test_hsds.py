@@ -14,9 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from geo_data.models import Comune
+from marketplace.search.cache import memo_clear
 from servizi import orari
 from servizi.hsds import Oggetto, hsds_id
 from servizi.models import Categoria, Servizio
+from servizi.services import servizio_update
 from tests.servizi.builders import SAN_DONATO, make_ente, make_sede, make_servizio
 
 pytestmark = pytest.mark.django_db
@@ -470,3 +472,48 @@ def test_organizations_are_listed_and_searched_by_name(client, servizio):
 def test_the_paths_take_a_final_slash_too(client, servizio):
     assert client.get(f"{HSDS}/services/").json()["total_items"] == 1
     assert client.get(f"{HSDS}/taxonomies/").status_code == 200
+
+
+def test_the_count_kept_between_pages_follows_every_change_of_the_catalogue(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """The count of a list is kept (the search's memo) while the catalogue stays the
+    same: a service published, or taken back to draft, shows on the next page asked."""
+    settings.SEARCH_MEMO = True
+    memo_clear()
+
+    def total() -> int:
+        return client.get(f"{HSDS}/services", {"per_page": 1}).json()["total_items"]
+
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            primo = make_servizio()
+        assert total() == 1
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{HSDS}/services", {"page": 2, "per_page": 1}).json()["empty"]
+        assert not any("COUNT(" in q["sql"] for q in captured.captured_queries)
+        with django_capture_on_commit_callbacks(execute=True):
+            make_servizio()
+        assert total() == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            servizio_update(servizio=primo, stato="bozza")
+        assert total() == 1
+    finally:
+        memo_clear()
+
+
+def test_the_words_of_an_answer_are_in_the_reader_s_language(client, servizio):
+    path = f"{HSDS}/services/{hsds_id(Oggetto.SERVICE, servizio.pk)}"
+
+    def words(language: str) -> tuple:
+        body = client.get(path, HTTP_ACCEPT_LANGUAGE=language).json()
+        return (
+            body["cost_options"][0]["option"],
+            body["schedules"][-2]["description"],
+            body["attributes"][-1]["taxonomy_term"]["taxonomy"],
+        )
+
+    italian = ("Gratuito", "Chiuso: Natale", "Destinatari")
+    assert words("it") == italian
+    assert words("en") == ("Free", "Closed: Natale", "Target groups")
+    assert words("it") == italian
