@@ -45,6 +45,10 @@ class HsdsEndpoint(APIView):
 
 
 class PageParams(FieldsBoundOnce, serializers.Serializer):
+    # Parameters of HSDS's API that this list does not answer, with what to do instead:
+    # a 400 naming them, rather than a list that ignores them and looks answered.
+    not_offered: dict = {}
+
     page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=1_000_000)
     per_page = serializers.IntegerField(
         required=False, default=50, min_value=1, max_value=MAX_PER_PAGE
@@ -55,6 +59,11 @@ class PageParams(FieldsBoundOnce, serializers.Serializer):
 
 
 def _params(serializer_class, request: Request) -> dict:
+    asked = set(request.query_params) & set(serializer_class.not_offered)
+    if asked:
+        raise serializers.ValidationError(
+            {name: [serializer_class.not_offered[name]] for name in sorted(asked)}
+        )
     params = serializer_class(data=request.query_params)
     params.is_valid(raise_exception=True)
     return params.validated_data
@@ -170,7 +179,14 @@ class HsdsRootView(HsdsEndpoint):
 # Services
 
 
+_NEAR = gettext_lazy(
+    "Non disponibile qui: per i servizi vicino a un punto usa la ricerca, "
+    "/api/v1/cerca/?lat=…&lon=…&raggio_km=…"
+)
+
+
 class ServicesParams(PageParams):
+    not_offered = {"postcode": _NEAR, "proximity": _NEAR}
     taxonomy_term_id = serializers.CharField(required=False)
     taxonomy_id = serializers.CharField(required=False)
     organization_id = serializers.CharField(required=False)
@@ -202,6 +218,17 @@ def _services(params: dict) -> QuerySet[Servizio]:
                 {"organization_id": [_("Nessun ente con questo id.")]}
             )
         filters["ente_id"] = pk
+    filters.update(_classified(params))
+    if "modified_after" in params:
+        filters["modificati_dal"] = params["modified_after"]
+    return servizi_per_integratori(completi=params["full"], **filters)
+
+
+def _classified(params: dict) -> dict:
+    """The filters of servizi_per_integratori that `taxonomy_term_id` and `taxonomy_id`
+    ask for: a category (with those below it) or a target group; any term of a
+    taxonomy."""
+    filters = {}
     if "taxonomy_term_id" in params:
         value = params["taxonomy_term_id"]
         destinatario = hsds.parse_target_term(value)
@@ -220,9 +247,7 @@ def _services(params: dict) -> QuerySet[Servizio]:
         filters["con_destinatari" if tassonomia is Tassonomia.DESTINATARI else "con_categorie"] = (
             True
         )
-    if "modified_after" in params:
-        filters["modificati_dal"] = params["modified_after"]
-    return servizi_per_integratori(completi=params["full"], **filters)
+    return filters
 
 
 def _taxonomy(value: str, field: str) -> Tassonomia:
@@ -247,6 +272,18 @@ _PAGE_PARAMETERS = [
 ]
 
 
+_TERM_PARAMETERS = [
+    OpenApiParameter(
+        "taxonomy_term_id",
+        str,
+        description=gettext_lazy(
+            "Una categoria (con le sottocategorie) o un gruppo di destinatari."
+        ),
+    ),
+    OpenApiParameter("taxonomy_id", str),
+]
+
+
 class ServicesView(HsdsEndpoint):
     @extend_schema(
         operation_id="hsds_services",
@@ -254,14 +291,7 @@ class ServicesView(HsdsEndpoint):
         summary="HSDS: servizi pubblicati, una pagina alla volta",
         parameters=[
             *_PAGE_PARAMETERS,
-            OpenApiParameter(
-                "taxonomy_term_id",
-                str,
-                description=gettext_lazy(
-                    "Una categoria (con le sottocategorie) o un gruppo di destinatari."
-                ),
-            ),
-            OpenApiParameter("taxonomy_id", str),
+            *_TERM_PARAMETERS,
             OpenApiParameter("organization_id", str),
             OpenApiParameter(
                 "modified_after",
@@ -321,6 +351,29 @@ class ServiceView(HsdsEndpoint):
 # Organizations
 
 
+_FULL_ORGANIZATION = gettext_lazy(
+    "Non disponibile negli elenchi: un ente con le sue sedi e i suoi servizi è in "
+    "/api/hsds/organizations/{id}, i servizi completi in /api/hsds/services?full=true."
+)
+
+
+# Which Enti have a service of a category is a semi-join of the services of the category
+# (165,000 of a million for "anziani": 0.8 s a page): each service says its Ente.
+_CLASSIFIED_ORGANIZATION = gettext_lazy(
+    "Non disponibile per gli enti: chiedi /api/hsds/services con lo stesso parametro, "
+    "ogni servizio dice il suo ente (organization)."
+)
+
+
+class OrganizationsParams(PageParams):
+    not_offered = {
+        "full": _FULL_ORGANIZATION,
+        "full_service": _FULL_ORGANIZATION,
+        "taxonomy_term_id": _CLASSIFIED_ORGANIZATION,
+        "taxonomy_id": _CLASSIFIED_ORGANIZATION,
+    }
+
+
 class OrganizationsView(HsdsEndpoint):
     @extend_schema(
         operation_id="hsds_organizations",
@@ -330,7 +383,7 @@ class OrganizationsView(HsdsEndpoint):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        params = _params(PageParams, request)
+        params = _params(OrganizationsParams, request)
         queryset = ente_list().order_by("pk")
         if params.get("search"):
             queryset = queryset.filter(nome__icontains=params["search"])

@@ -469,6 +469,24 @@ def test_organizations_are_listed_and_searched_by_name(client, servizio):
         assert_hsds(organization, _ORGANIZATION)
 
 
+@pytest.mark.parametrize(
+    ("path", "param", "message"),
+    [
+        ("services", "postcode", "/api/v1/cerca/"),
+        ("services", "proximity", "/api/v1/cerca/"),
+        ("organizations", "full", "/api/hsds/organizations/{id}"),
+        ("organizations", "full_service", "/api/hsds/organizations/{id}"),
+        ("organizations", "taxonomy_term_id", "/api/hsds/services"),
+        ("organizations", "taxonomy_id", "/api/hsds/services"),
+    ],
+)
+def test_an_hsds_parameter_not_offered_is_a_400_saying_what_to_use(client, path, param, message):
+    response = client.get(f"{HSDS}/{path}", {param: "20097"})
+    assert response.status_code == 400
+    (reason,) = response.json()[param]
+    assert reason.startswith("Non disponibile") and message in reason
+
+
 def test_the_paths_take_a_final_slash_too(client, servizio):
     assert client.get(f"{HSDS}/services/").json()["total_items"] == 1
     assert client.get(f"{HSDS}/taxonomies/").status_code == 200
