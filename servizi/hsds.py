@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from marketplace.templatetags.sito import nome_tradotto
+
 from . import orari
 from .models import (
     LINGUE,
@@ -159,28 +161,34 @@ def taxonomy(tassonomia: Tassonomia) -> dict:
     }
 
 
+def _in_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
 def category_term(categoria: Categoria) -> dict:
+    name = nome_tradotto(categoria)
     return _present(
         id=hsds_id(Oggetto.TAXONOMY_TERM, categoria.pk),
         code=categoria.codice,
-        name=categoria.nome,
-        description=categoria.descrizione or categoria.nome,
+        name=name,
+        description=categoria.descrizione or name,
         parent_id=categoria.genitore_id and hsds_id(Oggetto.TAXONOMY_TERM, categoria.genitore_id),
         taxonomy=_words()[Tassonomia.CATEGORIE][0],
         taxonomy_id=hsds_id(Oggetto.TAXONOMY, Tassonomia.CATEGORIE),
-        language="it",
+        language="en" if _in_english() and categoria.nome_en else "it",
     )
 
 
 def target_term(destinatario: Destinatario) -> dict:
+    name = _words()[Destinatario][destinatario]
     return {
         "id": hsds_id(Oggetto.TARGET_TERM, _DESTINATARI.index(destinatario)),
         "code": destinatario.value,
-        "name": _words()[Destinatario][destinatario],
-        "description": _words()[Destinatario][destinatario],
+        "name": name,
+        "description": name,
         "taxonomy": _words()[Tassonomia.DESTINATARI][0],
         "taxonomy_id": hsds_id(Oggetto.TAXONOMY, Tassonomia.DESTINATARI),
-        "language": "it",
+        "language": "en" if _in_english() else "it",
     }
 
 
@@ -194,7 +202,7 @@ def organization(ente: Ente, *, page_url: str) -> dict:
     return _present(
         id=hsds_id(Oggetto.ORGANIZATION, pk),
         name=ente.nome,
-        # Required by HSDS, and may be empty.
+        # HSDS requires one: the Ente's kind where it has none.
         description=ente.descrizione or tipo,
         email=ente.email,
         website=ente.sito_web,

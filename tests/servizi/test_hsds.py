@@ -525,13 +525,27 @@ def test_the_words_of_an_answer_are_in_the_reader_s_language(client, servizio):
 
     def words(language: str) -> tuple:
         body = client.get(path, HTTP_ACCEPT_LANGUAGE=language).json()
+        nido, *_others, minori = (a["taxonomy_term"] for a in body["attributes"])
         return (
             body["cost_options"][0]["option"],
             body["schedules"][-2]["description"],
-            body["attributes"][-1]["taxonomy_term"]["taxonomy"],
+            (nido["name"], nido["language"]),
+            (minori["taxonomy"], minori["name"], minori["language"]),
         )
 
-    italian = ("Gratuito", "Chiuso: Natale", "Destinatari")
+    nido = Categoria.objects.get(codice="infanzia.nido")
+    italian = (
+        "Gratuito",
+        "Chiuso: Natale",
+        (nido.nome, "it"),
+        ("Destinatari", "Bambini e ragazzi", "it"),
+    )
     assert words("it") == italian
-    assert words("en") == ("Free", "Closed: Natale", "Target groups")
+    assert words("en") == (
+        "Free",
+        "Closed: Natale",
+        (nido.nome_en, "en"),
+        ("Target groups", "Children and young people", "en"),
+    )
+    assert nido.nome_en and nido.nome_en != nido.nome
     assert words("it") == italian
