@@ -4,7 +4,8 @@ HSDS (directories, 211-style referral systems, the Open Referral tools).
 
 Lists are HSDS pages (`total_items`, `total_pages`, `page_number`, `size`, `first_page`,
 `last_page`, `empty`, `contents`), in a stable order (by id), so that a client can walk
-them all. Every parameter is checked: a wrong one is a 400 naming it, in Italian.
+them all. Every parameter is checked: a wrong one is a 400 naming it, in the reader's
+language.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def _rows(queryset: QuerySet, start: int, size: int) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]  # unless deleted meanwhile
 
 
-def _ids(value: str, kind: Oggetto, field: str) -> int:
+def _row_number(value: str, kind: Oggetto, field: str) -> int:
     number = hsds.parse_id(value, kind)
     if number is None:
         raise serializers.ValidationError(
@@ -212,7 +213,7 @@ def _services(params: dict) -> QuerySet[Servizio]:
             )
         filters["testo"] = params["search"]
     if "organization_id" in params:
-        pk = _ids(params["organization_id"], Oggetto.ORGANIZATION, "organization_id")
+        pk = _row_number(params["organization_id"], Oggetto.ORGANIZATION, "organization_id")
         if not Ente.objects.filter(pk=pk).exists():
             raise serializers.ValidationError(
                 {"organization_id": [_("Nessun ente con questo id.")]}
@@ -475,13 +476,19 @@ def _terms(params: dict) -> list[dict]:
         else:
             categorie = categorie.none()
     if "parent_id" in params:
-        pk = _ids(params["parent_id"], Oggetto.TAXONOMY_TERM, "parent_id")
+        pk = _row_number(params["parent_id"], Oggetto.TAXONOMY_TERM, "parent_id")
+        if not Categoria.objects.filter(pk=pk).exists():
+            raise serializers.ValidationError(
+                {"parent_id": [_("Nessun termine delle tassonomie con questo id.")]}
+            )
         categorie, destinatari = categorie.filter(genitore_id=pk), []
     if params["top_only"]:
         categorie = categorie.filter(genitore__isnull=True)
     if params.get("search"):
         text = params["search"]
-        categorie = categorie.filter(Q(nome__icontains=text) | Q(codice__icontains=text))
+        categorie = categorie.filter(
+            Q(nome__icontains=text) | Q(nome_en__icontains=text) | Q(codice__icontains=text)
+        )
         destinatari = [d for d in destinatari if text.lower() in str(d.label).lower()]
     return [
         *map(hsds.category_term, categorie),

@@ -455,10 +455,14 @@ def test_the_taxonomies_and_their_terms(client):
     infanzia = Categoria.objects.get(codice="infanzia")
     below = codes(parent_id=hsds_id(Oggetto.TAXONOMY_TERM, infanzia.pk))
     assert below and all(code.startswith("infanzia.") for code in below)
-    assert (
-        client.get(f"{HSDS}/taxonomy_terms/{hsds_id(Oggetto.TAXONOMY_TERM, 10**9)}").status_code
-        == 404
-    )
+    unknown_term = hsds_id(Oggetto.TAXONOMY_TERM, 10**9)
+    assert client.get(f"{HSDS}/taxonomy_terms/{unknown_term}").status_code == 404
+    unknown_parent = client.get(f"{HSDS}/taxonomy_terms", {"parent_id": unknown_term})
+    assert unknown_parent.status_code == 400
+    assert unknown_parent.json() == {
+        "parent_id": ["Nessun termine delle tassonomie con questo id."]
+    }
+    assert codes(search="nursery") == ["infanzia.nido"]  # its English name
 
 
 def test_organizations_are_listed_and_searched_by_name(client, servizio):
