@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pytest
@@ -39,6 +40,20 @@ def test_home_speaks_english_when_asked(client):
     assert messages["risultati_molti"] == "%(n)s results"
     assert messages["aperto"] == "Open now"
     assert messages["errore_rete"].startswith("The search failed")
+
+
+def test_every_page_links_the_open_catalogue_in_its_three_formats(client):
+    """The footer: the published catalogue as CSV, GeoJSON and Open Referral HSDS, for
+    whoever wants the data rather than the map."""
+    footer = client.get("/").content.decode().split('<footer class="site-footer">')[1]
+    links = re.findall(r'href="([^"]+)"', footer)
+    assert links[1:] == [
+        "/api/v1/servizi/export.csv",
+        "/api/v1/servizi/export.geojson",
+        "/api/hsds/",
+    ]
+    for link in links[1:]:
+        assert client.get(link).status_code == 200
 
 
 def test_healthz_reports_database_postgis_and_search(client):
