@@ -70,6 +70,11 @@ def requests_to_ask() -> dict[str, str]:
         "services, search a common word": ask(services, search="assistenza"),
         "services, search two words": ask(services, search="asili nido"),
         "a service in full": f"{services}/{hsds_id(Oggetto.SERVICE, servizio.pk)}",
+        "services at their places, page 1": "/api/hsds/service_at_locations",
+        "services at their places, page 10,000": ask("/api/hsds/service_at_locations", page=10_000),
+        "services at their places in full, page 1": ask(
+            "/api/hsds/service_at_locations", full="true"
+        ),
         "organizations, page 1": "/api/hsds/organizations",
         "the largest Ente": f"/api/hsds/organizations/{hsds_id(Oggetto.ORGANIZATION, ente.pk)}",
         "taxonomy terms": "/api/hsds/taxonomy_terms",

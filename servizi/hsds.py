@@ -284,6 +284,27 @@ def location(sede: Sede) -> dict:
     )
 
 
+# A service at one of its places
+
+
+def service_at_location(servizio_pk: int, sede: Sede) -> dict:
+    """The service at the place, with the place: its id holds both numbers."""
+    return {
+        "id": hsds_id(Oggetto.SERVICE_AT_LOCATION, sede.pk, servizio_pk),
+        "service_id": hsds_id(Oggetto.SERVICE, servizio_pk),
+        "location_id": hsds_id(Oggetto.LOCATION, sede.pk),
+        "location": location(sede),
+    }
+
+
+def parse_service_at_location(value: str) -> tuple[int, int] | None:
+    """(service, place) of an id of a service at a place, or None."""
+    match = _ID.fullmatch(value.strip().lower())
+    if match is None or int(match[2], 16) != Oggetto.SERVICE_AT_LOCATION:
+        return None
+    return int(match[1], 16), int(match[3], 16)
+
+
 # Services
 
 
@@ -358,15 +379,7 @@ def service(servizio: Servizio, *, page_url: str, ente_page_url: str) -> dict:
                 }
                 for comune in servizio.comuni_copertura.all()
             ],
-            service_at_locations=[
-                {
-                    "id": hsds_id(Oggetto.SERVICE_AT_LOCATION, sede.pk, pk),
-                    "service_id": service_id,
-                    "location_id": hsds_id(Oggetto.LOCATION, sede.pk),
-                    "location": location(sede),
-                }
-                for sede in servizio.sedi.all()
-            ],
+            service_at_locations=[service_at_location(pk, sede) for sede in servizio.sedi.all()],
             languages=[
                 {
                     "id": hsds_id(Oggetto.LANGUAGE, _LANGUAGE_INDEX[code], pk),

@@ -110,6 +110,25 @@ def servizi_per_integratori(
     return queryset.order_by("pk")
 
 
+def servizi_sedi_per_integratori(*, completi: bool = False, **filtri):
+    """The places of the published services servizi_per_integratori finds with `filtri`
+    (rows of Servizio.sedi's table), in the order of the services, then of the places:
+    with each, its service (with everything servizio_list reads when `completi`, its
+    Ente otherwise) and its place with its Comune."""
+    servizi = servizi_per_integratori(**filtri).order_by()
+    queryset = (
+        Servizio.sedi.through.objects.filter(servizio__in=servizi.values("pk"))
+        .select_related("sede__comune")
+        .defer("sede__comune__geometria")
+        .order_by("servizio_id", "sede_id")
+    )
+    if completi:
+        return queryset.prefetch_related(
+            Prefetch("servizio", queryset=servizio_list(pubblicati=True))
+        )
+    return queryset.select_related("servizio__ente")
+
+
 def filter_servizi_in_categorie(queryset: QuerySet[Servizio], codici: list[str]) -> QuerySet:
     """Services in any of the categories or below them."""
     in_categoria = Servizio.categorie.through.objects.filter(

@@ -16,6 +16,8 @@ urlpatterns = [
     re_path(r"^$", views.HsdsRootView.as_view(), name="hsds-root"),
     _hsds("services", views.ServicesView, "hsds-services"),
     _hsds(f"services/{_ID}", views.ServiceView, "hsds-service"),
+    _hsds("service_at_locations", views.ServiceAtLocationsView, "hsds-service-at-locations"),
+    _hsds(f"service_at_locations/{_ID}", views.ServiceAtLocationView, "hsds-service-at-location"),
     _hsds("organizations", views.OrganizationsView, "hsds-organizations"),
     _hsds(f"organizations/{_ID}", views.OrganizationView, "hsds-organization"),
     _hsds("taxonomies", views.TaxonomiesView, "hsds-taxonomies"),

@@ -34,7 +34,13 @@ from marketplace.search.text import text_groups
 from servizi import hsds
 from servizi.hsds import Oggetto, Tassonomia
 from servizi.models import Categoria, Destinatario, Ente, Servizio, StatoServizio
-from servizi.selectors import ente_list, sede_list, servizi_per_integratori, servizio_list
+from servizi.selectors import (
+    ente_list,
+    sede_list,
+    servizi_per_integratori,
+    servizi_sedi_per_integratori,
+    servizio_list,
+)
 
 MAX_PER_PAGE = 200
 
@@ -186,18 +192,37 @@ _NEAR = gettext_lazy(
 )
 
 
-class ServicesParams(PageParams):
+class ServiceFilterParams(PageParams):
+    """What the services and the services at their places are filtered by."""
+
     not_offered = {"postcode": _NEAR, "proximity": _NEAR}
     taxonomy_term_id = serializers.CharField(required=False)
     taxonomy_id = serializers.CharField(required=False)
     organization_id = serializers.CharField(required=False)
     modified_after = MomentParam(required=False)
-    minimal = BooleanParam(required=False, default=False)
     full = BooleanParam(required=False, default=False)
 
 
-def _services(params: dict) -> QuerySet[Servizio]:
-    """The published services the parameters ask for, their ids read into rows."""
+class ServicesParams(ServiceFilterParams):
+    minimal = BooleanParam(required=False, default=False)
+
+
+def _count_key(endpoint: str, params: dict) -> tuple:
+    """What a list's count depends on: the endpoint and its filters, whatever the page
+    and the form of each object."""
+    return (
+        endpoint,
+        *sorted(
+            (name, str(value))
+            for name, value in params.items()
+            if name not in ("page", "per_page", "minimal", "full")
+        ),
+    )
+
+
+def _service_filters(params: dict) -> dict:
+    """The filters of servizi_per_integratori the parameters ask for, their ids read
+    into rows."""
     filters = {}
     if params.get("search"):
         if not text_groups(params["search"]):
@@ -222,7 +247,7 @@ def _services(params: dict) -> QuerySet[Servizio]:
     filters.update(_classified(params))
     if "modified_after" in params:
         filters["modificati_dal"] = params["modified_after"]
-    return servizi_per_integratori(completi=params["full"], **filters)
+    return filters
 
 
 def _classified(params: dict) -> dict:
@@ -312,15 +337,8 @@ class ServicesView(HsdsEndpoint):
     )
     def get(self, request):
         params = _params(ServicesParams, request)
-        queryset = _services(params)
-        # The services asked for, whatever the page and the form of each.
-        count_key = tuple(
-            sorted(
-                (name, str(value))
-                for name, value in params.items()
-                if name not in ("page", "per_page", "minimal", "full")
-            )
-        )
+        queryset = servizi_per_integratori(completi=params["full"], **_service_filters(params))
+        count_key = _count_key("services", params)
         if params["minimal"]:
             queryset = (
                 queryset.select_related(None).prefetch_related(None).only("pk", "aggiornato_il")
@@ -347,6 +365,69 @@ class ServiceView(HsdsEndpoint):
             _("Nessun servizio pubblicato con questo id."),
         )
         return Response(_service(request, servizio, hsds.service))
+
+
+# Services at their places
+
+
+class ServiceAtLocationsView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_service_at_locations",
+        tags=["hsds"],
+        summary="HSDS: i servizi pubblicati nelle loro sedi, una pagina alla volta",
+        description=gettext_lazy(
+            "Una voce per servizio e sede, con la sede e il servizio (completo con full=true); "
+            "i servizi solo a domicilio non hanno sede e non ci sono."
+        ),
+        parameters=[
+            *_PAGE_PARAMETERS,
+            *_TERM_PARAMETERS,
+            OpenApiParameter("organization_id", str),
+            OpenApiParameter("modified_after", OpenApiTypes.DATETIME),
+            OpenApiParameter("full", bool),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        params = _params(ServiceFilterParams, request)
+        queryset = servizi_sedi_per_integratori(completi=params["full"], **_service_filters(params))
+        write = hsds.service if params["full"] else hsds.service_summary
+        return Response(
+            _page(
+                queryset,
+                params,
+                lambda row: _at_location(request, row.servizio, row.sede, write),
+                _count_key("service_at_locations", params),
+            )
+        )
+
+
+def _at_location(request: Request, servizio: Servizio, sede, write) -> dict:
+    return {
+        **hsds.service_at_location(servizio.pk, sede),
+        "service": _service(request, servizio, write),
+    }
+
+
+class ServiceAtLocationView(HsdsEndpoint):
+    @extend_schema(
+        operation_id="hsds_service_at_location",
+        tags=["hsds"],
+        summary="HSDS: un servizio pubblicato in una sua sede, con il servizio completo",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, id):
+        pair = hsds.parse_service_at_location(id)
+        row = (
+            servizi_sedi_per_integratori(completi=True)
+            .filter(servizio_id=pair[0], sede_id=pair[1])
+            .first()
+            if pair
+            else None
+        )
+        if row is None:
+            raise Http404(_("Nessun servizio pubblicato in una sede con questo id."))
+        return Response(_at_location(request, row.servizio, row.sede, hsds.service))
 
 
 # Organizations

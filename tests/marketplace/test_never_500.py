@@ -88,12 +88,12 @@ READ = [
     "/api/v1/pit/piu-vicino/", "/api/v1/schede/", "/api/v1/consultazioni/", "/api/v1/osservatorio/",
     "/", "/convenzioni/", "/convenzioni/gestione/nuova/", "/pit/osservatorio/",
     "/admin/servizi/servizio/", "/api/hsds/services", "/api/hsds/organizations",
-    "/api/hsds/taxonomies", "/api/hsds/taxonomy_terms",
+    "/api/hsds/taxonomies", "/api/hsds/taxonomy_terms", "/api/hsds/service_at_locations",
 ]  # fmt: skip
 # The HSDS API's objects by id: each bad value is the id.
 BY_ID = [
     "/api/hsds/services/", "/api/hsds/organizations/", "/api/hsds/taxonomies/",
-    "/api/hsds/taxonomy_terms/",
+    "/api/hsds/taxonomy_terms/", "/api/hsds/service_at_locations/",
 ]  # fmt: skip
 WRITE = ["/api/v1/servizi/", "/api/v1/sedi/", "/api/v1/convenzioni/", "/api/v1/consultazioni/"]
 FIELDS = [

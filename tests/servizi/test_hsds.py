@@ -300,6 +300,62 @@ def test_an_id_of_another_kind_or_not_ours_is_not_found(client, servizio):
         assert response.json()["detail"] == "Nessun servizio pubblicato con questo id."
 
 
+def test_services_at_their_places_one_entry_each_with_place_and_service(client, servizio):
+    second_place = make_sede(ente=servizio.ente, nome="Sede di Melegnano")
+    servizio_update(servizio=servizio, sedi=[*servizio.sedi.all(), second_place])
+    make_servizio(ente=servizio.ente, titolo="Solo a domicilio")  # no place: not listed
+    make_servizio(ente=servizio.ente, sedi=[second_place], stato="bozza")  # not published
+    body = client.get(f"{HSDS}/service_at_locations").json()
+    assert body["total_items"] == 2
+    entries = body["contents"]
+    assert [(e["location"]["name"], e["service"]["name"]) for e in entries] == [
+        ("Sede di San Donato", "Asilo nido Il Pulcino"),
+        ("Sede di Melegnano", "Asilo nido Il Pulcino"),
+    ]
+    for entry in entries:
+        assert entry["location_id"] == entry["location"]["id"]
+        assert entry["service_id"] == entry["service"]["id"]
+        assert_hsds(entry["location"], _LOCATION)
+        assert_hsds(entry["service"], SERVICE)
+        assert "schedules" not in entry["service"]  # the list's form
+    # Its id is the one the service in full gives it, and opens it with the service in full.
+    service = client.get(f"{HSDS}/services/{hsds_id(Oggetto.SERVICE, servizio.pk)}").json()
+    assert [e["id"] for e in service["service_at_locations"]] == [e["id"] for e in entries]
+    one = client.get(f"{HSDS}/service_at_locations/{entries[1]['id']}").json()
+    assert one["location"]["name"] == "Sede di Melegnano"
+    assert one["service"]["schedules"] and one["service"]["name"] == "Asilo nido Il Pulcino"
+    full = client.get(f"{HSDS}/service_at_locations", {"full": "true"}).json()["contents"]
+    assert full[0]["service"] == service
+
+
+def test_a_service_at_a_place_not_published_or_not_ours_is_not_found(client, servizio):
+    sede = servizio.sedi.get()
+    bozza = make_servizio(ente=servizio.ente, sedi=[sede], stato="bozza")
+    for wrong in (
+        hsds_id(Oggetto.SERVICE_AT_LOCATION, sede.pk, bozza.pk),
+        hsds_id(Oggetto.SERVICE_AT_LOCATION, sede.pk + 1, servizio.pk),
+        hsds_id(Oggetto.SERVICE, servizio.pk),
+        "sede",
+    ):
+        response = client.get(f"{HSDS}/service_at_locations/{wrong}")
+        assert response.status_code == 404
+        assert response.json()["detail"] == (
+            "Nessun servizio pubblicato in una sede con questo id."
+        )
+
+
+def test_services_at_their_places_are_filtered_as_the_services_are(client, servizio):
+    ente = make_ente()
+    altro = make_servizio(ente=ente, sedi=[make_sede(ente=ente)])
+    body = client.get(
+        f"{HSDS}/service_at_locations",
+        {"organization_id": hsds_id(Oggetto.ORGANIZATION, altro.ente_id)},
+    ).json()
+    assert [e["service"]["name"] for e in body["contents"]] == [altro.titolo]
+    response = client.get(f"{HSDS}/service_at_locations", {"postcode": "20097"})
+    assert response.status_code == 400 and list(response.json()) == ["postcode"]
+
+
 def test_lists_are_hsds_pages_in_a_stable_order(client):
     ente = make_ente()
     servizi = [make_servizio(ente=ente, titolo=f"Servizio {n}") for n in range(5)]
@@ -326,10 +382,12 @@ def test_lists_are_hsds_pages_in_a_stable_order(client):
         assert "schedules" not in item  # the list's form: the service's own fields
 
 
-def test_a_full_page_reads_in_the_same_statements_whatever_its_size(client, servizio):
+@pytest.mark.parametrize("path", ["services", "service_at_locations"])
+@pytest.mark.parametrize("full", ["true", "false"])
+def test_a_page_reads_in_the_same_statements_whatever_its_size(client, servizio, path, full):
     def statements(per_page: int) -> int:
         with CaptureQueriesContext(connection) as captured:
-            body = client.get(f"{HSDS}/services", {"full": "true", "per_page": per_page}).json()
+            body = client.get(f"{HSDS}/{path}", {"full": full, "per_page": per_page}).json()
         assert body["size"] == per_page
         return len(captured)
 
@@ -341,9 +399,9 @@ def test_a_full_page_reads_in_the_same_statements_whatever_its_size(client, serv
             lingue=["en"],
         )
     assert statements(1) == statements(6)
-    full = client.get(f"{HSDS}/services", {"full": "true"}).json()["contents"]
-    for item in full:
-        assert_hsds(item, SERVICE)
+    if path == "services":
+        for item in client.get(f"{HSDS}/services", {"full": full}).json()["contents"]:
+            assert_hsds(item, SERVICE)
 
 
 def test_services_are_filtered_by_provider_term_taxonomy_and_date(client, servizio):
