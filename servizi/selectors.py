@@ -60,14 +60,6 @@ def servizio_list(*, pubblicati: bool = True, today: date | None = None) -> Quer
     )
 
 
-# The search index's document of the service (marketplace.search), its text matched as
-# the postgres backend matches it when it does not rank.
-_TEXT_MATCHES = (
-    "EXISTS (SELECT 1 FROM search_documento d WHERE d.tipo = 'servizio' "
-    "AND d.oggetto_id = servizi_servizio.id AND strip(d.vettore) @@ %s::tsquery)"
-)
-
-
 def servizi_per_integratori(
     *,
     completi: bool = False,
@@ -86,14 +78,24 @@ def servizi_per_integratori(
     `categoria` takes those below it too."""
     # Here: the search reads this module's selectors as it loads.
     from marketplace.search.backends.postgres import text_tsqueries
+    from marketplace.search.models import DocumentoRicerca, TipoRisultato
 
     if completi:
         queryset = servizio_list(pubblicati=True)
     else:
         queryset = Servizio.objects.filter(stato=StatoServizio.PUBBLICATO).select_related("ente")
     if testo:
-        tsquery = text_tsqueries(testo).matching
-        queryset = queryset.filter(RawSQL(_TEXT_MATCHES, [tsquery], output_field=BooleanField()))
+        # The service's document in the search index, its text matched as the postgres
+        # backend matches it when it does not rank (by the GIN index of strip(vettore)).
+        matches = RawSQL(
+            "strip(vettore) @@ %s::tsquery",
+            [text_tsqueries(testo).matching],
+            output_field=BooleanField(),
+        )
+        documents = DocumentoRicerca.objects.filter(
+            matches, tipo=TipoRisultato.SERVIZIO, oggetto_id=OuterRef("pk")
+        )
+        queryset = queryset.filter(Exists(documents))
     if ente_id is not None:
         queryset = queryset.filter(ente_id=ente_id)
     if categoria is not None:

@@ -437,10 +437,13 @@ def test_services_are_filtered_by_provider_term_taxonomy_and_date(client, serviz
 
 
 def test_search_reads_italian_words_as_the_site_does(client, django_capture_on_commit_callbacks):
+    ente = make_ente()
     with django_capture_on_commit_callbacks(execute=True):  # the search index follows
         make_servizio(
+            ente=ente,
             titolo="Asilo nido Il Pulcino",
             categorie=[Categoria.objects.get(codice="infanzia.nido")],
+            sedi=[make_sede(ente=ente)],
         )
         make_servizio(titolo="Assistenza domiciliare anziani")
 
@@ -453,6 +456,8 @@ def test_search_reads_italian_words_as_the_site_does(client, django_capture_on_c
     assert names("domiciliàre") == ["Assistenza domiciliare anziani"]  # accents folded
     assert names("pulc") == ["Asilo nido Il Pulcino"]  # the last word as a prefix
     assert names("lavanderia") == []
+    at_places = client.get(f"{HSDS}/service_at_locations", {"search": "asili"}).json()
+    assert [e["service"]["name"] for e in at_places["contents"]] == ["Asilo nido Il Pulcino"]
 
 
 @pytest.mark.parametrize(
