@@ -112,7 +112,7 @@ def servizi_per_integratori(
     return queryset.order_by("pk")
 
 
-def servizi_sedi_per_integratori(*, completi: bool = False, **filtri):
+def servizi_sedi_per_integratori(*, completi: bool = False, **filtri) -> QuerySet:
     """The places of the published services servizi_per_integratori finds with `filtri`
     (rows of Servizio.sedi's table), in the order of the services, then of the places:
     with each, its service (with everything servizio_list reads when `completi`, its
